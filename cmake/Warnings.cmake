@@ -1,0 +1,14 @@
+# Warnings everywhere; errors in development and CI builds (FAULTLINE_WERROR, on by default).
+# Sanitizers (ASan + UBSan) when FAULTLINE_SANITIZE is on: the test command builds that way.
+if(FAULTLINE_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(faultline_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wcast-align -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
+  if(FAULTLINE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

@@ -1,0 +1,33 @@
+// What every command file shares: the registration signature and how a command's outcome
+// becomes the exit code. One command per file in src/cli/commands/: an Options struct,
+// register_<command>(CLI::App&, Context&) and run_<command>(const Options&, Context&).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "faultline/cli/context.hpp"
+#include "faultline/cli/exit_codes.hpp"
+
+namespace faultline::cli {
+
+// Records a command's outcome in the context: its exit code, and on error the message on
+// stderr.
+void finish(Context& ctx, const Result<ExitCode>& outcome);
+void finish(Context& ctx, const Result<void>& outcome);
+
+// Adds "Examples:" lines to a command's --help.
+void set_examples(CLI::App& command, std::initializer_list<const char*> examples);
+
+// The registration functions of every command, called by the app in this order.
+void register_config(CLI::App& app, Context& ctx);
+void register_init(CLI::App& app, Context& ctx);
+void register_doctor(CLI::App& app, Context& ctx);
+// The fault lifecycle (issue 4).
+void register_open(CLI::App& app, Context& ctx);
+void register_update(CLI::App& app, Context& ctx);
+void register_recover(CLI::App& app, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_list(CLI::App& app, Context& ctx);
+void register_classify(CLI::App& app, Context& ctx);
+
+}  // namespace faultline::cli

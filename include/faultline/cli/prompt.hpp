@@ -1,0 +1,17 @@
+// Asking for a missing value — only ever on a terminal. Without one, the missing flag is
+// named and the command fails with a usage error (exit 2): cron and CI never hang.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "faultline/cli/context.hpp"
+
+namespace faultline::cli {
+
+// Asks `question` on stderr and reads a line from stdin; an empty answer takes
+// `default_value`. Error (Usage) naming `flag` when there is no terminal or the answer (and
+// the default) is empty.
+Result<std::string> ask(Context& ctx, std::string_view question, std::string_view flag, std::string_view default_value = {});
+
+}  // namespace faultline::cli

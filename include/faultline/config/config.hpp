@@ -1,0 +1,127 @@
+// The merged configuration of one run: file < environment < flags < defaults resolved, secrets
+// looked up, rules validated. Loading is in config/load.hpp; nothing here does I/O.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/core/levels.hpp"
+
+namespace faultline::config {
+
+enum class Flavor { Auto, Cloud, DataCenter };
+// How credentials are sent. Auto: Basic user:token on Cloud, Bearer token on Data Center
+// when no user is set, Basic when a user is set.
+enum class AuthScheme { Auto, Basic, Bearer };
+
+const char* to_string(Flavor flavor);    // "auto" | "cloud" | "datacenter"
+const char* to_string(AuthScheme auth);  // "auto" | "basic" | "bearer"
+
+// Where a value came from, for `faultline config show`.
+struct ValueSource {
+  std::string origin;  // "default", "file", "profile", "env", "flag", or the key that fetched a
+                       // secret: "token_env", "token_cmd", "url_env", "secret_cmd", ...
+  std::string where;   // "/path/faultline.toml:12", "FAULTLINE_JIRA_URL", "--jira-url",
+                       // "pass show jira" (token_cmd), "" (default)
+};
+
+// A dotted key as config sources and `config show` spell it: `name` appended to `prefix`,
+// quoted when it is not a bare TOML key (routes."fault.opened").
+std::string join_key(std::string_view prefix, std::string_view name);
+
+// Status names of the fault workflow, by process step.
+struct Workflow {
+  std::string reported = "Reported";
+  std::string handling = "Handling";
+  std::string recovered = "Recovered";
+  std::string reviewing = "Reviewing";
+  std::string closed = "Closed";
+};
+
+struct JiraSettings {
+  std::string url;  // base URL, no trailing slash
+  Flavor flavor = Flavor::Auto;
+  AuthScheme auth = AuthScheme::Auto;
+  std::string user;   // e-mail on Cloud, user name on Data Center; may be empty for a bearer PAT
+  std::string token;  // secret: from token_env / token_cmd / FAULTLINE_JIRA_TOKEN, never printed
+  std::string project = "FAULT";
+  std::string fault_type = "Fault";
+  std::string subtask_type = "Sub-task";
+  std::map<std::string, std::string> fields;  // fault fact -> Jira field name or id
+  Workflow workflow;
+};
+
+struct ConfluenceSettings {
+  std::string url;  // Cloud: https://site.atlassian.net/wiki; DC: https://host/confluence
+  Flavor flavor = Flavor::Auto;
+  AuthScheme auth = AuthScheme::Auto;
+  std::string user;   // defaults to jira.user
+  std::string token;  // secret; defaults to jira.token
+  std::string space = "OPS";
+  std::string parent = "Fault Reviews";  // title of the parent page of review pages
+};
+
+struct TeamSettings {
+  std::string timezone = "UTC";  // IANA name, validated at load
+  std::string coordinator;       // people key or Jira user
+  int update_cadence_minutes = 30;                  // stale after this long without an update
+  int review_due_hours = 24;                        // review due this long after recovery
+  std::map<std::string, int> review_due_hours_by_level;     // "P1" -> 12
+  std::map<std::string, int> update_cadence_by_level;       // "P1" -> 15
+  int escalate_after_days = 3;  // overdue actions escalate to the coordinator after this
+  std::string template_dir;     // user templates that override the shipped ones
+};
+
+// A chat channel. Its URL and signing secret are secrets (they carry the webhook key).
+struct Channel {
+  std::string name;
+  std::string kind;    // wecom | dingtalk | feishu | slack | teams | generic | email
+  std::string url;     // secret, from url_env / url_cmd (or the file when it is 0600)
+  std::string secret;  // signing secret (dingtalk, feishu, generic), from secret_env / secret_cmd
+  // email only
+  std::string smtp_url;  // smtp://host:587 or smtps://host:465
+  std::string smtp_user;
+  std::string smtp_password;  // secret
+  std::string from;
+  std::vector<std::string> to;
+};
+
+// A person: their Jira identity and their mention id on each chat platform.
+struct Person {
+  std::string key;   // the table name: [people.alice]
+  std::string jira;  // user name (DC) or accountId (Cloud)
+  std::string email;
+  std::map<std::string, std::string> mentions;  // platform kind -> id ("wecom" -> "alice.w")
+};
+
+struct HttpSettings {
+  int timeout_seconds = 30;          // total per request
+  int connect_timeout_seconds = 10;
+  int max_retries = 4;
+  std::string ca_bundle;  // path to a PEM bundle; empty = system default
+  int concurrency = 4;    // parallel requests for independent reads
+};
+
+struct Config {
+  JiraSettings jira;
+  ConfluenceSettings confluence;
+  TeamSettings team;
+  std::map<std::string, core::LevelRules> levels;  // business unit -> rules
+  std::map<std::string, Channel> channels;
+  std::map<std::string, std::vector<std::string>> routes;  // event -> channel names
+  std::map<std::string, Person> people;
+  HttpSettings http;
+
+  std::string file;     // the file it was read from, empty if none
+  std::string profile;  // the profile applied, empty if none
+  std::map<std::string, ValueSource> sources;  // dotted key ("jira.url") -> where it came from
+
+  // Every secret value in this config (tokens, passwords, channel URLs and secrets), for the
+  // run's Redactor.
+  std::vector<std::string> secrets() const;
+};
+
+}  // namespace faultline::config

@@ -1,0 +1,146 @@
+// The Confluence REST client. Cloud: REST v2 (/wiki/api/v2) for spaces and pages, which needs
+// the space id looked up from its key; REST v1 (/wiki/rest/api) where v2 lacks the operation:
+// labels and CQL search. Data Center: /rest/api for everything. The flavor is chosen once.
+// Every method returns Result<T>: an HTTP error status becomes an Error whose kind follows the
+// status (401/403 Auth, 404 NotFound, 409 Conflict, 429/5xx Unavailable, other Failed) with
+// Confluence's own message in details; a failure to talk is Unavailable. Error messages never
+// contain the token.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "faultline/http/transport.hpp"
+#include "faultline/http/url.hpp"
+#include "faultline/util/error.hpp"
+#include "faultline/util/redact.hpp"
+
+namespace faultline::confluence {
+
+// Cloud (https://site.atlassian.net/wiki) or Data Center / Server (https://host/confluence).
+enum class Flavor { Cloud, DataCenter };
+
+// "cloud" | "datacenter".
+const char* to_string(Flavor flavor);
+
+// Cloud when the host is *.atlassian.net (or the api.atlassian.com gateway), else DataCenter.
+Flavor guess_flavor(std::string_view base_url);
+
+// Auto: Basic user:token when a user is set, Bearer (Data Center PAT) when it is empty.
+enum class AuthScheme { Auto, Basic, Bearer };
+
+// Where Confluence is. base_url includes the context: ".../wiki" on Cloud, often
+// ".../confluence" on Data Center. The token only ever goes into the Authorization header.
+struct Connection {
+  std::string base_url;
+  std::string user;
+  std::string token;
+  AuthScheme auth = AuthScheme::Auto;
+};
+
+struct Space {
+  std::string id;  // numeric id (v2 needs it); Data Center fills it too
+  std::string key;
+  std::string name;
+};
+
+struct Page {
+  std::string id;
+  std::string title;
+  std::string space_key;
+  int version = 0;
+  std::string body_storage;  // storage format (XHTML)
+  std::string web_url;       // absolute URL for people
+  std::string parent_id;     // "" when unknown or at the space root
+};
+
+// One CQL search result.
+struct SearchHit {
+  std::string id;
+  std::string type;  // "page", "blogpost", ...
+  std::string title;
+  std::string space_key;
+  std::string web_url;
+};
+
+// CQL for pages of `space_key` whose title or text matches `text`, optionally restricted to
+// pages carrying every one of `labels`. Every value goes through core::cql_quote.
+std::string page_search_cql(std::string_view space_key, std::string_view text,
+                            const std::vector<std::string>& labels = {});
+
+class Client {
+public:
+  Client(http::Transport& transport, Connection connection, Flavor flavor);
+
+  Flavor flavor() const { return m_flavor; }
+
+  // Cloud: GET /wiki/api/v2/spaces?keys=KEY; DC: GET /rest/api/space/KEY. Cached per client.
+  // Error: NotFound when there is no such space (or it is not visible).
+  Result<Space> find_space(std::string_view space_key);
+
+  // The current page titled exactly `title` in the space, with body and version, or nullopt.
+  // Cloud: GET /wiki/api/v2/pages?space-id=&title=&body-format=storage (space id looked up);
+  // DC: GET /rest/api/content?spaceKey=&title=&expand=body.storage,version,ancestors,space.
+  // Error: NotFound when the space does not exist.
+  Result<std::optional<Page>> find_page(std::string_view space_key, std::string_view title);
+
+  // The page with body and version. Cloud: GET /wiki/api/v2/pages/{id}?body-format=storage;
+  // DC: GET /rest/api/content/{id}?expand=... Error: NotFound.
+  Result<Page> get_page(std::string_view page_id);
+
+  // A new page under `parent_id` ("" = the space's home) with a storage-format body.
+  // Cloud: POST /wiki/api/v2/pages {spaceId, parentId, ...}; DC: POST /rest/api/content
+  // {space.key, ancestors, ...}. Not retried on an unknown outcome. Error: Failed (400) with
+  // Confluence's words when the title already exists in the space; NotFound for the space.
+  Result<Page> create_page(std::string_view space_key, std::string_view title, std::string_view parent_id,
+                           std::string_view body_storage);
+
+  // Replaces title and body of `current` with version current.version + 1. Cloud: PUT
+  // /wiki/api/v2/pages/{id}; DC: PUT /rest/api/content/{id}. Error: Conflict when someone
+  // saved a newer version first (409, or 400 "version must be incremented") — nothing is
+  // overwritten; re-read and merge.
+  Result<Page> update_page(const Page& current, std::string_view title, std::string_view body_storage,
+                           std::string_view version_message = {});
+
+  // POST {v1}/content/{id}/label with [{"prefix":"global","name":..}] (v1 on both flavors;
+  // existing labels stay). Error: Failed (400) for an invalid label name.
+  Result<void> add_labels(std::string_view page_id, const std::vector<std::string>& labels);
+  // GET {v1}/content/{id}/label, all pages -> label names.
+  Result<std::vector<std::string>> labels(std::string_view page_id);
+
+  // GET {v1}/content/search?cql= (v1 on both flavors), following _links.next up to `limit`
+  // results. The CQL must have been built with core::cql_quote for every value (see
+  // page_search_cql). Error: Failed (400) with Confluence's words for invalid CQL.
+  Result<std::vector<SearchHit>> search(std::string_view cql, int limit = 100);
+
+  struct Reply {
+    int status = 0;
+    nlohmann::json body;  // null when the answer had no body
+  };
+  // One request to base + path (path below the context: "/api/v2/pages", "/rest/api/...").
+  Result<Reply> call(http::Method method, std::string_view path, const http::QueryParams& query = {},
+                     const nlohmann::json* body = nullptr, http::RetrySafety retry = http::RetrySafety::ByMethod);
+
+private:
+  Result<Reply> send_url(http::Method method, std::string_view path_for_errors, const std::string& url,
+                         const nlohmann::json* body, http::RetrySafety retry);
+  Result<std::string> space_key_for_id(const std::string& space_id);
+  Page parse_v2_page(const nlohmann::json& json, std::string_view space_key) const;
+  Page parse_v1_page(const nlohmann::json& json) const;
+  std::string absolute(std::string_view link, const nlohmann::json& links) const;
+  Error masked(Error error) const;
+
+  http::Transport& m_transport;
+  Connection m_connection;
+  Flavor m_flavor;
+  std::string m_authorization;
+  Redactor m_redactor;
+  std::map<std::string, Space> m_spaces_by_key;  // cache of find_space
+};
+
+}  // namespace faultline::confluence

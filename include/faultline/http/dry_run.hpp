@@ -1,0 +1,38 @@
+// --dry-run: reads go to the network, writes are printed and not sent.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <ostream>
+
+#include "faultline/http/transport.hpp"
+#include "faultline/util/redact.hpp"
+
+namespace faultline::http {
+
+// The header every synthetic dry-run answer carries ("X-Faultline-Dry-Run: 1").
+inline constexpr std::string_view k_dry_run_header = "X-Faultline-Dry-Run";
+
+// Passes GET requests to the inner transport. Every write is printed to `out` (method, URL,
+// headers, body pretty-printed when it is JSON), masked by the Redactor (which must outlive
+// this transport), and answered without sending: 201 for POST, 200 otherwise, body "{}",
+// Content-Type application/json and the X-Faultline-Dry-Run header.
+class DryRunTransport final : public Transport {
+public:
+  DryRunTransport(std::unique_ptr<Transport> inner, std::ostream& out, const Redactor& redactor);
+
+  // A GET goes to the inner transport; a write is printed and answered synthetically.
+  Outcome send(const Request& request) override;
+  // The GETs go through the inner send_all together; answers keep the order of `requests`.
+  std::vector<Outcome> send_all(std::span<const Request> requests) override;
+
+private:
+  Response print_write(const Request& request);
+
+  std::unique_ptr<Transport> m_inner;
+  std::ostream& m_out;
+  const Redactor& m_redactor;
+  std::mutex m_mutex;
+};
+
+}  // namespace faultline::http

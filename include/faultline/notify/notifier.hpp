@@ -1,0 +1,114 @@
+// Sends one event's notification to every channel the config routes it to. A channel that
+// fails never stops the others and never throws: each gets a DeliveryReport for stderr and
+// --json, and a re-run with the same SentLog sends only what was not delivered.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "faultline/config/config.hpp"
+#include "faultline/http/transport.hpp"
+#include "faultline/notify/channel_kind.hpp"
+#include "faultline/notify/mail.hpp"
+#include "faultline/notify/message.hpp"
+#include "faultline/notify/pacer.hpp"
+#include "faultline/notify/payload.hpp"
+#include "faultline/notify/sent_log.hpp"
+#include "faultline/util/redact.hpp"
+
+namespace faultline::notify {
+
+// Every secret of the config's channels for the run's Redactor: URLs, signing secrets, SMTP
+// passwords, and the credential parts of webhook URLs on their own (query values such as
+// WeCom's key or DingTalk's access_token, the hook path of Feishu, Slack and Teams), since
+// platforms echo them in error messages.
+std::vector<std::string> channel_secrets(const config::Config& config);
+
+enum class ReportStatus {
+  Sent,         // every part delivered
+  Failed,       // at least one part not delivered (error says why)
+  Skipped,      // not attempted: the channel was left out by NotifierOptions::only_channels
+  AlreadySent,  // the SentLog says this message reached this channel before
+};
+
+// "sent" | "failed" | "skipped" | "already_sent".
+const char* to_string(ReportStatus status);
+
+// The result for one channel.
+struct DeliveryReport {
+  std::string channel;  // the channel's name in the config
+  std::string kind;     // "wecom", ... ("" when the channel is unknown)
+  ReportStatus status = ReportStatus::Failed;
+  int parts = 0;        // messages delivered to this channel in this run
+  int parts_total = 0;  // messages the notification needed on this channel
+  std::string error;    // why it failed, free of secrets; empty otherwise
+  std::string hint;     // what to do, when known
+  bool retryable = false;  // failed for a passing reason (rate limit, busy, unreachable)
+  bool dry_run = false;    // the transport only printed the request
+  std::vector<std::string> unresolved_mentions;  // people shown without a platform mention
+  std::string warning;  // e.g. the SentLog could not record the delivery
+};
+
+// The report as --json prints it: {"channel","kind","status","parts","parts_total","error",
+// "hint","retryable","dry_run","unresolved_mentions","warning"} (empty fields left out).
+nlohmann::json to_json(const DeliveryReport& report);
+
+// One line for stderr: "notify: channel 'ops' (wecom) failed: WeCom errcode 93000: ...".
+std::string describe(const DeliveryReport& report);
+
+struct NotifierOptions {
+  TemplateDirs templates;  // where render_message looks
+  PlatformLimits limits;
+  std::function<std::chrono::system_clock::time_point()> system_clock;  // timestamps; default now
+  SteadyClock steady_clock;  // pacing; default std::chrono::steady_clock
+  PacerSleeper sleeper;      // pacing; default std::this_thread::sleep_for
+  MailSender* mail = nullptr;    // e-mail channels fail without one
+  SentLog* sent_log = nullptr;   // without one, nothing is deduplicated across runs
+  std::vector<std::string> only_channels;  // when not empty, other channels are Skipped
+  // A platform that answers "busy" or "rate limited" in its body (WeCom -1/45009, Feishu
+  // 11232) is asked again, at most twice, when it asks to wait no longer than this (2 s when it
+  // does not say). HTTP 429/5xx and network failures are the transport's retry decorator's job.
+  std::chrono::milliseconds retry_wait_limit{std::chrono::seconds(60)};
+};
+
+class Notifier {
+public:
+  // `transport` and `config` (and the options' mail sender and sent log) must outlive it.
+  Notifier(http::Transport& transport, const config::Config& config, NotifierOptions options);
+
+  // Renders the event's template with `data` and delivers it to the channels routed for the
+  // event (config.routes). No route gives no reports; a template error gives a Failed report
+  // per routed channel carrying that error.
+  std::vector<DeliveryReport> notify(std::string_view event, const nlohmann::json& data);
+
+  // Delivers an already rendered message to the channels routed for message.event.
+  std::vector<DeliveryReport> deliver(const Message& message);
+
+  // Delivers `message` to the named channels, in order.
+  std::vector<DeliveryReport> deliver_to(const Message& message,
+                                         const std::vector<std::string>& channels);
+
+private:
+  // The whole delivery to one channel: lookup, SentLog check, mentions, send, record.
+  DeliveryReport deliver_one(const Message& message, const std::string& channel_name);
+  // Sends every part over HTTP, paced; stops at the first part not delivered (fills `report`).
+  void send_http(const Message& message, const config::Channel& channel, ChannelKind kind,
+                 const ResolvedMentions& mentions, DeliveryReport& report);
+  // Builds the mail and hands it to the MailSender (fills `report`).
+  void send_mail(const Message& message, const config::Channel& channel,
+                 const ResolvedMentions& mentions, DeliveryReport& report);
+  http::Transport& m_transport;
+  const config::Config& m_config;
+  NotifierOptions m_options;
+  PacerSleeper m_sleeper;  // the options' sleeper, or a real one
+  Pacer m_pacer;
+  Redactor m_redactor;  // every secret of the config: errors never show a webhook key
+};
+
+}  // namespace faultline::notify

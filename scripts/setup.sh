@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# faultline set-up on Debian 12: installs what is missing, builds, then runs the demo or
+# every test. Safe to run again: installed packages and up-to-date builds are skipped.
+#
+#   scripts/setup.sh demo   # build (release) and walk the fault process against the sandbox
+#   scripts/setup.sh test   # build (ASan + UBSan) and run every test, Prism contract check included
+set -euo pipefail
+
+mode="${1:-}"
+case "$mode" in
+  demo|test) ;;
+  *) echo "usage: scripts/setup.sh demo|test" >&2; exit 2 ;;
+esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+packages=(g++ cmake ninja-build pkg-config ca-certificates tzdata
+  libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 libtomlplusplus-dev
+  libkainjow-mustache-dev libcpp-httplib-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev
+  libhowardhinnant-date-dev)
+if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: run as root or install sudo" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+if [ "$mode" = demo ]; then
+  cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLINE_BUILD_TESTS=OFF >/dev/null
+  cmake --build build/release -j "$jobs" --target faultline faultline-sandbox
+  exec "$root/scripts/demo.sh" "$root/build/release"
+fi
+
+# test: the validating proxy for the contract check, into .tools/ (npm registry only).
+if [ ! -x .tools/node_modules/.bin/prism ]; then
+  echo "setup: installing @stoplight/prism-cli into .tools/" >&2
+  npm install --silent --no-audit --no-fund --prefix .tools @stoplight/prism-cli@5 >/dev/null
+fi
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+  -DFAULTLINE_SANITIZE=ON -DFAULTLINE_WERROR=ON >/dev/null
+cmake --build build/test -j "$jobs"
+export FAULTLINE_PRISM="$root/.tools/node_modules/.bin/prism"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ctest --test-dir build/test --output-on-failure -j "$jobs"

@@ -1,0 +1,72 @@
+#include "faultline/cli/app.hpp"
+
+#include <exception>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "faultline/cli/command.hpp"
+
+namespace faultline::cli {
+
+namespace {
+
+constexpr const char* k_description =
+    "faultline runs the online-fault process on Jira, Confluence and your chat groups:\n"
+    "open a fault, keep people informed, record recovery and rollbacks, publish the review,\n"
+    "track its actions and chase them until done.";
+
+void add_global_options(CLI::App& app, GlobalOptions& options) {
+  app.add_option("--config", options.config_path, "Config file (default: $FAULTLINE_CONFIG, ./faultline.toml, "
+                                                    "$XDG_CONFIG_HOME/faultline/config.toml)");
+  app.add_option("--profile", options.profile, "Config profile to apply (default: $FAULTLINE_PROFILE)");
+  app.add_flag("--json", options.json, "Print the documented JSON contract on stdout");
+  app.add_flag("--dry-run", options.dry_run, "Print the writes that would be sent (secrets masked); send none");
+  app.add_flag("-v,--verbose", options.verbose, "Log every request on stderr (secrets masked)");
+  app.add_flag("-q,--quiet", options.quiet, "Print nothing on stderr but errors");
+  app.add_flag("--no-color", options.no_color, "No colour (also NO_COLOR)");
+  app.add_option("--timeout", options.timeout_seconds, "Seconds allowed for each request")
+      ->check(CLI::Range(1, 3600));
+}
+
+}  // namespace
+
+int run_app(int argc, const char* const* argv, Context& ctx) {
+  CLI::App app{k_description, "faultline"};
+  app.set_version_flag("--version", std::string("faultline ") + FAULTLINE_VERSION);
+  app.fallthrough();  // global options may follow the command: `faultline doctor --json`
+  app.require_subcommand(0, 1);
+  add_global_options(app, ctx.options);
+  set_examples(app, {"faultline init", "faultline doctor", "faultline config show --json"});
+  app.footer(app.get_footer() +
+             "\nExit codes: 0 ok, 1 failed, 2 usage or config error, 3 auth/permission,\n"
+             "4 not found, 5 remote unavailable, 10 overdue found (--fail-on-overdue).\n");
+
+  register_config(app, ctx);
+  register_init(app, ctx);
+  register_doctor(app, ctx);
+  register_open(app, ctx);
+  register_update(app, ctx);
+  register_recover(app, ctx);
+  register_show(app, ctx);
+  register_list(app, ctx);
+  register_classify(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with code 0; everything else is a usage error.
+    const int code = app.exit(e, ctx.out(), ctx.err());
+    return code == 0 ? 0 : to_int(ExitCode::Usage);
+  } catch (const std::exception& e) {
+    ctx.report(Error{ErrorKind::Failed, fmt::format("unexpected failure: {}", e.what()), {}, 0, {}});
+    return to_int(ExitCode::Failed);
+  }
+  if (app.get_subcommands().empty()) {
+    ctx.out() << app.help();
+    return 0;
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,211 @@
+#include "faultline/cli/fault_repository.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "faultline/core/labels.hpp"
+#include "faultline/core/query.hpp"
+
+namespace faultline::cli {
+
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The FieldBinding shape for a Jira field's schema.
+std::string binding_type(const jira::Field& field) {
+  const auto& custom = field.schema_custom;
+  if (field.schema_type == "option" || ends_with(custom, ":select") || ends_with(custom, ":radiobuttons")) return "option";
+  if (field.schema_type == "array" && field.schema_items == "option") return "options";
+  if (field.schema_type == "array" && field.schema_items == "string") return "array";
+  if (field.schema_type == "datetime") return "datetime";
+  if (field.schema_type == "date") return "date";
+  if (field.schema_type == "number") return "number";
+  if (field.schema_type == "user") return "user";
+  return "string";
+}
+
+long long numeric_id(const std::string& id) {
+  try {
+    return std::stoll(id);
+  } catch (...) {
+    return 0;
+  }
+}
+
+// Oldest first: created time, then the numeric issue id (ids grow with creation).
+void sort_oldest_first(std::vector<core::Fault>& faults) {
+  std::stable_sort(faults.begin(), faults.end(), [](const core::Fault& a, const core::Fault& b) {
+    if (a.created && b.created && *a.created != *b.created) return *a.created < *b.created;
+    return numeric_id(a.id) < numeric_id(b.id);
+  });
+}
+
+}  // namespace
+
+FaultRepository::FaultRepository(jira::Client& client, const config::Config& config, const date::time_zone* zone)
+    : m_client(client), m_config(config), m_zone(zone) {
+  m_schema.user_id_kind = client.flavor() == jira::Flavor::Cloud ? core::UserIdKind::AccountId : core::UserIdKind::Name;
+}
+
+Result<void> FaultRepository::load_schema() {
+  m_schema.bindings.clear();
+  m_text_field_ids.clear();
+  if (m_config.jira.fields.empty()) return {};
+  auto fields = m_client.fields();
+  if (!fields) return std::unexpected(fields.error());
+  for (const auto& [fact, name] : m_config.jira.fields) {
+    auto id = jira::find_field_id(*fields, name);
+    if (!id) {
+      auto error = id.error();
+      error.kind = ErrorKind::Config;
+      error.hint = fmt::format("fix [jira.fields] {} (a field name or customfield_ id); `faultline doctor` checks it", fact);
+      return std::unexpected(error);
+    }
+    auto field = std::find_if(fields->begin(), fields->end(), [&](const jira::Field& f) { return f.id == *id; });
+    core::FieldBinding binding{std::string(core::canonical_fact_name(fact)), *id, binding_type(*field)};
+    if (ends_with(field->schema_custom, ":textarea")) m_text_field_ids.push_back(*id);
+    m_schema.bindings.push_back(std::move(binding));
+  }
+  return {};
+}
+
+jira::IssueInput FaultRepository::fields_input(const core::Fault& fault) const {
+  jira::IssueInput input;
+  input.fields = core::fault_fields_json(fault, m_schema, m_zone);
+  for (const auto& id : m_text_field_ids) {
+    auto it = input.fields.find(id);
+    if (it == input.fields.end() || !it->is_string()) continue;
+    input.text_fields[id] = it->get<std::string>();
+    input.fields.erase(id);
+  }
+  return input;
+}
+
+std::string FaultRepository::fault_scope_jql() const {
+  return core::jql_and({"project = " + core::jql_quote(m_config.jira.project),
+                        "issuetype = " + core::jql_quote(m_config.jira.fault_type)});
+}
+
+Result<CreatedFault> FaultRepository::create(const core::Fault& fault) {
+  auto input = fields_input(fault);
+  input.fields["project"] = {{"key", m_config.jira.project}};
+  input.fields["issuetype"] = {{"name", m_config.jira.fault_type}};
+  input.fields["summary"] = fault.summary;
+  input.fields["labels"] = core::fault_labels(fault);
+  if (!fault.description.empty()) input.text_fields["description"] = fault.description;
+  input.properties.push_back({m_schema.property_key, core::fault_property_json(fault, m_schema)});
+  auto created = m_client.create_issue(input);
+  if (!created) return std::unexpected(created.error());
+  return CreatedFault{created->key, created->id};
+}
+
+Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql, int limit) {
+  jira::SearchRequest request;
+  request.jql = jql;
+  request.properties = {m_schema.property_key};
+  request.limit = limit;
+  auto issues = m_client.search(request);
+  if (!issues) return std::unexpected(issues.error());
+  std::vector<core::Fault> faults;
+  for (const auto& issue : *issues) {
+    nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+    auto fault = core::fault_from_issue(json, m_schema, m_zone);
+    if (!fault) {
+      auto error = fault.error();
+      error.message = issue.key + ": " + error.message;
+      return std::unexpected(error);
+    }
+    faults.push_back(std::move(*fault));
+  }
+  return faults;
+}
+
+Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::string_view dedupe_key,
+                                                                      const std::vector<std::string>& reconcile_ids) {
+  jira::SearchRequest request;
+  request.jql = core::jql_and({fault_scope_jql(), "labels = " + core::jql_quote(core::dedupe_label(dedupe_key)),
+                               "statusCategory != " + core::jql_quote("Done")}) +
+                " ORDER BY created ASC";
+  request.properties = {m_schema.property_key};
+  request.reconcile_issue_ids = reconcile_ids;
+  auto issues = m_client.search(request);
+  if (!issues) return std::unexpected(issues.error());
+  std::vector<core::Fault> faults;
+  for (const auto& issue : *issues) {
+    if (issue.status_category() == "done") continue;  // a reconciled issue closed meanwhile
+    nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+    auto fault = core::fault_from_issue(json, m_schema, m_zone);
+    if (!fault) return std::unexpected(fault.error());
+    faults.push_back(std::move(*fault));
+  }
+  sort_oldest_first(faults);
+  return faults;
+}
+
+Result<core::Fault> FaultRepository::get(std::string_view key) {
+  jira::IssueQuery query;
+  query.properties = {m_schema.property_key};
+  auto issue = m_client.get_issue(key, query);
+  if (!issue) return std::unexpected(issue.error());
+  nlohmann::json json{{"id", issue->id}, {"key", issue->key}, {"fields", issue->fields}, {"properties", issue->properties}};
+  return core::fault_from_issue(json, m_schema, m_zone);
+}
+
+Result<FaultRecord> FaultRepository::get_record(std::string_view key) {
+  jira::IssueQuery query;
+  query.properties = {m_schema.property_key};
+  query.changelog = jira::Changelog::Include;
+  auto issue = m_client.get_issue(key, query);
+  if (!issue) return std::unexpected(issue.error());
+  nlohmann::json json{{"id", issue->id}, {"key", issue->key}, {"fields", issue->fields}, {"properties", issue->properties}};
+  auto fault = core::fault_from_issue(json, m_schema, m_zone);
+  if (!fault) return std::unexpected(fault.error());
+  auto comments = m_client.comments(key);
+  if (!comments) return std::unexpected(comments.error());
+  return FaultRecord{std::move(*fault), std::move(*issue), std::move(*comments)};
+}
+
+Result<void> FaultRepository::save(std::string_view key, const core::Fault& current, const core::Fault& changes,
+                                   const core::Fault& updated) {
+  auto input = fields_input(changes);
+  auto labels = core::fault_labels(updated);
+  if (labels != current.labels) input.fields["labels"] = labels;
+  if (!input.fields.empty() || !input.text_fields.empty()) {
+    if (auto edited = m_client.edit_issue(key, input); !edited) return std::unexpected(edited.error());
+  }
+  auto property = m_client.set_property(key, m_schema.property_key, core::fault_property_json(updated, m_schema));
+  if (!property) return std::unexpected(property.error());
+  return {};
+}
+
+Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name) {
+  std::string id(name);
+  if (auto person = config.people.find(id); person != config.people.end() && !person->second.jira.empty())
+    id = person->second.jira;
+  if (client.flavor() != jira::Flavor::Cloud) return jira::UserRef{id};
+  // Cloud account ids have no '@' and no spaces and are long; anything else is looked up.
+  const bool looks_like_account = id.find('@') == std::string::npos && id.find(' ') == std::string::npos && id.size() >= 20;
+  if (looks_like_account) return jira::UserRef{id};
+  auto users = client.search_users(id, 20);
+  if (!users) return std::unexpected(users.error());
+  for (const auto& user : *users) {
+    if (same_text(user.email, id) || same_text(user.name, id) || same_text(user.display_name, id) || user.account_id == id)
+      return user.ref();
+  }
+  if (users->empty()) return fail(ErrorKind::NotFound, fmt::format("no Jira user matches '{}'", id),
+                                  "set [people.<name>] jira = \"<accountId>\" in the config");
+  return users->front().ref();
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,65 @@
+#include "faultline/core/review_clock.hpp"
+
+#include <cctype>
+
+namespace faultline::core {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+int value_for_level(std::string_view level, int fallback, const std::map<std::string, int>& by_level) {
+  if (const auto it = by_level.find(std::string(level)); it != by_level.end()) return it->second;
+  for (const auto& [name, value] : by_level) {
+    if (iequals(name, level)) return value;
+  }
+  return fallback;
+}
+
+}  // namespace
+
+TimePoint review_deadline(TimePoint recovered_at, std::string_view level, int default_hours,
+                          const std::map<std::string, int>& hours_by_level) {
+  return recovered_at + std::chrono::hours{value_for_level(level, default_hours, hours_by_level)};
+}
+
+ReviewState review_state(std::optional<TimePoint> recovered_at, std::optional<TimePoint> reviewed_at,
+                         TimePoint deadline, TimePoint now) {
+  if (reviewed_at) {
+    if (!recovered_at) return ReviewState::MetOnTime;
+    return *reviewed_at <= deadline ? ReviewState::MetOnTime : ReviewState::MetLate;
+  }
+  if (!recovered_at) return ReviewState::NotDue;
+  return now > deadline ? ReviewState::Overdue : ReviewState::Due;
+}
+
+const char* to_string(ReviewState state) {
+  switch (state) {
+    case ReviewState::NotDue: return "not_due";
+    case ReviewState::Due: return "due";
+    case ReviewState::Overdue: return "overdue";
+    case ReviewState::MetOnTime: return "met_on_time";
+    case ReviewState::MetLate: return "met_late";
+  }
+  return "not_due";
+}
+
+int update_interval_minutes(std::string_view level, int default_minutes, const std::map<std::string, int>& by_level) {
+  return value_for_level(level, default_minutes, by_level);
+}
+
+bool update_is_stale(std::optional<TimePoint> last_update, TimePoint now, std::string_view level,
+                     int default_minutes, const std::map<std::string, int>& by_level) {
+  const int minutes = update_interval_minutes(level, default_minutes, by_level);
+  if (minutes <= 0) return false;
+  if (!last_update) return true;
+  return now - *last_update >= std::chrono::minutes{minutes};
+}
+
+}  // namespace faultline::core

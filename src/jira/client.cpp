@@ -1,0 +1,228 @@
+// Construction, authentication and the request plumbing shared by every resource file.
+#include "faultline/jira/client.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "faultline/core/text.hpp"
+#include "faultline/jira/errors.hpp"
+#include "json_access.hpp"
+
+namespace faultline::jira {
+namespace {
+
+constexpr std::string_view k_cloud_root = "/rest/api/3";
+constexpr std::string_view k_datacenter_root = "/rest/api/2";
+
+// The host part of a URL ("https://a.b:8080/x" -> "a.b"), lower case.
+std::string host_of(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  auto end = url.find_first_of("/:?#");
+  if (end != std::string_view::npos) url = url.substr(0, end);
+  auto at = url.find('@');
+  if (at != std::string_view::npos) url.remove_prefix(at + 1);
+  return detail::lower(url);
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+const char* to_string(Flavor flavor) {
+  return flavor == Flavor::Cloud ? "cloud" : "datacenter";
+}
+
+const char* to_string(BoardType type) {
+  return type == BoardType::Scrum ? "scrum" : "kanban";
+}
+
+std::size_t BulkCreateResult::created() const {
+  std::size_t n = 0;
+  for (const auto& item : items) n += item.has_value() ? 1 : 0;
+  return n;
+}
+
+std::size_t BulkCreateResult::failed() const {
+  return items.size() - created();
+}
+
+std::string Issue::summary() const {
+  return detail::text(fields, "summary");
+}
+
+std::string Issue::status() const {
+  return detail::text(detail::member(fields, "status"), "name");
+}
+
+std::string Issue::status_category() const {
+  return detail::text(detail::member(detail::member(fields, "status"), "statusCategory"), "key");
+}
+
+std::string authorization_for(const Connection& connection, Flavor flavor) {
+  AuthScheme scheme = connection.auth;
+  if (scheme == AuthScheme::Auto) {
+    scheme = (flavor == Flavor::DataCenter && connection.user.empty()) ? AuthScheme::Bearer : AuthScheme::Basic;
+  }
+  if (scheme == AuthScheme::Bearer) return http::bearer_authorization(connection.token);
+  return http::basic_authorization(connection.user, connection.token);
+}
+
+Result<Flavor> detect_flavor(http::Transport& transport, const Connection& connection) {
+  auto host = host_of(connection.base_url);
+  if (ends_with(host, ".atlassian.net") || host == "api.atlassian.com") return Flavor::Cloud;
+  // The flavor is unknown yet: Auto means Bearer without a user, Basic with one.
+  Client probe(transport, connection, connection.user.empty() ? Flavor::DataCenter : Flavor::Cloud);
+  auto reply = probe.call(http::Method::Get, "/rest/api/2/serverInfo");
+  if (!reply) return std::unexpected(reply.error());
+  if (!reply->body.is_object()) {
+    return fail(ErrorKind::Failed, "Jira's serverInfo at " + connection.base_url + " did not answer a JSON object",
+                "Check jira.url: it should be the site's base URL, without /rest/...");
+  }
+  return detail::text(reply->body, "deploymentType") == "Cloud" ? Flavor::Cloud : Flavor::DataCenter;
+}
+
+Client::Client(http::Transport& transport, Connection connection, Flavor flavor)
+    : m_transport(transport), m_connection(std::move(connection)), m_flavor(flavor) {
+  m_connection.base_url = http::trim_base_url(m_connection.base_url);
+  m_authorization = authorization_for(m_connection, m_flavor);
+  m_redactor.add_secret(m_connection.token);
+}
+
+std::string_view Client::api_root() const {
+  return m_flavor == Flavor::Cloud ? k_cloud_root : k_datacenter_root;
+}
+
+std::string Client::browse_url(std::string_view key) const {
+  return m_connection.base_url + "/browse/" + std::string(key);
+}
+
+nlohmann::json Client::user_json(const UserRef& user) const {
+  return nlohmann::json{{m_flavor == Flavor::Cloud ? "accountId" : "name", user.id}};
+}
+
+nlohmann::json Client::rich_text(std::string_view markdown) const {
+  if (m_flavor == Flavor::Cloud) return core::markdown_to_adf(markdown);
+  return core::markdown_to_wiki(markdown);
+}
+
+http::Request Client::make_request(http::Method method, std::string_view path, const http::QueryParams& query,
+                                   const nlohmann::json* body, http::RetrySafety retry) const {
+  http::Request request;
+  request.method = method;
+  request.url = http::build_url(m_connection.base_url, path, query);
+  request.retry = retry;
+  request.headers.emplace_back("Authorization", m_authorization);
+  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("User-Agent", http::user_agent());
+  if (body) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body->dump();
+  }
+  return request;
+}
+
+Error Client::masked(Error error) const {
+  error.message = m_redactor.mask(error.message);
+  error.hint = m_redactor.mask(error.hint);
+  for (auto& d : error.details) d = m_redactor.mask(d);
+  return error;
+}
+
+Result<Client::Reply> Client::to_reply(http::Method method, std::string_view path, const http::Outcome& outcome) const {
+  if (!outcome) {
+    Error error;
+    error.kind = ErrorKind::Unavailable;
+    error.message = "Could not reach Jira for " + std::string(http::to_string(method)) + " " + std::string(path) +
+                    " at " + m_connection.base_url + ": " + outcome.error().message;
+    error.hint = "Check jira.url, the network and any proxy; the request was not answered.";
+    return std::unexpected(masked(std::move(error)));
+  }
+  const auto& response = *outcome;
+  if (!response.ok()) return std::unexpected(masked(api_error("Jira", method, path, response)));
+  Reply reply;
+  reply.status = response.status;
+  if (response.body.find_first_not_of(" \t\r\n") == std::string::npos) return reply;
+  reply.body = nlohmann::json::parse(response.body, nullptr, false);
+  if (reply.body.is_discarded()) {
+    Error error;
+    error.kind = ErrorKind::Failed;
+    error.http_status = response.status;
+    error.message = "Jira answered " + std::to_string(response.status) + " to " + http::to_string(method) + " " +
+                    std::string(path) + " with a body that is not JSON: " + parse_error_body(response.body).raw;
+    error.hint = "Check jira.url: a proxy or login page may be answering instead of Jira.";
+    return std::unexpected(masked(std::move(error)));
+  }
+  return reply;
+}
+
+Result<Client::Reply> Client::call(http::Method method, std::string_view path, const http::QueryParams& query,
+                                   const nlohmann::json* body, http::RetrySafety retry) {
+  auto request = make_request(method, path, query, body, retry);
+  auto outcome = m_transport.send(request);
+  return to_reply(method, path, outcome);
+}
+
+User parse_user(const nlohmann::json& json) {
+  User user;
+  user.account_id = detail::text(json, "accountId");
+  user.name = detail::text(json, "name");
+  user.key = detail::text(json, "key");
+  user.display_name = detail::text(json, "displayName");
+  user.email = detail::text(json, "emailAddress");
+  user.active = detail::flag(json, "active", true);
+  user.time_zone = detail::text(json, "timeZone");
+  return user;
+}
+
+ChangeHistory parse_history(const nlohmann::json& json) {
+  ChangeHistory history;
+  history.id = detail::text(json, "id");
+  history.author = parse_user(detail::member(json, "author"));
+  history.created = detail::text(json, "created");
+  for (const auto& item : detail::array(json, "items")) {
+    history.items.push_back(ChangeItem{detail::text(item, "field"), detail::text(item, "fieldId"),
+                                       detail::text(item, "from"), detail::text(item, "fromString"),
+                                       detail::text(item, "to"), detail::text(item, "toString")});
+  }
+  return history;
+}
+
+Issue parse_issue(const nlohmann::json& json) {
+  Issue issue;
+  issue.id = detail::text(json, "id");
+  issue.key = detail::text(json, "key");
+  issue.self = detail::text(json, "self");
+  if (const auto& fields = detail::member(json, "fields"); fields.is_object()) issue.fields = fields;
+  if (const auto& properties = detail::member(json, "properties"); properties.is_object()) {
+    issue.properties = properties;
+  }
+  // expand=changelog answers newest first (Cloud) or oldest first (DC); keep oldest first.
+  const auto& histories = detail::array(detail::member(json, "changelog"), "histories");
+  for (const auto& h : histories) issue.changelog.push_back(parse_history(h));
+  if (issue.changelog.size() > 1 && issue.changelog.front().created > issue.changelog.back().created) {
+    std::reverse(issue.changelog.begin(), issue.changelog.end());
+  }
+  return issue;
+}
+
+}  // namespace faultline::jira
+
+namespace faultline::jira {
+
+Result<core::TimePoint> parse_datetime(std::string_view text) {
+  // Only absolute datetimes with an offset: "now" or "-15m" are not Jira values.
+  auto t = text.find('T');
+  bool has_offset = !text.empty() && (text.back() == 'Z' || (t != std::string_view::npos &&
+                                                             text.find_first_of("+-", t) != std::string_view::npos));
+  if (t == std::string_view::npos || !has_offset) {
+    return fail(ErrorKind::Usage, "'" + std::string(text) + "' is not a Jira datetime (2026-11-25T10:00:00.000+0800)");
+  }
+  auto utc = core::find_zone("UTC");
+  if (!utc) return std::unexpected(utc.error());
+  return core::parse_time(text, core::TimePoint{}, *utc);
+}
+
+}  // namespace faultline::jira

@@ -1,0 +1,155 @@
+// JQL search. Cloud: POST /rest/api/3/search/jql with nextPageToken (no total, lagging index,
+// ids only unless fields are named). Data Center: GET /rest/api/2/search with startAt/total.
+#include <set>
+
+#include "faultline/jira/client.hpp"
+#include "json_access.hpp"
+
+namespace faultline::jira {
+namespace {
+
+constexpr std::string_view k_default_fields = "*navigable";
+
+std::vector<std::string> fields_of(const SearchRequest& request) {
+  if (request.fields.empty()) return {std::string(k_default_fields)};
+  return request.fields;
+}
+
+int page_size_of(const SearchRequest& request, std::size_t collected) {
+  int size = request.page_size > 0 ? request.page_size : 100;
+  if (request.limit > 0) size = std::min(size, request.limit - static_cast<int>(collected));
+  return std::max(size, 1);
+}
+
+http::QueryParams datacenter_params(const SearchRequest& request, int start_at, int max_results) {
+  http::QueryParams params{{"jql", request.jql},
+                           {"startAt", std::to_string(start_at)},
+                           {"maxResults", std::to_string(max_results)},
+                           {"fields", detail::join(fields_of(request), ",")}};
+  if (!request.expand.empty()) params.emplace_back("expand", detail::join(request.expand, ","));
+  // Data Center's search has no properties parameter; read them with get_issue.
+  return params;
+}
+
+SearchPage parse_page(const nlohmann::json& body) {
+  SearchPage page;
+  for (const auto& issue : detail::array(body, "issues")) page.issues.push_back(parse_issue(issue));
+  if (auto token = detail::text(body, "nextPageToken"); !token.empty()) page.next_page_token = token;
+  if (body.is_object() && body.contains("total") && body["total"].is_number()) page.total = body["total"].get<int>();
+  page.start_at = detail::number(body, "startAt", 0);
+  page.max_results = detail::number(body, "maxResults", 0);
+  page.is_last = detail::flag(body, "isLast", false);
+  return page;
+}
+
+}  // namespace
+
+Result<SearchPage> Client::search_page(const SearchRequest& request, std::string_view page_token, int start_at) {
+  if (request.jql.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return fail(ErrorKind::Usage, "A Jira search needs a JQL query; it was empty",
+                "Jira Cloud rejects unbounded searches: restrict it, e.g. project = KEY.");
+  }
+  if (m_flavor == Flavor::DataCenter) {
+    const std::string path = std::string(api_root()) + "/search";
+    auto reply = call(http::Method::Get, path, datacenter_params(request, start_at, page_size_of(request, 0)));
+    if (!reply) return std::unexpected(reply.error());
+    auto page = parse_page(reply->body);
+    page.is_last = page.total ? page.start_at + static_cast<int>(page.issues.size()) >= *page.total
+                              : page.issues.empty();
+    return page;
+  }
+  nlohmann::json body{{"jql", request.jql},
+                      {"maxResults", page_size_of(request, 0)},
+                      {"fields", fields_of(request)}};
+  if (!page_token.empty()) body["nextPageToken"] = std::string(page_token);
+  if (!request.expand.empty()) body["expand"] = detail::join(request.expand, ",");
+  if (!request.properties.empty()) body["properties"] = request.properties;
+  if (!request.reconcile_issue_ids.empty()) {
+    auto ids = nlohmann::json::array();
+    for (const auto& id : request.reconcile_issue_ids) {
+      if (ids.size() == k_reconcile_limit) break;
+      try {
+        ids.push_back(std::stoll(id));
+      } catch (const std::exception&) {
+        return fail(ErrorKind::Usage, "reconcileIssues takes numeric issue ids, not keys: '" + id + "'");
+      }
+    }
+    body["reconcileIssues"] = std::move(ids);
+  }
+  // A search is a read: sending it twice is harmless.
+  auto reply = call(http::Method::Post, std::string(api_root()) + "/search/jql", {}, &body, http::RetrySafety::Safe);
+  if (!reply) return std::unexpected(reply.error());
+  auto page = parse_page(reply->body);
+  if (!page.next_page_token) page.is_last = true;
+  return page;
+}
+
+Result<std::vector<Issue>> Client::search(const SearchRequest& request) {
+  return m_flavor == Flavor::Cloud ? search_cloud(request) : search_datacenter(request);
+}
+
+Result<std::vector<Issue>> Client::search_cloud(const SearchRequest& request) {
+  std::vector<Issue> issues;
+  std::set<std::string> seen_tokens;
+  std::string token;
+  for (;;) {
+    SearchRequest page_request = request;
+    page_request.page_size = page_size_of(request, issues.size());
+    auto page = search_page(page_request, token, 0);
+    if (!page) return std::unexpected(page.error());
+    const bool empty = page->issues.empty();
+    for (auto& issue : page->issues) {
+      if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
+      issues.push_back(std::move(issue));
+    }
+    if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
+    // The last page omits nextPageToken (it is not null); isLast may be missing too.
+    if (page->is_last || !page->next_page_token || empty) break;
+    if (!seen_tokens.insert(*page->next_page_token).second) {
+      return fail(ErrorKind::Failed,
+                  "Jira Cloud returned the same nextPageToken twice for \"" + request.jql + "\" after " +
+                      std::to_string(issues.size()) + " issues; stopped instead of looping",
+                  "Retry the command; if it persists, narrow the JQL.");
+    }
+    token = *page->next_page_token;
+  }
+  return issues;
+}
+
+Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& request) {
+  auto first = search_page(request, {}, 0);
+  if (!first) return std::unexpected(first.error());
+  std::vector<Issue> issues = std::move(first->issues);
+  if (request.limit > 0 && static_cast<int>(issues.size()) > request.limit) issues.resize(static_cast<std::size_t>(request.limit));
+  int total = first->total.value_or(static_cast<int>(issues.size()));
+  if (request.limit > 0) total = std::min(total, request.limit);
+  // The server may cap maxResults silently (jira.search.views.default.max): page by what it gave.
+  int step = static_cast<int>(issues.size());
+  if (step == 0 || static_cast<int>(issues.size()) >= total) return issues;
+
+  const std::string path = std::string(api_root()) + "/search";
+  std::vector<http::Request> requests;
+  std::vector<int> starts;
+  for (int start = step; start < total; start += step) {
+    requests.push_back(make_request(http::Method::Get, path, datacenter_params(request, start, step), nullptr,
+                                    http::RetrySafety::ByMethod));
+    starts.push_back(start);
+  }
+  auto outcomes = m_transport.send_all(requests);
+  if (outcomes.size() != requests.size()) {
+    return fail(ErrorKind::Failed, "The transport answered " + std::to_string(outcomes.size()) + " of " +
+                                       std::to_string(requests.size()) + " search pages");
+  }
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    auto reply = to_reply(http::Method::Get, path, outcomes[i]);
+    if (!reply) return std::unexpected(reply.error());
+    auto page = parse_page(reply->body);
+    for (auto& issue : page.issues) {
+      if (static_cast<int>(issues.size()) >= total) break;
+      issues.push_back(std::move(issue));
+    }
+  }
+  return issues;
+}
+
+}  // namespace faultline::jira

@@ -1,0 +1,14 @@
+// GET /serverInfo.
+#include "faultline/jira/client.hpp"
+#include "json_access.hpp"
+
+namespace faultline::jira {
+
+Result<ServerInfo> Client::server_info() {
+  auto reply = call(http::Method::Get, std::string(api_root()) + "/serverInfo");
+  if (!reply) return std::unexpected(reply.error());
+  return ServerInfo{detail::text(reply->body, "baseUrl"), detail::text(reply->body, "version"),
+                    detail::text(reply->body, "deploymentType"), detail::text(reply->body, "serverTitle")};
+}
+
+}  // namespace faultline::jira

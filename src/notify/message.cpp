@@ -1,0 +1,197 @@
+#include "faultline/notify/message.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <kainjow/mustache.hpp>
+
+namespace faultline::notify {
+
+namespace {
+
+namespace fs = std::filesystem;
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+std::string number_text(const nlohmann::json& value) {
+  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
+  const double number = value.get<double>();
+  std::ostringstream out;
+  out << number;
+  return out.str();
+}
+
+// JSON to the Mustache data model: null and false are falsy, empty lists render nothing.
+data to_mustache(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+      data object{data::type::object};
+      for (const auto& [key, item] : value.items()) object.set(key, to_mustache(item));
+      return object;
+    }
+    case nlohmann::json::value_t::array: {
+      data list{data::type::list};
+      for (const auto& item : value) list.push_back(to_mustache(item));
+      return list;
+    }
+    case nlohmann::json::value_t::string: return data{value.get<std::string>()};
+    case nlohmann::json::value_t::boolean: return data{value.get<bool>()};
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: return data{number_text(value)};
+    default: return data{false};
+  }
+}
+
+// "Unclosed section "x" at 42" -> line of byte 42 in the template, 0 when no position is given.
+int error_line(std::string_view message, std::string_view text) {
+  const auto at = message.rfind(" at ");
+  if (at == std::string_view::npos) return 0;
+  std::size_t offset = 0;
+  for (char c : message.substr(at + 4)) {
+    if (c < '0' || c > '9') return 0;
+    offset = offset * 10 + static_cast<std::size_t>(c - '0');
+  }
+  offset = std::min(offset, text.size());
+  int line = 1;
+  for (std::size_t i = 0; i < offset; ++i)
+    if (text[i] == '\n') ++line;
+  return line;
+}
+
+std::string strip_position(std::string message) {
+  const auto at = message.rfind(" at ");
+  if (at != std::string::npos && at + 4 < message.size() &&
+      message.find_first_not_of("0123456789", at + 4) == std::string::npos)
+    message.resize(at);
+  return message;
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::string string_at(const nlohmann::json& data_model, const char* key) {
+  if (!data_model.is_object()) return {};
+  const auto it = data_model.find(key);
+  if (it == data_model.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+TemplateDirs default_template_dirs(std::string user_dir) {
+  TemplateDirs dirs;
+  dirs.user_dir = std::move(user_dir);
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / "notify";
+    if (fs::is_directory(installed, error)) dirs.shipped_dirs.push_back(installed.lexically_normal().string());
+  }
+  dirs.shipped_dirs.push_back(std::string(FAULTLINE_SOURCE_TEMPLATE_DIR) + "/notify");
+  return dirs;
+}
+
+std::string template_file_name(std::string_view event) {
+  return std::string(event) + ".md.mustache";
+}
+
+Result<Message> render_template_text(std::string_view file_name, std::string_view template_text,
+                                     std::string_view event, const nlohmann::json& data_model) {
+  const std::string text(template_text);
+  mustache tmpl{text};
+  if (!tmpl.is_valid()) {
+    const int line = error_line(tmpl.error_message(), text);
+    std::string where(file_name);
+    if (line > 0) where += ":" + std::to_string(line);
+    return fail(ErrorKind::Config, where + ": " + strip_position(tmpl.error_message()),
+                "fix the Mustache syntax of the notification template");
+  }
+  tmpl.set_custom_escape([](const std::string& value) { return value; });
+  const std::string rendered = tmpl.render(to_mustache(data_model));
+  if (!tmpl.is_valid()) {
+    return fail(ErrorKind::Config,
+                std::string(file_name) + ": cannot render: " + strip_position(tmpl.error_message()));
+  }
+
+  Message message;
+  message.event = std::string(event);
+  std::string_view rest = rendered;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    const std::string line = trim(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (line.empty()) continue;
+    message.title = line.starts_with("# ") ? trim(std::string_view(line).substr(2)) : line;
+    break;
+  }
+  if (message.title.empty()) {
+    return fail(ErrorKind::Config, std::string(file_name) + ": renders no title line",
+                "the first non-empty line of a notification template is the message title");
+  }
+  message.markdown_body = trim(rest);
+
+  if (data_model.is_object()) {
+    if (const auto link = data_model.find("link"); link != data_model.end() && link->is_object()) {
+      message.link_url = string_at(*link, "url");
+      message.link_title = string_at(*link, "title");
+    }
+    if (const auto mentions = data_model.find("mentions");
+        mentions != data_model.end() && mentions->is_array()) {
+      for (const auto& name : *mentions)
+        if (name.is_string() && !name.get<std::string>().empty()) message.mention_people.push_back(name.get<std::string>());
+    }
+    if (const auto all = data_model.find("mention_all"); all != data_model.end() && all->is_boolean())
+      message.mention_all = all->get<bool>();
+    message.dedupe_key = string_at(data_model, "dedupe_key");
+    if (message.dedupe_key.empty()) {
+      if (const auto fault = data_model.find("fault"); fault != data_model.end() && fault->is_object())
+        if (auto key = string_at(*fault, "key"); !key.empty()) message.dedupe_key = key + ":" + message.event;
+    }
+  }
+  if (message.link_title.empty() && !message.link_url.empty()) message.link_title = message.link_url;
+  if (message.dedupe_key.empty()) message.dedupe_key = message.event;
+  return message;
+}
+
+Result<Message> render_message(std::string_view event, const nlohmann::json& data_model,
+                               const TemplateDirs& dirs) {
+  const std::string name = template_file_name(event);
+  std::vector<std::string> searched;
+  std::vector<std::string> candidates;
+  if (!dirs.user_dir.empty()) {  // team.template_dir may hold a notify/ folder or the files
+    candidates.push_back((fs::path(dirs.user_dir) / "notify").string());
+    candidates.push_back(dirs.user_dir);
+  }
+  candidates.insert(candidates.end(), dirs.shipped_dirs.begin(), dirs.shipped_dirs.end());
+  for (const auto& dir : candidates) {
+    const fs::path path = fs::path(dir) / name;
+    searched.push_back(dir);
+    std::error_code error;
+    if (!fs::is_regular_file(path, error)) continue;
+    auto text = read_file(path);
+    if (!text) return fail(ErrorKind::Config, path.string() + ": cannot read the template");
+    return render_template_text(path.string(), *text, event, data_model);
+  }
+  std::string where;
+  for (const auto& dir : searched) where += (where.empty() ? "" : ", ") + dir;
+  return fail(ErrorKind::Config,
+              "no notification template " + name + " for event '" + std::string(event) +
+                  "' (looked in: " + (where.empty() ? "no directory" : where) + ")",
+              "put " + name + " in team.template_dir, or use one of the shipped events");
+}
+
+}  // namespace faultline::notify

@@ -1,0 +1,267 @@
+#include "faultline/notify/notifier.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+#include "faultline/http/dry_run.hpp"
+#include "faultline/http/url.hpp"
+#include "faultline/notify/mentions.hpp"
+#include "faultline/notify/response.hpp"
+
+namespace faultline::notify {
+
+namespace {
+
+// The SentLog key of one part of a split message (the whole message uses the dedupe key).
+std::string part_key(const Message& message, std::size_t part) {
+  return message.dedupe_key + "#part" + std::to_string(part + 1);
+}
+
+void add_url_parts(std::vector<std::string>& secrets, std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return;
+  const auto path_start = url.find('/', scheme + 3);
+  if (path_start == std::string_view::npos) return;
+  std::string_view rest = url.substr(path_start);
+  const auto query_start = rest.find('?');
+  const std::string_view path = rest.substr(0, query_start);
+  // The last path segment is the token of a Feishu hook or a Slack services URL.
+  const auto last_slash = path.rfind('/');
+  const std::string_view last = path.substr(last_slash + 1);
+  if (last.size() >= 8) secrets.emplace_back(last);
+  if (const auto services = path.find("/services/"); services != std::string_view::npos)
+    secrets.emplace_back(path.substr(services + 10));
+  if (query_start == std::string_view::npos) return;
+  std::string_view query = rest.substr(query_start + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view item = query.substr(0, amp);
+    if (const auto eq = item.find('='); eq != std::string_view::npos && item.size() - eq - 1 >= 4) {
+      secrets.emplace_back(item.substr(eq + 1));
+      secrets.push_back(http::url_decode(item.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> channel_secrets(const config::Config& config) {
+  std::vector<std::string> secrets;
+  for (const auto& [name, channel] : config.channels) {
+    for (const std::string* value : {&channel.url, &channel.secret, &channel.smtp_password})
+      if (!value->empty()) secrets.push_back(*value);
+    add_url_parts(secrets, channel.url);
+  }
+  return secrets;
+}
+
+const char* to_string(ReportStatus status) {
+  switch (status) {
+    case ReportStatus::Sent: return "sent";
+    case ReportStatus::Failed: return "failed";
+    case ReportStatus::Skipped: return "skipped";
+    case ReportStatus::AlreadySent: return "already_sent";
+  }
+  return "failed";
+}
+
+nlohmann::json to_json(const DeliveryReport& report) {
+  nlohmann::json out = {{"channel", report.channel},
+                        {"kind", report.kind},
+                        {"status", to_string(report.status)},
+                        {"parts", report.parts},
+                        {"parts_total", report.parts_total}};
+  if (!report.error.empty()) {
+    out["error"] = report.error;
+    out["retryable"] = report.retryable;
+  }
+  if (!report.hint.empty()) out["hint"] = report.hint;
+  if (report.dry_run) out["dry_run"] = true;
+  if (!report.unresolved_mentions.empty()) out["unresolved_mentions"] = report.unresolved_mentions;
+  if (!report.warning.empty()) out["warning"] = report.warning;
+  return out;
+}
+
+std::string describe(const DeliveryReport& report) {
+  std::string line = "notify: channel '" + report.channel + "'";
+  if (!report.kind.empty()) line += " (" + report.kind + ")";
+  line += std::string(" ") + to_string(report.status);
+  if (!report.error.empty()) line += ": " + report.error;
+  if (!report.hint.empty()) line += " (" + report.hint + ")";
+  if (report.retryable) line += "; it can be sent again later";
+  if (!report.warning.empty()) line += "; warning: " + report.warning;
+  return line;
+}
+
+Notifier::Notifier(http::Transport& transport, const config::Config& config, NotifierOptions options)
+    : m_transport(transport),
+      m_config(config),
+      m_options(std::move(options)),
+      m_sleeper(m_options.sleeper ? m_options.sleeper
+                                  : PacerSleeper([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); })),
+      m_pacer(m_options.steady_clock ? m_options.steady_clock
+                                     : SteadyClock([] { return std::chrono::steady_clock::now(); }),
+              m_sleeper) {
+  if (!m_options.system_clock) m_options.system_clock = [] { return std::chrono::system_clock::now(); };
+  for (const auto& secret : m_config.secrets()) m_redactor.add_secret(secret);
+  for (const auto& secret : channel_secrets(m_config)) m_redactor.add_secret(secret);
+}
+
+std::vector<DeliveryReport> Notifier::notify(std::string_view event, const nlohmann::json& data) {
+  const auto route = m_config.routes.find(std::string(event));
+  if (route == m_config.routes.end() || route->second.empty()) return {};
+  auto message = render_message(event, data, m_options.templates);
+  if (message) return deliver_to(*message, route->second);
+
+  std::vector<DeliveryReport> reports;
+  for (const auto& name : route->second) {
+    DeliveryReport report;
+    report.channel = name;
+    if (const auto it = m_config.channels.find(name); it != m_config.channels.end()) report.kind = it->second.kind;
+    report.status = ReportStatus::Failed;
+    report.error = m_redactor.mask(message.error().message);
+    report.hint = message.error().hint;
+    reports.push_back(std::move(report));
+  }
+  return reports;
+}
+
+std::vector<DeliveryReport> Notifier::deliver(const Message& message) {
+  const auto route = m_config.routes.find(message.event);
+  if (route == m_config.routes.end()) return {};
+  return deliver_to(message, route->second);
+}
+
+std::vector<DeliveryReport> Notifier::deliver_to(const Message& message,
+                                                 const std::vector<std::string>& channels) {
+  std::vector<DeliveryReport> reports;
+  std::vector<std::string> done;
+  for (const auto& name : channels) {
+    if (std::find(done.begin(), done.end(), name) != done.end()) continue;  // listed twice
+    done.push_back(name);
+    reports.push_back(deliver_one(message, name));
+  }
+  return reports;
+}
+
+DeliveryReport Notifier::deliver_one(const Message& message, const std::string& channel_name) {
+  DeliveryReport report;
+  report.channel = channel_name;
+  const auto& only = m_options.only_channels;
+  const auto channel_it = m_config.channels.find(channel_name);
+  if (channel_it != m_config.channels.end()) report.kind = channel_it->second.kind;
+  if (!only.empty() && std::find(only.begin(), only.end(), channel_name) == only.end()) {
+    report.status = ReportStatus::Skipped;
+    return report;
+  }
+  if (channel_it == m_config.channels.end()) {
+    report.error = "no channel named '" + channel_name + "' in the config";
+    report.hint = "add [channels." + channel_name + "] or remove it from [routes]";
+    return report;
+  }
+  const config::Channel& channel = channel_it->second;
+  const auto kind = parse_channel_kind(channel.kind);
+  if (!kind) {
+    report.error = "unknown channel kind '" + channel.kind + "'";
+    report.hint = "use wecom, dingtalk, feishu, slack, teams, generic or email";
+    return report;
+  }
+  if (m_options.sent_log && m_options.sent_log->was_sent(message.dedupe_key, channel_name)) {
+    report.status = ReportStatus::AlreadySent;
+    return report;
+  }
+  const ResolvedMentions mentions =
+      resolve_mentions(*kind, message.mention_people, message.mention_all ? MentionAll::Yes : MentionAll::No,
+                       m_config.people);
+  report.unresolved_mentions = mentions.unresolved;
+
+  try {
+    if (*kind == ChannelKind::Email) {
+      send_mail(message, channel, mentions, report);
+    } else {
+      send_http(message, channel, *kind, mentions, report);
+    }
+  } catch (const std::exception& error) {
+    report.status = ReportStatus::Failed;
+    report.error = "unexpected error: " + m_redactor.mask(error.what());
+  }
+
+  if (report.status == ReportStatus::Sent && !report.dry_run && m_options.sent_log) {
+    if (auto marked = m_options.sent_log->mark_sent(message.dedupe_key, channel_name); !marked)
+      report.warning = "delivered, but not recorded as sent (" + m_redactor.mask(marked.error().message) +
+                       "); a re-run may send it again";
+  }
+  return report;
+}
+
+void Notifier::send_http(const Message& message, const config::Channel& channel, ChannelKind kind,
+                         const ResolvedMentions& mentions, DeliveryReport& report) {
+  const auto payloads = build_payloads(kind, message, mentions, m_options.limits);
+  report.parts_total = static_cast<int>(payloads.size());
+  if (payloads.empty()) {
+    report.error = "nothing to send";
+    return;
+  }
+  const bool split = payloads.size() > 1;
+  SentLog* log = m_options.sent_log;
+  const auto rules = default_rate_rules(kind);
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    if (split && log && log->was_sent(part_key(message, i), channel.name)) {  // sent by an earlier run
+      continue;
+    }
+    Delivery delivery;
+    for (int attempt = 0;; ++attempt) {
+      m_pacer.wait_turn(channel.name, rules);
+      const http::Request request = make_request(kind, channel, payloads[i], message, i, m_options.system_clock());
+      const http::Outcome outcome = m_transport.send(request);
+      if (outcome && outcome->header(http::k_dry_run_header)) report.dry_run = true;
+      delivery = interpret_response(kind, outcome);
+      // Only a "busy" in the body of a 200 is retried here (see retry_wait_limit).
+      const bool body_said_busy = delivery.status == DeliveryStatus::RetryLater && outcome && outcome->status == 200;
+      const auto wait = delivery.retry_after.value_or(std::chrono::seconds(2));
+      if (!body_said_busy || attempt >= 2 || wait > m_options.retry_wait_limit) break;
+      m_sleeper(wait);
+    }
+    if (delivery.status != DeliveryStatus::Delivered) {
+      report.status = ReportStatus::Failed;
+      report.error = m_redactor.mask(delivery.reason);
+      if (split) report.error = "part " + std::to_string(i + 1) + " of " + std::to_string(payloads.size()) + ": " + report.error;
+      report.hint = delivery.hint;
+      report.retryable = delivery.status == DeliveryStatus::RetryLater;
+      return;
+    }
+    ++report.parts;
+    if (split && log && !report.dry_run) (void)log->mark_sent(part_key(message, i), channel.name);
+  }
+  report.status = ReportStatus::Sent;
+}
+
+void Notifier::send_mail(const Message& message, const config::Channel& channel,
+                         const ResolvedMentions& mentions, DeliveryReport& report) {
+  report.parts_total = 1;
+  if (!m_options.mail) {
+    report.error = "no mail sender available for e-mail channels";
+    return;
+  }
+  auto envelope = build_mail(channel, message, mentions, m_options.system_clock());
+  if (!envelope) {
+    report.error = m_redactor.mask(envelope.error().message);
+    report.hint = envelope.error().hint;
+    return;
+  }
+  m_pacer.wait_turn(channel.name, {});
+  auto sent = m_options.mail->send(*envelope);
+  if (!sent) {
+    report.error = m_redactor.mask(sent.error().message);
+    report.hint = sent.error().hint;
+    report.retryable = sent.error().kind == ErrorKind::Unavailable;
+    return;
+  }
+  report.parts = 1;
+  report.status = ReportStatus::Sent;
+}
+
+}  // namespace faultline::notify

@@ -1,0 +1,81 @@
+// `faultline init --non-interactive` then `faultline doctor` against the sandbox, on both
+// Jira flavors: the config init writes must pass every doctor check.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/sandbox_process.hpp"
+#include "support/test_context.hpp"
+
+using faultline::testing::SandboxProcess;
+using faultline::testing::TestApp;
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+struct FlavorCase {
+  const char* flavor;
+  const char* user;        // "" = bearer PAT
+  const char* confluence;  // path under the sandbox URL
+};
+
+}  // namespace
+
+TEST_CASE("init writes a config that doctor passes, on Cloud and Data Center", "[integration][init][doctor]") {
+  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "/wiki"},
+                                          FlavorCase{"datacenter", "", "/confluence"});
+  SandboxProcess sandbox(flavor_case.flavor, {"--token", "it-token-123456"});
+  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-init-" + std::string(flavor_case.flavor));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto config_path = (dir / "faultline.toml").string();
+
+  TestApp app;
+  app.real_network = true;
+  app.env.set("IT_TOKEN", "it-token-123456");
+  std::vector<std::string> args = {"init", "--non-interactive", "--jira-url", sandbox.url(), "--token-env", "IT_TOKEN",
+                                   "--project", "FAULT", "--space", "OPS", "--confluence-url",
+                                   sandbox.url() + flavor_case.confluence, "--output", config_path};
+  if (*flavor_case.user != '\0') {
+    args.push_back("--user");
+    args.push_back(flavor_case.user);
+  }
+  INFO(app.err.str());
+  REQUIRE(app.run(args) == 0);
+  const auto config = read_file(config_path);
+  CHECK(config.find(std::string("flavor = \"") + flavor_case.flavor) != std::string::npos);
+  CHECK(config.find("fault_type = \"Fault\"") != std::string::npos);
+  CHECK(config.find("subtask_type = \"Sub-task\"") != std::string::npos);
+  CHECK(config.find("level = \"Fault Level\"") != std::string::npos);
+  CHECK(config.find("recovered = \"Recovered\"") != std::string::npos);
+  CHECK(config.find("it-token-123456") == std::string::npos);
+
+  const int doctor = app.run({"--config", config_path, "doctor", "--json"});
+  INFO(app.out.str() << app.err.str());
+  auto report = nlohmann::json::parse(app.out.str());
+  for (const auto& check : report["checks"]) {
+    INFO(check.dump());
+    CHECK(check["status"] == "pass");
+  }
+  CHECK(report["ok"] == true);
+  CHECK(doctor == 0);
+  CHECK(app.out.str().find("it-token-123456") == std::string::npos);
+  CHECK(app.err.str().find("it-token-123456") == std::string::npos);
+
+  // A wrong token: doctor fails on auth (exit 1), and the token never shows.
+  app.env.set("IT_TOKEN", "wrong-token-987654");
+  CHECK(app.run({"--config", config_path, "doctor"}) == 1);
+  CHECK(app.out.str().find("wrong-token-987654") == std::string::npos);
+  CHECK(app.err.str().find("wrong-token-987654") == std::string::npos);
+  std::filesystem::remove_all(dir);
+}

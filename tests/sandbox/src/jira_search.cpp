@@ -1,0 +1,510 @@
+// Jira emulation: issue search (Cloud search/jql with page tokens, Data Center search with
+// offsets), saved filters, agile boards and the plain HTML issue view.
+#include <algorithm>
+#include <set>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "jira.hpp"
+#include "jira_util.hpp"
+
+#if __has_include("jql.hpp")
+#include "jql.hpp"
+#define SANDBOX_HAVE_JQL 1
+#else
+#define SANDBOX_HAVE_JQL 0
+#endif
+
+namespace sandbox {
+
+namespace {
+
+constexpr const char* k_search_removed =
+    "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration "
+    "guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046";
+constexpr const char* k_unbounded =
+    "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.";
+constexpr long long k_cloud_max_ids = 5000;       // search/jql page cap when only ids are asked for
+constexpr long long k_cloud_max_fields = 1000;    // search/jql page cap when fields are asked for
+constexpr long long k_dc_max_results = 1000;      // jira.search.views.default.max
+constexpr const char* k_token_prefix = "sbx1:";   // page tokens: base64("sbx1:<offset>")
+
+constexpr char k_base64url_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string to_base64(const std::string& in) {
+  const auto& k_chars = k_base64url_chars;
+  std::string out;
+  unsigned value = 0;
+  int bits = -6;
+  for (unsigned char c : in) {
+    value = (value << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(k_chars[(value >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(k_chars[((value << 8) >> (bits + 8)) & 0x3F]);
+  return out;
+}
+
+std::string from_base64(const std::string& in) {
+  std::string out;
+  unsigned value = 0;
+  int bits = -8;
+  for (char c : in) {
+    int d;
+    if (c >= 'A' && c <= 'Z') d = c - 'A';
+    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') d = c - '0' + 52;
+    else if (c == '-') d = 62;
+    else if (c == '_') d = 63;
+    else return {};
+    value = (value << 6) + static_cast<unsigned>(d);
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((value >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> strings_of(const nlohmann::json& value) {
+  std::vector<std::string> out;
+  if (value.is_string()) return split_list(value.get<std::string>(), ',');
+  if (value.is_array())
+    for (const auto& v : value) {
+      if (v.is_string()) for (auto& part : split_list(v.get<std::string>(), ',')) out.push_back(part);
+      else if (v.is_number()) out.push_back(v.dump());
+    }
+  return out;
+}
+
+std::vector<std::string> list_param(const SbRequest& request, const std::string& name) {
+  std::vector<std::string> out;
+  auto [begin, end] = request.query.equal_range(name);
+  for (auto it = begin; it != end; ++it)
+    for (auto& part : split_list(it->second, ',')) out.push_back(part);
+  return out;
+}
+
+long long number_param(const std::optional<std::string>& text, long long fallback) {
+  if (!text || text->empty()) return fallback;
+  try {
+    return std::stoll(*text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Reads a search request's parameters from the query (GET) or the JSON body (POST).
+struct SearchParams {
+  std::string jql;
+  std::optional<std::string> page_token;
+  long long start_at = 0;
+  std::optional<long long> max_results;
+  std::optional<std::vector<std::string>> fields;
+  std::vector<std::string> expand;
+  std::vector<std::string> properties;
+  std::set<std::string> reconcile;
+};
+
+std::expected<SearchParams, SbResponse> read_search_params(const SbRequest& r) {
+  SearchParams p;
+  if (r.method == "POST") {
+    auto body = r.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return std::unexpected(jira_error(400, {"The request body is not valid JSON."}));
+    p.jql = body.value("jql", "");
+    if (body.contains("nextPageToken") && body["nextPageToken"].is_string()) p.page_token = body["nextPageToken"].get<std::string>();
+    p.start_at = body.value("startAt", 0LL);
+    if (body.contains("maxResults") && body["maxResults"].is_number()) p.max_results = body["maxResults"].get<long long>();
+    if (body.contains("fields")) p.fields = strings_of(body["fields"]);
+    p.expand = strings_of(body.value("expand", nlohmann::json()));
+    p.properties = strings_of(body.value("properties", nlohmann::json()));
+    for (auto& id : strings_of(body.value("reconcileIssues", nlohmann::json()))) p.reconcile.insert(id);
+  } else {
+    p.jql = r.param("jql").value_or("");
+    p.page_token = r.param("nextPageToken");
+    p.start_at = number_param(r.param("startAt"), 0);
+    if (r.param("maxResults")) p.max_results = number_param(r.param("maxResults"), 50);
+    auto fields = list_param(r, "fields");
+    if (!fields.empty()) p.fields = fields;
+    p.expand = list_param(r, "expand");
+    p.properties = list_param(r, "properties");
+    for (auto& id : list_param(r, "reconcileIssues")) p.reconcile.insert(id);
+  }
+  return p;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------ search
+
+SbResponse JiraService::search_call(const Call& call) {
+  const auto& r = call.request;
+  const auto& s = call.segments;
+  const bool cloud = m_options.flavor == Flavor::Cloud;
+  if (r.method != "GET" && r.method != "POST") return jira_error(405, {"Method not allowed."});
+  if (cloud && s.size() == 1) return jira_error(410, {k_search_removed});
+  if (cloud && s.size() == 2 && s[1] == "id") return jira_error(410, {k_search_removed});
+  const bool enhanced = cloud && s.size() == 2 && (s[1] == "jql" || s[1] == "approximate-count");
+  if (!enhanced && !(!cloud && s.size() == 1)) return jira_error(404, {"Not found."});
+#if SANDBOX_HAVE_JQL
+  auto params = read_search_params(r);
+  if (!params) return params.error();
+  jql::EvalContext ctx;
+  ctx.now = r.now;
+  if (r.user.is_object()) {
+    try {
+      ctx.zone = date::locate_zone(r.user.value("timeZone", "UTC"));
+    } catch (const std::exception&) {
+      ctx.zone = nullptr;
+    }
+    ctx.current_user = user_id(r.user);
+  }
+  for (const auto& f : config_list("fields"))
+    ctx.custom_field_ids_by_name[to_lower(f.value("name", ""))] = f.value("id", "");
+  for (const auto& t : config_list("issuetypes"))
+    if (t.value("subtask", false)) ctx.subtask_type_names.push_back(t.value("name", ""));
+  auto query = jql::parse(params->jql, ctx);
+  if (!query) return jira_error(400, {query.error()});
+  if (enhanced && !jql::is_bounded(**query)) return jira_error(400, {k_unbounded});
+  std::string cache_key = fmt::format("{}|{}|{}|", enhanced ? "cloud" : "dc", ctx.current_user, params->jql);
+  for (const auto& id : params->reconcile) cache_key += id + ",";
+  std::vector<const IssueRecord*> hits;
+  const bool cached = m_search_cache && m_search_cache->key == cache_key && m_search_cache->version == m_version &&
+                      r.now >= m_search_cache->used && r.now - m_search_cache->used < std::chrono::seconds(2);
+  if (cached) {
+    for (long long id : m_search_cache->ids)
+      if (auto it = m_issues.find(id); it != m_issues.end()) hits.push_back(&it->second);
+  } else {
+    for (const auto& [id, record] : m_issues) {
+      if (enhanced && m_options.index_lag.count() > 0 && r.now - record.indexed_at < m_options.index_lag &&
+          !params->reconcile.contains(record.issue.value("id", "")))
+        continue;
+      if (jql::matches(**query, record.issue, ctx)) hits.push_back(&record);
+    }
+    std::stable_sort(hits.begin(), hits.end(), [&](const IssueRecord* a, const IssueRecord* b) {
+      return jql::compare(**query, a->issue, b->issue, ctx) < 0;
+    });
+    SearchCache fresh{cache_key, m_version, r.now, {}};
+    fresh.ids.reserve(hits.size());
+    for (const auto* rec : hits) fresh.ids.push_back(std::stoll(rec->issue.value("id", "0")));
+    m_search_cache = std::move(fresh);
+  }
+  m_search_cache->used = r.now;
+  const long long total = static_cast<long long>(hits.size());
+  if (enhanced && s[1] == "approximate-count") return SbResponse::json(200, {{"count", total}});
+
+  if (enhanced) {
+    long long offset = 0;
+    if (params->page_token) {
+      const std::string decoded = from_base64(*params->page_token);
+      if (!decoded.starts_with(k_token_prefix)) return jira_error(400, {"The nextPageToken is invalid."});
+      offset = number_param(decoded.substr(std::string_view(k_token_prefix).size()), -1);
+      if (offset < 0 || offset > total) return jira_error(400, {"The nextPageToken is invalid."});
+    }
+    const bool ids_only = !params->fields || std::all_of(params->fields->begin(), params->fields->end(),
+                                                         [](const std::string& f) { return f == "id"; });
+    long long max = params->max_results.value_or(50);
+    if (max < 0) return jira_error(400, {"The max results parameter has to be between 1 and 5,000."});
+    max = std::clamp(max, 1LL, ids_only ? k_cloud_max_ids : k_cloud_max_fields);
+    nlohmann::json issues = nlohmann::json::array();
+    for (long long i = offset; i < total && i < offset + max; ++i) {
+      const auto* rec = hits[static_cast<std::size_t>(i)];
+      if (ids_only && params->expand.empty() && params->properties.empty()) issues.push_back({{"id", rec->issue["id"]}});
+      else issues.push_back(render_issue(*rec, r, call.version, params->fields.value_or(std::vector<std::string>{"id"}),
+                                         params->expand, params->properties));
+    }
+    const bool last = offset + max >= total;
+    nlohmann::json out = {{"issues", issues}, {"isLast", last}};
+    if (!last) out["nextPageToken"] = to_base64(fmt::format("{}{}", k_token_prefix, offset + max));
+    return SbResponse::json(200, out);
+  }
+
+  const long long start = std::clamp(params->start_at, 0LL, total);
+  const long long max = std::clamp(params->max_results.value_or(50), 0LL, k_dc_max_results);
+  nlohmann::json issues = nlohmann::json::array();
+  for (long long i = start; i < total && i < start + max; ++i)
+    issues.push_back(render_issue(*hits[static_cast<std::size_t>(i)], r, call.version, params->fields,
+                                  params->expand, params->properties));
+  return SbResponse::json(200, {{"expand", "schema,names"}, {"startAt", start}, {"maxResults", max},
+                                {"total", total}, {"issues", issues}});
+#else
+  return jira_error(400, {"JQL search is not available in this sandbox build."});
+#endif
+}
+
+// ----------------------------------------------------------------------------------- filters
+
+SbResponse JiraService::filter_call(const Call& call) {
+  const auto& r = call.request;
+  const auto& s = call.segments;
+  const std::string me = user_id(r.user);
+  const std::string root = r.base_url + (call.version == ApiVersion::V3 ? "/rest/api/3" : "/rest/api/2");
+  auto rendered = [&](const nlohmann::json& f) {
+    const auto* owner = find_user_by_id(f.value("owner", ""));
+    return nlohmann::json{{"self", fmt::format("{}/filter/{}", root, f.value("id", ""))},
+                          {"id", f.value("id", "")},
+                          {"name", f.value("name", "")},
+                          {"description", f.value("description", "")},
+                          {"owner", owner ? user_json(*owner, r) : nlohmann::json(nullptr)},
+                          {"jql", f.value("jql", "")},
+                          {"viewUrl", fmt::format("{}/issues/?filter={}", r.base_url, f.value("id", ""))},
+                          {"searchUrl", fmt::format("{}/search?jql={}", root, f.value("jql", ""))},
+                          {"favourite", f.value("favourite", false)},
+                          {"favouritedCount", f.value("favourite", false) ? 1 : 0},
+                          {"sharePermissions", f.value("sharePermissions", nlohmann::json::array())},
+                          {"editPermissions", nlohmann::json::array()}};
+  };
+  auto validate = [&](const nlohmann::json& body, const std::string& own_id) -> std::optional<SbResponse> {
+    const std::string name = body.value("name", "");
+    if (name.empty()) return jira_error(400, {}, {{"filterName", "You must specify a name to save this filter as."}});
+    if (name.size() > 255) return jira_error(400, {}, {{"filterName", "The filter name must be less than 255 characters."}});
+    for (const auto& f : m_filters)
+      if (f.value("owner", "") == me && f.value("name", "") == name && f.value("id", "") != own_id)
+        return jira_error(400, {}, {{"filterName", "Filter with same name already exists."}});
+#if SANDBOX_HAVE_JQL
+    if (auto parsed = jql::parse(body.value("jql", "")); !parsed) return jira_error(400, {}, {{"jql", parsed.error()}});
+#endif
+    return std::nullopt;
+  };
+  auto find = [&](const std::string& id) {
+    return std::find_if(m_filters.begin(), m_filters.end(), [&](const nlohmann::json& f) { return f.value("id", "") == id; });
+  };
+  nlohmann::json body = nlohmann::json::object();
+  if (!r.body.empty()) {
+    body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return jira_error(400, {"The request body is not valid JSON."});
+  }
+  if (s.size() == 1 && r.method == "POST") {
+    if (auto bad = validate(body, "")) return *bad;
+    nlohmann::json f = {{"id", std::to_string(m_next_id++)}, {"name", body.value("name", "")},
+                        {"description", body.value("description", "")}, {"jql", body.value("jql", "")},
+                        {"owner", me}, {"favourite", body.value("favourite", true)},
+                        {"sharePermissions", body.value("sharePermissions", nlohmann::json::array())}};
+    m_filters.push_back(f);
+    return SbResponse::json(200, rendered(f));
+  }
+  if (s.size() == 2 && r.method == "GET" && (s[1] == "my" || s[1] == "favourite")) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& f : m_filters)
+      if (s[1] == "my" ? f.value("owner", "") == me : f.value("favourite", false)) out.push_back(rendered(f));
+    return SbResponse::json(200, out);
+  }
+  if (s.size() == 2 && r.method == "GET" && s[1] == "search") {
+    const std::string name = to_lower(r.param("filterName").value_or(""));
+    const std::string owner = r.param("accountId").value_or(r.param("owner").value_or(""));
+    const long long start = number_param(r.param("startAt"), 0);
+    const long long max = std::clamp(number_param(r.param("maxResults"), 50), 1LL, 100LL);
+    std::vector<nlohmann::json> found;
+    for (const auto& f : m_filters) {
+      if (!name.empty() && to_lower(f.value("name", "")).find(name) == std::string::npos) continue;
+      if (!owner.empty() && f.value("owner", "") != owner) continue;
+      found.push_back(f);
+    }
+    nlohmann::json values = nlohmann::json::array();
+    for (long long i = start; i < static_cast<long long>(found.size()) && i < start + max; ++i)
+      values.push_back(rendered(found[static_cast<std::size_t>(i)]));
+    return SbResponse::json(200, {{"self", root + "/filter/search"}, {"maxResults", max}, {"startAt", start},
+                                  {"total", found.size()}, {"isLast", start + max >= static_cast<long long>(found.size())},
+                                  {"values", values}});
+  }
+  if (s.size() == 2) {
+    auto it = find(s[1]);
+    if (it == m_filters.end())
+      return jira_error(404, {"The selected filter is not available to you, perhaps it has been deleted or had its permissions changed."});
+    if (r.method == "GET") return SbResponse::json(200, rendered(*it));
+    if (it->value("owner", "") != me) return jira_error(403, {"You do not have permission to edit this filter."});
+    if (r.method == "PUT") {
+      nlohmann::json merged = *it;
+      for (const char* key : {"name", "description", "jql", "favourite", "sharePermissions"})
+        if (body.contains(key)) merged[key] = body[key];
+      if (auto bad = validate(merged, it->value("id", ""))) return *bad;
+      *it = merged;
+      return SbResponse::json(200, rendered(*it));
+    }
+    if (r.method == "DELETE") {
+      m_filters.erase(it);
+      return SbResponse::no_content();
+    }
+  }
+  return jira_error(405, {"Method not allowed."});
+}
+
+// ------------------------------------------------------------------------------------ agile
+
+std::optional<SbResponse> JiraService::route_agile(const SbRequest& request, const std::vector<std::string>& segments) {
+  if (!segments.empty() && segments[0] == "board") return board_call(request, segments);
+  return std::nullopt;
+}
+
+SbResponse JiraService::board_call(const SbRequest& r, const std::vector<std::string>& s) {
+  auto rendered = [&](const nlohmann::json& b) {
+    nlohmann::json out = {{"id", b.value("id", 0LL)},
+                          {"self", fmt::format("{}/rest/agile/1.0/board/{}", r.base_url, b.value("id", 0LL))},
+                          {"name", b.value("name", "")},
+                          {"type", b.value("type", "")}};
+    if (b.contains("location")) out["location"] = b["location"];
+    return out;
+  };
+  if (s.size() == 1 && r.method == "POST") {
+    auto body = r.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return jira_error(400, {"The request body is not valid JSON."});
+    const std::string name = body.value("name", "");
+    if (name.empty() || name.size() >= 255) return jira_error(400, {"Board name must be set and shorter than 255 characters."});
+    const std::string type = body.value("type", "");
+    if (type != "kanban" && type != "scrum") return jira_error(400, {"Board type must be 'kanban' or 'scrum'."});
+    const std::string filter_id = body.contains("filterId") ? (body["filterId"].is_string() ? body["filterId"].get<std::string>()
+                                                                                          : body["filterId"].dump())
+                                                            : "";
+    auto filter = std::find_if(m_filters.begin(), m_filters.end(),
+                               [&](const nlohmann::json& f) { return f.value("id", "") == filter_id; });
+    if (filter == m_filters.end()) return jira_error(400, {fmt::format("Filter with id '{}' does not exist.", filter_id)});
+    nlohmann::json board = {{"id", m_next_id++}, {"name", name}, {"type", type}, {"filterId", filter_id}};
+    if (body.contains("location") && body["location"].is_object()) {
+      const auto& loc = body["location"];
+      std::string ref = loc.contains("projectKeyOrId") ? (loc["projectKeyOrId"].is_string() ? loc["projectKeyOrId"].get<std::string>()
+                                                                                            : loc["projectKeyOrId"].dump())
+                                                       : "";
+      const auto* project = find_project(ref);
+      if (!project) return jira_error(400, {fmt::format("Project '{}' does not exist.", ref)});
+      board["location"] = {{"type", "project"}, {"projectId", std::stoll(project->value("id", "0"))},
+                           {"projectKey", project->value("key", "")}, {"projectName", project->value("name", "")},
+                           {"displayName", fmt::format("{} ({})", project->value("name", ""), project->value("key", ""))}};
+    }
+    m_boards.push_back(board);
+    return SbResponse::json(201, rendered(board));
+  }
+  if (s.size() == 1 && r.method == "GET") {
+    const long long start = number_param(r.param("startAt"), 0);
+    const long long max = std::clamp(number_param(r.param("maxResults"), 50), 1LL, 50LL);
+    std::vector<nlohmann::json> found;
+    for (const auto& b : m_boards) {
+      if (auto name = r.param("name"); name && to_lower(b.value("name", "")).find(to_lower(*name)) == std::string::npos) continue;
+      if (auto type = r.param("type"); type && b.value("type", "") != *type) continue;
+      if (auto filter = r.param("filterId"); filter && b.value("filterId", "") != *filter) continue;
+      if (auto project = r.param("projectKeyOrId"); project) {
+        const auto& loc = b.value("location", nlohmann::json::object());
+        if (loc.value("projectKey", "") != *project && std::to_string(loc.value("projectId", 0LL)) != *project) continue;
+      }
+      found.push_back(b);
+    }
+    nlohmann::json values = nlohmann::json::array();
+    for (long long i = start; i < static_cast<long long>(found.size()) && i < start + max; ++i)
+      values.push_back(rendered(found[static_cast<std::size_t>(i)]));
+    return SbResponse::json(200, {{"maxResults", max}, {"startAt", start}, {"total", found.size()},
+                                  {"isLast", start + max >= static_cast<long long>(found.size())}, {"values", values}});
+  }
+  if (s.size() >= 2) {
+    auto it = std::find_if(m_boards.begin(), m_boards.end(),
+                           [&](const nlohmann::json& b) { return std::to_string(b.value("id", 0LL)) == s[1]; });
+    if (it == m_boards.end()) return jira_error(404, {"Board does not exist or you do not have permission to see it."});
+    if (s.size() == 2 && r.method == "GET") return SbResponse::json(200, rendered(*it));
+    if (s.size() == 2 && r.method == "DELETE") {
+      m_boards.erase(it);
+      return SbResponse::no_content();
+    }
+    if (s.size() == 3 && s[2] == "configuration" && r.method == "GET") {
+      nlohmann::json out = rendered(*it);
+      out["filter"] = {{"id", it->value("filterId", "")},
+                       {"self", fmt::format("{}/rest/api/2/filter/{}", r.base_url, it->value("filterId", ""))}};
+      nlohmann::json columns = nlohmann::json::array();
+      for (const auto& category : config_list("statusCategories")) {
+        nlohmann::json statuses = nlohmann::json::array();
+        for (const auto& st : config_list("statuses"))
+          if (st.value("category", "") == category.value("key", ""))
+            statuses.push_back({{"id", st.value("id", "")},
+                                {"self", fmt::format("{}/rest/api/2/status/{}", r.base_url, st.value("id", ""))}});
+        columns.push_back({{"name", category.value("name", "")}, {"statuses", statuses}});
+      }
+      out["columnConfig"] = {{"columns", columns}, {"constraintType", "none"}};
+      out["ranking"] = {{"rankCustomFieldId", 10900}};
+      return SbResponse::json(200, out);
+    }
+  }
+  return jira_error(405, {"Method not allowed."});
+}
+
+// -------------------------------------------------------------------------------- HTML view
+
+SbResponse JiraService::browse_page(const SbRequest& request, const std::string& key) {
+  SbResponse page;
+  page.content_type = "text/html; charset=utf-8";
+  IssueRecord* record = find_issue(key);
+  if (!record || request.method != "GET") {
+    page.status = 404;
+    page.body = "<!DOCTYPE html><html><body><h1>Issue does not exist</h1><p>" + html_escape(key) + "</p></body></html>";
+    return page;
+  }
+  const auto issue = render_issue(*record, request, ApiVersion::V2, std::nullopt, {}, {});
+  const auto& f = issue["fields"];
+  auto text = [](const nlohmann::json& v) -> std::string {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_array()) {
+      std::string out;
+      for (const auto& item : v)
+        out += (out.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.value("name", item.value("value", "")));
+      return out;
+    }
+    if (v.is_object()) return v.value("displayName", v.value("name", v.value("value", v.value("key", v.dump()))));
+    return v.dump();
+  };
+  std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + html_escape(issue.value("key", "")) +
+                     "</title></head><body>\n";
+  html += "<h1>" + html_escape(issue.value("key", "")) + ": " + html_escape(text(f["summary"])) + "</h1>\n<table>\n";
+  auto row = [&](const std::string& label, const std::string& value) {
+    html += "<tr><th>" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
+  };
+  for (const char* id : {"issuetype", "status", "priority", "assignee", "reporter", "created", "updated",
+                         "resolutiondate", "duedate", "labels", "fixVersions"})
+    row(id, text(f.value(id, nlohmann::json())));
+  if (f.contains("parent")) row("parent", text(f["parent"]));
+  for (const auto& field : config_list("fields"))
+    row(field.value("name", ""), text_from_adf(is_adf_document(f.value(field.value("id", ""), nlohmann::json()))
+                                                   ? f[field.value("id", "")]
+                                                   : nlohmann::json(text(f.value(field.value("id", ""), nlohmann::json())))));
+  html += "</table>\n<h2>Description</h2>\n<pre>" + html_escape(text_from_adf(f.value("description", nlohmann::json()))) + "</pre>\n";
+  html += "<h2>Sub-tasks</h2>\n<ul>\n";
+  for (const auto& st : f["subtasks"])
+    html += "<li><a href=\"/browse/" + html_escape(st.value("key", "")) + "\">" + html_escape(st.value("key", "")) + "</a> " +
+            html_escape(text(st["fields"]["summary"])) + " [" + html_escape(text(st["fields"]["status"])) + "]</li>\n";
+  html += "</ul>\n<h2>Links</h2>\n<ul>\n";
+  for (const auto& link : f["issuelinks"]) {
+    const bool inward = link.contains("inwardIssue");
+    const auto& other = inward ? link["inwardIssue"] : link["outwardIssue"];
+    html += "<li>" + html_escape(link["type"].value(inward ? "inward" : "outward", "")) + " " +
+            html_escape(other.value("key", "")) + "</li>\n";
+  }
+  for (const auto& link : record->remote_links) {
+    const auto& obj = link["object"];
+    html += "<li><a href=\"" + html_escape(obj.value("url", "")) + "\">" + html_escape(obj.value("title", "")) + "</a></li>\n";
+  }
+  html += "</ul>\n<h2>Comments</h2>\n";
+  for (const auto& c : f["comment"]["comments"])
+    html += "<div><p><b>" + html_escape(text(c["author"])) + "</b> " + html_escape(c.value("created", "")) + "</p><pre>" +
+            html_escape(text_from_adf(c["body"])) + "</pre></div>\n";
+  html += "</body></html>\n";
+  page.body = std::move(html);
+  return page;
+}
+
+}  // namespace sandbox

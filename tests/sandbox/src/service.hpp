@@ -1,0 +1,71 @@
+// The contract between the sandbox's HTTP server and the products it emulates. The server
+// (server.cpp) owns sockets, auth, the clock, fault injection, the request log and
+// persistence; each emulated product is a Service that turns one request into one response.
+// Services run one at a time under the server's lock, so they need no locking of their own.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace sandbox {
+
+enum class Flavor { Cloud, DataCenter };
+
+struct SbRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path, no query: "/rest/api/3/issue/FAULT-1"
+  std::multimap<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> headers;       // names lower-cased
+  std::string body;
+  std::chrono::system_clock::time_point now;        // the sandbox clock (real time + offset)
+  nlohmann::json user;  // the authenticated user as stored in the seed's "users" (null if anonymous)
+  std::string base_url; // "http://127.0.0.1:PORT", for self links and URLs in answers
+
+  // First value of a query parameter, if present.
+  std::optional<std::string> param(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+struct SbResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+
+  static SbResponse json(int status, const nlohmann::json& body) {
+    SbResponse r;
+    r.status = status;
+    r.body = body.dump();
+    return r;
+  }
+  static SbResponse no_content() {
+    SbResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  }
+};
+
+class Service {
+public:
+  virtual ~Service() = default;
+  // Answers the request if the path belongs to this service, else std::nullopt.
+  virtual std::optional<SbResponse> handle(const SbRequest& request) = 0;
+  // Replaces the service's data with the seed's (the whole seed document is passed; each
+  // service reads its own part). Called at start and on /_sandbox/reset and /_sandbox/seed.
+  virtual void load_seed(const nlohmann::json& seed) = 0;
+  // Merges more seed data into the current state (/_sandbox/seed with "mode":"extend").
+  virtual void extend_seed(const nlohmann::json& seed) = 0;
+  // The service's whole state, for --state persistence; restore() takes it back.
+  virtual nlohmann::json snapshot() const = 0;
+  virtual void restore(const nlohmann::json& state) = 0;
+};
+
+}  // namespace sandbox

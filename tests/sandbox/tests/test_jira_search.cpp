@@ -1,0 +1,130 @@
+// Jira search over HTTP: Cloud search/jql token paging and index lag, Data Center offset
+// paging, removal of the old Cloud search.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "test_server_support.hpp"
+
+using sandbox::Flavor;
+using sandbox::testing::TestSandbox;
+using sandbox::testing::fault_input;
+
+namespace {
+
+constexpr int k_bulk_issues = 10000;
+
+void seed_bulk(const TestSandbox& sb) {
+  nlohmann::json issues = nlohmann::json::array();
+  for (int i = 0; i < k_bulk_issues; ++i) {
+    auto input = fault_input("bulk " + std::to_string(i));
+    input["fields"]["labels"] = {"bulk"};
+    issues.push_back(input);
+  }
+  auto [status, _] = sb.call("POST", "/_sandbox/seed", {{"mode", "extend"}, {"jira", {{"issues", issues}}}});
+  REQUIRE(status == 200);
+}
+
+}  // namespace
+
+TEST_CASE("Data Center search pages by startAt over 10,000 issues with maxResults capped at 1000", "[jira][search]") {
+  TestSandbox sb(Flavor::DataCenter);
+  seed_bulk(sb);
+  std::set<std::string> keys;
+  long long start = 0;
+  int pages = 0;
+  while (true) {
+    nlohmann::json body = {{"jql", "labels = bulk ORDER BY key ASC"}, {"startAt", start}, {"maxResults", 5000},
+                           {"fields", {"summary"}}};
+    auto [status, page] = sb.call("POST", "/rest/api/2/search", body);
+    REQUIRE(status == 200);
+    CHECK(page["total"] == k_bulk_issues);
+    CHECK(page["maxResults"] == 1000);
+    for (const auto& issue : page["issues"]) keys.insert(issue["key"].get<std::string>());
+    ++pages;
+    start += static_cast<long long>(page["issues"].size());
+    if (page["issues"].empty() || start >= page["total"].get<long long>()) break;
+  }
+  CHECK(pages == 10);
+  CHECK(keys.size() == k_bulk_issues);
+}
+
+TEST_CASE("Cloud search/jql pages by nextPageToken over 10,000 issues and omits it on the last page", "[jira][search][cloud]") {
+  TestSandbox sb(Flavor::Cloud);
+  seed_bulk(sb);
+  std::set<std::string> ids;
+  std::optional<std::string> token;
+  int pages = 0;
+  while (true) {
+    nlohmann::json body = {{"jql", "project = FAULT AND labels = bulk"}, {"maxResults", 5000}, {"fields", {"summary"}}};
+    if (token) body["nextPageToken"] = *token;
+    auto [status, page] = sb.call("POST", "/rest/api/3/search/jql", body);
+    REQUIRE(status == 200);
+    CHECK_FALSE(page.contains("total"));
+    ++pages;
+    for (const auto& issue : page["issues"]) ids.insert(issue["id"].get<std::string>());
+    if (page["isLast"] == true) {
+      CHECK_FALSE(page.contains("nextPageToken"));
+      break;
+    }
+    REQUIRE(page.contains("nextPageToken"));
+    token = page["nextPageToken"].get<std::string>();
+    REQUIRE(pages < 100);
+  }
+  CHECK(pages == 10);  // 1000 per page when fields are asked for
+  CHECK(ids.size() == k_bulk_issues);
+}
+
+TEST_CASE("Cloud search/jql answers ids only unless fields are named", "[jira][search][cloud]") {
+  TestSandbox sb(Flavor::Cloud);
+  auto [cs, created] = sb.call("POST", "/rest/api/3/issue", fault_input("only ids"));
+  REQUIRE(cs == 201);
+  auto [status, page] = sb.call("GET", "/rest/api/3/search/jql?jql=project%20%3D%20FAULT");
+  REQUIRE(status == 200);
+  REQUIRE(page["issues"].size() == 1);
+  CHECK(page["issues"][0] == nlohmann::json{{"id", created["id"]}});
+  auto [s2, with] = sb.call("GET", "/rest/api/3/search/jql?jql=project%20%3D%20FAULT&fields=summary,status");
+  CHECK(with["issues"][0]["fields"]["summary"] == "only ids");
+  CHECK(with["issues"][0]["key"] == created["key"]);
+}
+
+TEST_CASE("Cloud rejects unbounded JQL and answers 410 on the removed search", "[jira][search][cloud]") {
+  TestSandbox sb(Flavor::Cloud);
+  auto [s1, unbounded] = sb.call("POST", "/rest/api/3/search/jql", {{"jql", "order by key desc"}});
+  CHECK(s1 == 400);
+  CHECK_FALSE(unbounded["errorMessages"].empty());
+  for (const char* path : {"/rest/api/3/search?jql=project%3DFAULT", "/rest/api/2/search?jql=project%3DFAULT"}) {
+    auto [status, body] = sb.call("GET", path);
+    CHECK(status == 410);
+    CHECK(body["errorMessages"][0].get<std::string>().find("/rest/api/3/search/jql") != std::string::npos);
+  }
+}
+
+TEST_CASE("Index lag hides fresh writes from search/jql unless they are reconciled", "[jira][search][cloud]") {
+  sandbox::ServerOptions options;
+  options.index_lag = std::chrono::hours(1);  // long enough that no test run outlives it
+  TestSandbox sb(Flavor::Cloud, options);
+  auto [cs, created] = sb.call("POST", "/rest/api/3/issue", fault_input("fresh"));
+  REQUIRE(cs == 201);
+  const std::string id = created["id"];
+  auto [s1, hidden] = sb.call("POST", "/rest/api/3/search/jql", {{"jql", "summary ~ fresh"}});
+  REQUIRE(s1 == 200);
+  CHECK(hidden["issues"].empty());
+  auto [s2, seen] = sb.call("POST", "/rest/api/3/search/jql",
+                            {{"jql", "summary ~ fresh"}, {"reconcileIssues", {std::stoll(id)}}});
+  REQUIRE(s2 == 200);
+  REQUIRE(seen["issues"].size() == 1);
+  CHECK(seen["issues"][0]["id"] == id);
+  // Moving the sandbox clock past the lag makes the write visible to everyone.
+  auto [s3, _] = sb.call("PUT", "/_sandbox/clock", {{"offset_ms", 2 * 3600 * 1000}});
+  REQUIRE(s3 == 200);
+  auto [s4, later] = sb.call("POST", "/rest/api/3/search/jql", {{"jql", "summary ~ fresh"}});
+  CHECK(later["issues"].size() == 1);
+}
+
+TEST_CASE("Data Center search answers a JQL error with 400", "[jira][search]") {
+  TestSandbox sb(Flavor::DataCenter);
+  auto [status, body] = sb.call("GET", "/rest/api/2/search?jql=project%20%3D%3D%20FAULT");
+  CHECK(status == 400);
+  CHECK_FALSE(body["errorMessages"].empty());
+}
