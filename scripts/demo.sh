@@ -3,7 +3,7 @@
 # faultline at it, and walks what faultline can do so far. Needs no Atlassian account.
 #   scripts/demo.sh BUILD_DIR [cloud|datacenter]
 set -euo pipefail
-build="${1:?usage: scripts/demo.sh BUILD_DIR [cloud|datacenter]}"
+build="$(cd "${1:?usage: scripts/demo.sh BUILD_DIR [cloud|datacenter]}" && pwd)"
 flavor="${2:-cloud}"
 faultline="$build/faultline"
 sandbox="$build/tests/sandbox/faultline-sandbox"

@@ -1,5 +1,7 @@
 // Construction, authentication, the request plumbing and spaces.
 #include "faultline/confluence/client.hpp"
+#include "faultline/util/json_access.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <utility>
 
@@ -8,21 +10,8 @@
 namespace faultline::confluence {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
-std::string text(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return {};
-  const auto& v = j[key];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return {};
-}
+using json_access::text;
 
 }  // namespace
 
@@ -34,7 +23,7 @@ Flavor guess_flavor(std::string_view base_url) {
   auto scheme = base_url.find("://");
   if (scheme != std::string_view::npos) base_url.remove_prefix(scheme + 3);
   auto end = base_url.find_first_of("/:?#");
-  auto host = lower(base_url.substr(0, end));
+  auto host = ascii_lower(base_url.substr(0, end));
   const std::string_view suffix = ".atlassian.net";
   bool cloud = host == "api.atlassian.com" ||
                (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0);

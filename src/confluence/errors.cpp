@@ -3,34 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faultline/util/strings.hpp"
+
 namespace faultline::confluence::detail {
 namespace {
 
 constexpr std::size_t k_raw_limit = 300;
-
-std::string one_line(std::string_view text, std::size_t limit) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-    if (out.size() >= limit) break;
-  }
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 void add(std::vector<std::string>& out, const nlohmann::json& j, const char* key) {
   if (j.is_object() && j.contains(key) && j[key].is_string() && !j[key].get<std::string>().empty()) {
@@ -87,12 +65,8 @@ std::vector<std::string> error_messages(std::string_view body) {
   auto first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return out;
   if (body[first] == '<') {
-    auto lowered = lower(body);
-    auto open = lowered.find("<title");
-    auto start = open == std::string::npos ? std::string::npos : lowered.find('>', open);
-    auto close = open == std::string::npos ? std::string::npos : lowered.find("</title>", open);
-    if (start != std::string::npos && close != std::string::npos && close > start) {
-      out.push_back("an HTML page titled \"" + one_line(body.substr(start + 1, close - start - 1), k_raw_limit) + "\"");
+    if (auto title = html_title(body, k_raw_limit); !title.empty()) {
+      out.push_back("an HTML page titled \"" + title + "\"");
     } else {
       out.push_back("an HTML page of " + std::to_string(body.size()) + " bytes");
     }

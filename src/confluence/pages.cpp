@@ -3,17 +3,13 @@
 
 #include "errors.hpp"
 #include "faultline/confluence/client.hpp"
+#include "faultline/util/json_access.hpp"
+#include "faultline/util/strings.hpp"
 
 namespace faultline::confluence {
 namespace {
 
-std::string text(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return {};
-  const auto& v = j[key];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return {};
-}
+using json_access::text;
 
 const nlohmann::json& at(const nlohmann::json& j, const char* key, const nlohmann::json& fallback) {
   return j.is_object() && j.contains(key) ? j[key] : fallback;
@@ -30,13 +26,6 @@ std::string storage_value(const nlohmann::json& page) {
   return text(at(at(page, "body", none), "storage", none), "value");
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // A stale version is 409 on Cloud v2 and DC, sometimes 400 "Version must be incremented".
 Error as_conflict(Error error, const Page& current) {
@@ -191,7 +180,7 @@ Result<Page> Client::update_page(const Page& current, std::string_view title, st
     const auto& error = reply.error();
     bool stale = error.http_status == 409;
     if (error.http_status == 400) {
-      for (const auto& d : error.details) stale = stale || lower(d).find("version") != std::string::npos;
+      for (const auto& d : error.details) stale = stale || ascii_lower(d).find("version") != std::string::npos;
     }
     if (stale) return std::unexpected(as_conflict(error, current));
     return std::unexpected(error);

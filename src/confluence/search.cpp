@@ -2,18 +2,13 @@
 #include <algorithm>
 
 #include "faultline/confluence/client.hpp"
+#include "faultline/util/json_access.hpp"
 #include "faultline/core/query.hpp"
 
 namespace faultline::confluence {
 namespace {
 
-std::string text(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return {};
-  const auto& v = j[key];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return {};
-}
+using json_access::text;
 
 }  // namespace
 

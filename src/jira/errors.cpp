@@ -10,33 +10,7 @@ namespace {
 
 constexpr std::size_t k_raw_limit = 300;
 
-// Collapses whitespace runs to one space and trims, keeping at most `limit` bytes.
-std::string one_line(std::string_view text, std::size_t limit) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-    if (out.size() >= limit) break;
-  }
-  return out;
-}
-
-// The text of <title>...</title> in an HTML page, or "".
-std::string html_title(std::string_view body) {
-  std::string lowered = detail::lower(body);
-  auto open = lowered.find("<title");
-  if (open == std::string::npos) return {};
-  auto start = lowered.find('>', open);
-  auto close = lowered.find("</title>", open);
-  if (start == std::string::npos || close == std::string::npos || close < start) return {};
-  return one_line(body.substr(start + 1, close - start - 1), k_raw_limit);
-}
+std::string html_title(std::string_view body) { return faultline::html_title(body, k_raw_limit); }
 
 void add_message(std::vector<std::string>& messages, const nlohmann::json& value) {
   if (value.is_string() && !value.get<std::string>().empty()) messages.push_back(value.get<std::string>());

@@ -1,74 +1,23 @@
-// Tolerant readers for Jira's JSON: a missing key or a null reads as empty.
+// The JSON readers and string helpers the Jira resource files use, under short names.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include <nlohmann/json.hpp>
+#include "faultline/util/json_access.hpp"
+#include "faultline/util/strings.hpp"
 
 namespace faultline::jira::detail {
 
-// Returned by array() / member() when the key is absent (constants, never modified).
-inline const nlohmann::json k_empty_array = nlohmann::json::array();
-inline const nlohmann::json k_null_json;
-
-// j[key] as a string: strings as is, numbers printed, anything else "".
-inline std::string text(const nlohmann::json& j, std::string_view key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<long long>());
-  if (it->is_number()) return it->dump();
-  return {};
-}
-
-// j[key] as a bool, `fallback` when absent or not a bool.
-inline bool flag(const nlohmann::json& j, std::string_view key, bool fallback = false) {
-  if (!j.is_object()) return fallback;
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-
-// j[key] as an int, `fallback` when absent or not a number.
-inline int number(const nlohmann::json& j, std::string_view key, int fallback = 0) {
-  if (!j.is_object()) return fallback;
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<int>() : fallback;
-}
-
-// j[key] when it is an array, else an empty array.
-inline const nlohmann::json& array(const nlohmann::json& j, std::string_view key) {
-  if (!j.is_object()) return k_empty_array;
-  auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : k_empty_array;
-}
-
-// j[key] when it exists, else null.
-inline const nlohmann::json& member(const nlohmann::json& j, std::string_view key) {
-  if (!j.is_object()) return k_null_json;
-  auto it = j.find(key);
-  return it != j.end() ? *it : k_null_json;
-}
-
-// Joins with a separator.
-inline std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i) out += separator;
-    out += parts[i];
-  }
-  return out;
-}
+using json_access::array;
+using json_access::flag;
+using json_access::k_empty_array;
+using json_access::member;
+using json_access::number;
+using json_access::text;
+using faultline::join;
 
 // ASCII lower case, for case-insensitive name matching.
-inline std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+inline std::string lower(std::string_view s) { return ascii_lower(s); }
 
 }  // namespace faultline::jira::detail

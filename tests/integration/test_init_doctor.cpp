@@ -79,3 +79,43 @@ TEST_CASE("init writes a config that doctor passes, on Cloud and Data Center", "
   CHECK(app.err.str().find("wrong-token-987654") == std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("verbose logs and dry runs never show the token or the Authorization value", "[integration][secrets]") {
+  SandboxProcess sandbox("cloud", {"--token", "mask-me-token-4242"});
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-it-masking";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto config_path = (dir / "faultline.toml").string();
+
+  TestApp app;
+  app.real_network = true;
+  app.env.set("IT_TOKEN", "mask-me-token-4242");
+  const std::vector<std::string> init = {"init", "--non-interactive", "--jira-url", sandbox.url(), "--user",
+                                         "oncall@example.com", "--token-env", "IT_TOKEN", "--project", "FAULT",
+                                         "--space", "OPS", "--confluence-url", sandbox.url() + "/wiki",
+                                         "--output", config_path};
+  // --dry-run: init discovers (reads) but writes no file; -v logs every request.
+  std::vector<std::string> dry = {"-v", "--dry-run"};
+  dry.insert(dry.end(), init.begin(), init.end());
+  REQUIRE(app.run(dry) == 0);
+  CHECK_FALSE(std::filesystem::exists(config_path));
+  const auto basic = std::string("b25jYWxsQGV4YW1wbGUuY29tOm1hc2stbWUtdG9rZW4tNDI0Mg");  // base64 of user:token
+  for (const auto& text : {app.out.str(), app.err.str()}) {
+    CHECK(text.find("mask-me-token-4242") == std::string::npos);
+    CHECK(text.find(basic) == std::string::npos);
+  }
+  CHECK(app.err.str().find("GET " + sandbox.url() + "/rest/api/3/myself") != std::string::npos);
+
+  REQUIRE(app.run(init) == 0);
+  CHECK(app.run({"-v", "--config", config_path, "doctor"}) == 0);
+  CHECK(app.err.str().find("/rest/api/3/myself") != std::string::npos);
+  CHECK(app.err.str().find("mask-me-token-4242") == std::string::npos);
+  CHECK(app.err.str().find(basic) == std::string::npos);
+
+  // An error answer (a bad token) is reported without the token either.
+  app.env.set("IT_TOKEN", "another-secret-5151");
+  CHECK(app.run({"-v", "--config", config_path, "doctor"}) != 0);
+  CHECK(app.out.str().find("another-secret-5151") == std::string::npos);
+  CHECK(app.err.str().find("another-secret-5151") == std::string::npos);
+  std::filesystem::remove_all(dir);
+}

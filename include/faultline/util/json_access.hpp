@@ -1,0 +1,55 @@
+// Tolerant readers for JSON from remote APIs: a missing key, a null or a value of another type
+// reads as empty (or the fallback), never throws.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace faultline::json_access {
+
+// Returned by array() / member() when the key is absent (constants, never modified).
+inline const nlohmann::json k_empty_array = nlohmann::json::array();
+inline const nlohmann::json k_null_json;
+
+// j[key] as a string: strings as is, numbers printed, anything else "".
+inline std::string text(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  if (it == j.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<long long>());
+  if (it->is_number()) return it->dump();
+  return {};
+}
+
+// j[key] as a bool, `fallback` when absent or not a bool.
+inline bool flag(const nlohmann::json& j, std::string_view key, bool fallback = false) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+// j[key] as an int, `fallback` when absent or not a number.
+inline int number(const nlohmann::json& j, std::string_view key, int fallback = 0) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<int>() : fallback;
+}
+
+// j[key] when it is an array, else an empty array.
+inline const nlohmann::json& array(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return k_empty_array;
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : k_empty_array;
+}
+
+// j[key] when it exists, else null.
+inline const nlohmann::json& member(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return k_null_json;
+  auto it = j.find(key);
+  return it != j.end() ? *it : k_null_json;
+}
+
+}  // namespace faultline::json_access

@@ -1,0 +1,23 @@
+// Small string helpers shared by the modules.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline {
+
+// Joins with a separator.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// ASCII lower case, for case-insensitive name matching.
+std::string ascii_lower(std::string_view text);
+
+// Collapses whitespace runs to one space and trims, keeping at most `limit` bytes: a server's
+// error body shown on one line.
+std::string one_line(std::string_view text, std::size_t limit);
+
+// The text of <title>...</title> in an HTML page (on one line, at most `limit` bytes), or "".
+std::string html_title(std::string_view body, std::size_t limit);
+
+}  // namespace faultline
