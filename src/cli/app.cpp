@@ -51,6 +51,7 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_show(app, ctx);
   register_list(app, ctx);
   register_classify(app, ctx);
+  register_rollback(app, ctx);
 
   try {
     app.parse(argc, argv);

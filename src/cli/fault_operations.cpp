@@ -37,7 +37,6 @@ Result<void> OperationList::run() {
     auto outcome = op.run();
     if (!outcome) {
       m_results.push_back({op.name, op.key, OpStatus::Failed, outcome.error().message});
-      ++m_next;
       return std::unexpected(outcome.error());
     }
     m_results.push_back({op.name, op.key, *outcome, {}});

@@ -7,6 +7,7 @@
 
 #include "faultline/core/labels.hpp"
 #include "faultline/core/query.hpp"
+#include "faultline/core/text.hpp"
 
 namespace faultline::cli {
 
@@ -97,6 +98,26 @@ std::string FaultRepository::fault_scope_jql() const {
                         "issuetype = " + core::jql_quote(m_config.jira.fault_type)});
 }
 
+nlohmann::json FaultRepository::issue_json(const jira::Issue& issue) const {
+  nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+  // Rich-text fields come back as ADF on Cloud: the fault model holds their plain text.
+  for (const auto& id : m_text_field_ids) {
+    auto it = json["fields"].find(id);
+    if (it != json["fields"].end() && it->is_object()) *it = core::adf_to_text(*it);
+  }
+  return json;
+}
+
+void FaultRepository::fill_properties(std::vector<jira::Issue>& issues) {
+  for (auto& issue : issues) {
+    if (issue.properties.is_object() && issue.properties.contains(m_schema.property_key)) continue;
+    if (auto value = m_client.property(issue.key, m_schema.property_key)) {
+      if (!issue.properties.is_object()) issue.properties = nlohmann::json::object();
+      issue.properties[m_schema.property_key] = std::move(*value);
+    }
+  }
+}
+
 Result<CreatedFault> FaultRepository::create(const core::Fault& fault) {
   auto input = fields_input(fault);
   input.fields["project"] = {{"key", m_config.jira.project}};
@@ -117,9 +138,10 @@ Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql,
   request.limit = limit;
   auto issues = m_client.search(request);
   if (!issues) return std::unexpected(issues.error());
+  fill_properties(*issues);
   std::vector<core::Fault> faults;
   for (const auto& issue : *issues) {
-    nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+    auto json = issue_json(issue);
     auto fault = core::fault_from_issue(json, m_schema, m_zone);
     if (!fault) {
       auto error = fault.error();
@@ -141,10 +163,11 @@ Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::strin
   request.reconcile_issue_ids = reconcile_ids;
   auto issues = m_client.search(request);
   if (!issues) return std::unexpected(issues.error());
+  fill_properties(*issues);
   std::vector<core::Fault> faults;
   for (const auto& issue : *issues) {
     if (issue.status_category() == "done") continue;  // a reconciled issue closed meanwhile
-    nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+    auto json = issue_json(issue);
     auto fault = core::fault_from_issue(json, m_schema, m_zone);
     if (!fault) return std::unexpected(fault.error());
     faults.push_back(std::move(*fault));
@@ -158,7 +181,7 @@ Result<core::Fault> FaultRepository::get(std::string_view key) {
   query.properties = {m_schema.property_key};
   auto issue = m_client.get_issue(key, query);
   if (!issue) return std::unexpected(issue.error());
-  nlohmann::json json{{"id", issue->id}, {"key", issue->key}, {"fields", issue->fields}, {"properties", issue->properties}};
+  auto json = issue_json(*issue);
   return core::fault_from_issue(json, m_schema, m_zone);
 }
 
@@ -168,7 +191,7 @@ Result<FaultRecord> FaultRepository::get_record(std::string_view key) {
   query.changelog = jira::Changelog::Include;
   auto issue = m_client.get_issue(key, query);
   if (!issue) return std::unexpected(issue.error());
-  nlohmann::json json{{"id", issue->id}, {"key", issue->key}, {"fields", issue->fields}, {"properties", issue->properties}};
+  auto json = issue_json(*issue);
   auto fault = core::fault_from_issue(json, m_schema, m_zone);
   if (!fault) return std::unexpected(fault.error());
   auto comments = m_client.comments(key);

@@ -82,12 +82,22 @@ Result<std::string> normalize_level(std::string_view text, std::string_view flag
   return level;
 }
 
+nlohmann::json without_empty(const nlohmann::json& object) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : object.items()) {
+    if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) continue;
+    if (value.is_array() && value.empty()) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 nlohmann::json fault_event_json(const core::Fault& fault, const date::time_zone* zone) {
   auto json = core::fault_to_json(fault, zone);
-  json["started"] = fault.started_at ? core::format_iso(*fault.started_at, zone) : "";
-  json["recovered"] = fault.recovered_at ? core::format_iso(*fault.recovered_at, zone) : "";
-  json["duration"] = json.value("time_to_recover", nlohmann::json()).is_string() ? json["time_to_recover"] : "";
-  return json;
+  if (fault.started_at) json["started"] = core::format_iso(*fault.started_at, zone);
+  if (fault.recovered_at) json["recovered"] = core::format_iso(*fault.recovered_at, zone);
+  if (json.value("time_to_recover", nlohmann::json()).is_string()) json["duration"] = json["time_to_recover"];
+  return without_empty(json);
 }
 
 nlohmann::json mentions_json(std::string_view person) {

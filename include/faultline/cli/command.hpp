@@ -29,5 +29,6 @@ void register_recover(CLI::App& app, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);
 void register_list(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
+void register_rollback(CLI::App& app, Context& ctx);
 
 }  // namespace faultline::cli

@@ -40,7 +40,8 @@ enum class OpStatus {
 // "done" | "skipped" | "failed".
 const char* to_string(OpStatus status);
 
-// One named write with its stable key. `run` returns Done or Skipped, or the error.
+// One named write with its stable key. `run` returns Done or Skipped, or the error that
+// stops the list; a value of Failed records a failure that does not stop it (a warning).
 struct Operation {
   std::string name;  // "create", "comment", "transition", "save", "watch", "notify" ...
   std::string key;   // stable across re-runs of the same logical write
@@ -60,7 +61,8 @@ class OperationList {
 public:
   // Adds an operation to run later, in order.
   void add(Operation op) { m_ops.push_back(std::move(op)); }
-  // Runs every operation not yet run; returns the first error (later ones are not run).
+  // Runs every operation not yet done, in order; returns the first error (that operation
+  // and the later ones stay pending: run() again retries from it).
   Result<void> run();
   // What ran so far.
   const std::vector<OpResult>& results() const { return m_results; }

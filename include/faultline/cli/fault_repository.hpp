@@ -80,6 +80,12 @@ public:
   jira::IssueInput fields_input(const core::Fault& fault) const;
 
 private:
+  // The issue as fault_from_issue reads it, rich-text fields flattened to plain text.
+  nlohmann::json issue_json(const jira::Issue& issue) const;
+  // Reads the `faultline` property of search results that came without it (Data Center's
+  // search does not return properties); a property that cannot be read is left out.
+  void fill_properties(std::vector<jira::Issue>& issues);
+
   jira::Client& m_client;
   const config::Config& m_config;
   const date::time_zone* m_zone;

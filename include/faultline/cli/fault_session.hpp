@@ -44,8 +44,11 @@ Result<std::string> read_text_argument(Context& ctx, const std::string& value);
 // "P1".."P4" from "p1".."P4". Error (Usage) naming `flag` for anything else.
 Result<std::string> normalize_level(std::string_view text, std::string_view flag);
 
+// `object` without its empty members ("" , null, []): Mustache sections then skip them.
+nlohmann::json without_empty(const nlohmann::json& object);
+
 // The fault part of the notification data (templates/notify/README.md): the fault model
-// plus "started", "recovered" and "duration" in the team's zone.
+// plus "started", "recovered" and "duration" in the team's zone, empty members left out.
 nlohmann::json fault_event_json(const core::Fault& fault, const date::time_zone* zone);
 
 // The name a config person is mentioned as: the coordinator key when set, else none.

@@ -2,16 +2,18 @@
 // label markers), sets the coordinator as a watcher and announces it to the channels routed
 // for fault.opened. With --dedupe-key an open fault carrying the key gets a comment instead,
 // and after creating the search runs again so that of two racing runs the oldest fault wins
-// and the newer one is closed as its duplicate.
+// and the newer one is closed as its duplicate. --from-alert reads an Alertmanager or Grafana
+// webhook payload: a firing group opens (or finds) its fault, a resolved one comments on it.
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/fault_operations.hpp"
+#include "faultline/cli/fault_open.hpp"
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
+#include "faultline/core/alerts.hpp"
 #include "faultline/jira/client.hpp"
 
 namespace faultline::cli {
@@ -32,6 +34,8 @@ struct OpenOptions {
   std::string dedupe_key;
   std::vector<std::string> metrics;
   bool no_notify = false;
+  std::string from_alert;  // FILE or "-"
+  bool per_alert = false;
 };
 
 // Decides the level: --level, else the unit's rules over --metric, else a prompt.
@@ -51,27 +55,71 @@ Result<std::string> decide_level(const OpenOptions& options, Context& ctx, const
   return normalize_level(*answer, "--level");
 }
 
-// Closes every fault but the oldest as a duplicate of it; returns the keys closed.
-Result<std::vector<std::string>> close_duplicates(FaultSession& session, const std::vector<core::Fault>& open_faults) {
-  std::vector<std::string> closed;
-  if (open_faults.size() < 2) return closed;
-  const auto& winner = open_faults.front();
-  for (std::size_t i = 1; i < open_faults.size(); ++i) {
-    const auto& dup = open_faults[i];
-    jira::TransitionInput input;
-    input.comment_markdown = fmt::format("Duplicate of {}: the same dedupe key was opened twice.", winner.key);
-    if (auto done = session.jira->transition_to_status(dup.key, session.config->jira.workflow.closed, input); !done)
-      return std::unexpected(done.error());
-    if (auto linked = session.jira->link_issues("Duplicate", winner.key, dup.key); !linked)
-      return std::unexpected(linked.error());
-    closed.push_back(dup.key);
+// `open --from-alert`: one fault per alert group (or per alert); a firing draft opens (or
+// finds) its fault, a resolved one comments on its open fault and never opens one.
+Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
+  auto text = read_text_argument(ctx, options.from_alert == "-" ? "-" : "@" + options.from_alert);
+  if (!text) return std::unexpected(text.error());
+  auto group = core::parse_alert_payload_text(*text);
+  if (!group) {
+    auto error = group.error();
+    error.message = fmt::format("{}: {}", options.from_alert == "-" ? "stdin" : options.from_alert, error.message);
+    return std::unexpected(error);
   }
-  return closed;
+  auto session = open_fault_session(ctx);
+  if (!session) return std::unexpected(session.error());
+  const auto drafts = core::alert_faults(*group, options.per_alert ? core::AlertGrouping::PerAlert : core::AlertGrouping::PerGroup,
+                                         core::AlertRules{});
+  auto results = nlohmann::json::array();
+  for (const auto& draft : drafts) {
+    auto fault = core::fault_from_alert(draft);
+    fault.coordinator = session->config->team.coordinator;
+    if (!options.level.empty()) {
+      auto level = normalize_level(options.level, "--level");
+      if (!level) return std::unexpected(level.error());
+      fault.level = *level;
+    }
+    if (!options.team.empty()) fault.team = options.team;
+    if (!options.service.empty()) fault.service = options.service;
+    if (draft.status == "resolved") {
+      auto open_faults = session->repository->find_open_by_dedupe(draft.dedupe_key);
+      if (!open_faults) return std::unexpected(open_faults.error());
+      nlohmann::json item{{"dedupe_key", draft.dedupe_key}, {"alert_status", "resolved"}, {"created", false}};
+      if (open_faults->empty()) {
+        item["key"] = nullptr;
+        item["action"] = "none";
+      } else {
+        const auto& target = open_faults->front();
+        const auto ended = draft.ended_at ? core::format_iso(*draft.ended_at, session->zone) : std::string("now");
+        const auto key = op_key({"alert-resolved", target.key, draft.dedupe_key, ended});
+        auto commented = ensure_comment(*session->jira, target.key, key,
+                                        fmt::format("Alert resolved at {}: {}", ended, draft.title));
+        if (!commented) return std::unexpected(commented.error());
+        item["key"] = target.key;
+        item["url"] = session->jira->browse_url(target.key);
+        item["action"] = *commented == OpStatus::Done ? "commented" : "already_commented";
+      }
+      if (!ctx.options.json) ctx.out() << (item["key"].is_null() ? std::string("-") : item["key"].get<std::string>()) << "\tresolved\n";
+      results.push_back(std::move(item));
+      continue;
+    }
+    auto outcome = open_fault(ctx, *session, std::move(fault), options.no_notify ? Announce::No : Announce::Yes);
+    if (!outcome) return std::unexpected(outcome.error());
+    auto item = outcome->to_json(*session);
+    item["dedupe_key"] = draft.dedupe_key;
+    item["alert_status"] = "firing";
+    item["action"] = outcome->dry_run ? "dry_run" : outcome->created ? "created" : "commented";
+    if (!ctx.options.json) ctx.out() << outcome->fault.key << "\t" << session->jira->browse_url(outcome->fault.key) << "\n";
+    results.push_back(std::move(item));
+  }
+  if (ctx.options.json) print_json(ctx.out(), nlohmann::json{{"faults", results}});
+  return ExitCode::Ok;
 }
 
 Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
   auto config = ctx.require_config();
   if (!config) return std::unexpected(config.error());
+  if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
   std::string title = options.title;
   if (title.empty()) {
     auto answer = ask(ctx, "Title", "--title");
@@ -89,7 +137,6 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
 
   auto session = open_fault_session(ctx);
   if (!session) return std::unexpected(session.error());
-  auto& repo = *session->repository;
   const auto now = ctx.clock().now();
 
   core::Fault fault;
@@ -112,87 +159,16 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
   }
   fault.labels = {};
 
-  bool created = false;
-  std::vector<std::string> closed;
-  OperationList ops;
-
-  std::vector<core::Fault> existing;
-  if (!fault.dedupe_key.empty()) {
-    auto found = repo.find_open_by_dedupe(fault.dedupe_key);
-    if (!found) return std::unexpected(found.error());
-    existing = std::move(*found);
-  }
-
-  if (!existing.empty()) {
-    const auto& target = existing.front();
-    const auto key = op_key({"open-again", target.key, fault.dedupe_key, title});
-    ops.add({"comment", key, [&, key]() {
-               return ensure_comment(*session->jira, target.key, key,
-                                     fmt::format("Reported again (dedupe key `{}`): {}", fault.dedupe_key, title));
-             }});
-    if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
-    fault = target;
-  } else {
-    CreatedFault made;
-    ops.add({"create", op_key({"create", fault.dedupe_key.empty() ? title : fault.dedupe_key}), [&]() -> Result<OpStatus> {
-               auto result = repo.create(fault);
-               if (!result) return std::unexpected(result.error());
-               made = *result;
-               fault.key = made.key;
-               fault.id = made.id;
-               created = true;
-               return OpStatus::Done;
-             }});
-    if (!fault.dedupe_key.empty()) {
-      ops.add({"converge", op_key({"converge", fault.dedupe_key}), [&]() -> Result<OpStatus> {
-                 auto again = repo.find_open_by_dedupe(fault.dedupe_key, {made.id});
-                 if (!again) return std::unexpected(again.error());
-                 auto done = close_duplicates(*session, *again);
-                 if (!done) return std::unexpected(done.error());
-                 closed = *done;
-                 if (!again->empty() && again->front().key != made.key) {
-                   fault = again->front();
-                   created = false;
-                 }
-                 return closed.empty() ? OpStatus::Skipped : OpStatus::Done;
-               }});
-    }
-    if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
-  }
-
-  if (created && !fault.coordinator.empty()) {
-    ops.add({"watch", op_key({"watch", fault.key, fault.coordinator}), [&]() -> Result<OpStatus> {
-               auto user = resolve_user(*session->jira, *session->config, fault.coordinator);
-               if (!user) return std::unexpected(user.error());
-               if (auto watched = session->jira->add_watcher(fault.key, *user); !watched) return std::unexpected(watched.error());
-               return OpStatus::Done;
-             }});
-    if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
-  }
-
-  std::vector<notify::DeliveryReport> reports;
-  if (created && !options.no_notify) {
-    nlohmann::json data{{"fault", fault_event_json(fault, session->zone)},
-                        {"link", {{"url", session->jira->browse_url(fault.key)}, {"title", fault.key}}},
-                        {"mentions", mentions_json(fault.coordinator)},
-                        {"dedupe_key", fault.key + ":fault.opened"}};
-    reports = notify_fault_event(ctx, *session->jira, fault.key, "fault.opened", data);
-  }
-
-  const auto url = session->jira->browse_url(fault.key);
+  auto outcome = open_fault(ctx, *session, std::move(fault), options.no_notify ? Announce::No : Announce::Yes);
+  if (!outcome) return std::unexpected(outcome.error());
   if (ctx.options.json) {
-    nlohmann::json out{{"key", fault.key},
-                       {"url", url},
-                       {"created", created},
-                       {"level", fault.level},
-                       {"fault", core::fault_to_json(fault, session->zone)},
-                       {"duplicates_closed", closed},
-                       {"operations", ops.to_json()},
-                       {"notifications", notifications_json(reports)}};
-    print_json(ctx.out(), out);
+    print_json(ctx.out(), outcome->to_json(*session));
+  } else if (outcome->dry_run) {
+    ctx.err() << "dry run: nothing was sent, no fault created\n";
   } else {
-    ctx.out() << fault.key << "\t" << url << "\n";
-    if (!created && !ctx.options.quiet) ctx.err() << fmt::format("{} was already open for this dedupe key: comment added\n", fault.key);
+    ctx.out() << outcome->fault.key << "\t" << session->jira->browse_url(outcome->fault.key) << "\n";
+    if (!outcome->created && !ctx.options.quiet)
+      ctx.err() << fmt::format("{} was already open for this dedupe key: already stands for this dedupe key\n", outcome->fault.key);
   }
   return ExitCode::Ok;
 }
@@ -216,9 +192,13 @@ void register_open(CLI::App& app, Context& ctx) {
   cmd->add_option("--coordinator", options->coordinator, "Coordinator (people key or Jira user); default team.coordinator");
   cmd->add_option("--dedupe-key", options->dedupe_key, "Stable key: an open fault with it gets a comment instead");
   cmd->add_flag("--no-notify", options->no_notify, "Do not announce to chat");
+  cmd->add_option("--from-alert", options->from_alert,
+                  "Alertmanager (v4) or Grafana webhook payload: FILE or - (stdin); resolved alerts comment");
+  cmd->add_flag("--per-alert", options->per_alert, "With --from-alert: one fault per alert, not per group");
   set_examples(*cmd, {"faultline open --title \"Checkout 500s\" --level P2 --service checkout --team payments",
                       "faultline open --title \"Orders lost\" --bu retail --metric scope=12 --metric duration=45",
-                      "faultline open --title \"Disk full\" --level P3 --dedupe-key db1-disk --json"});
+                      "faultline open --title \"Disk full\" --level P3 --dedupe-key db1-disk --json",
+                      "faultline open --from-alert alert.json"});
   cmd->callback([options, &ctx] { finish(ctx, run_open(*options, ctx)); });
 }
 

@@ -2,6 +2,7 @@
 // recovered time, how, impact and data-repair state saved, the review deadline recorded
 // (recovery + team.review_due_hours, per level when configured), a comment, and a post to
 // the channels routed for fault.recovered. A re-run changes nothing already done.
+#include <cctype>
 #include <memory>
 
 #include <fmt/format.h>
@@ -86,6 +87,11 @@ Result<ExitCode> run_recover(const RecoverOptions& options, Context& ctx) {
   ops.add({"transition", op_key({"transition", current->key, recovered_status}), [&]() -> Result<OpStatus> {
              if (same_name(current->status, recovered_status)) return OpStatus::Skipped;
              auto moved = session->jira->transition_to_status(current->key, recovered_status);
+             if (!moved && same_name(current->status, config.jira.workflow.reported)) {
+               // Workflows that only reach "recovered" from "handling": go through it.
+               if (auto handling = session->jira->transition_to_status(current->key, config.jira.workflow.handling))
+                 moved = session->jira->transition_to_status(current->key, recovered_status);
+             }
              if (!moved) return std::unexpected(moved.error());
              updated.status = moved->to_status.empty() ? recovered_status : moved->to_status;
              return OpStatus::Done;
@@ -101,7 +107,7 @@ Result<ExitCode> run_recover(const RecoverOptions& options, Context& ctx) {
                             {"impact", updated.impact},
                             {"data_repair", updated.data_repair}};
     nlohmann::json data{{"fault", fault_event_json(updated, session->zone)},
-                        {"recovery", recovery},
+                        {"recovery", without_empty(recovery)},
                         {"review_due", review_due},
                         {"link", {{"url", session->jira->browse_url(updated.key)}, {"title", updated.key}}},
                         {"mentions", mentions_json(updated.coordinator)},

@@ -2,6 +2,7 @@
 // body format, the facts saved, the last-update time recorded for the update cadence, and a
 // progress post to the channels routed for fault.updated. A re-run with the same values
 // finds its comment by its operation marker and posts nothing twice.
+#include <cctype>
 #include <memory>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "faultline/cli/fault_operations.hpp"
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
+#include "faultline/cli/prompt.hpp"
 #include "faultline/jira/client.hpp"
 
 namespace faultline::cli {
@@ -40,9 +42,18 @@ Result<core::TimePoint> parse_eta(std::string_view text, core::TimePoint now, co
   return *time;
 }
 
-Result<ExitCode> run_update(const UpdateOptions& options, Context& ctx) {
-  if (options.message.empty() && options.cause.empty() && options.eta.empty() && options.status.empty())
-    return fail(ErrorKind::Usage, "nothing to update", "give --message, --cause, --eta or --status");
+Result<ExitCode> run_update(const UpdateOptions& given, Context& ctx) {
+  UpdateOptions options = given;
+  if (options.message.empty() && options.cause.empty() && options.eta.empty() && options.status.empty()) {
+    // Nothing given: ask on a terminal; without one, name the flag (exit 2).
+    auto message = ask(ctx, "Update message", "--message");
+    if (!message) {
+      auto error = message.error();
+      error.hint = "give --message, --cause, --eta or --status";
+      return std::unexpected(error);
+    }
+    options.message = *message;
+  }
   auto session = open_fault_session(ctx);
   if (!session) return std::unexpected(session.error());
   auto& repo = *session->repository;
@@ -95,14 +106,16 @@ Result<ExitCode> run_update(const UpdateOptions& options, Context& ctx) {
 
   std::vector<notify::DeliveryReport> reports;
   if (!options.no_notify) {
+    std::string author;
+    if (auto me = session->jira->myself()) author = me->display_name.empty() ? me->ref().id : me->display_name;
     nlohmann::json update{{"status", options.status},
                           {"cause", options.cause},
                           {"eta", changes.eta ? core::format_iso(*changes.eta, session->zone) : ""},
-                          {"author", ""},
+                          {"author", author},
                           {"at", updated.last_update_at ? core::format_iso(*updated.last_update_at, session->zone) : ""},
                           {"text", options.message}};
     nlohmann::json data{{"fault", fault_event_json(updated, session->zone)},
-                        {"update", update},
+                        {"update", without_empty(update)},
                         {"link", {{"url", session->jira->browse_url(updated.key)}, {"title", updated.key}}},
                         {"dedupe_key", updated.key + ":fault.updated:" + key}};
     reports = notify_fault_event(ctx, *session->jira, updated.key, "fault.updated", data);
