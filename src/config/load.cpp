@@ -25,8 +25,8 @@ namespace fs = std::filesystem;
 
 using Choices = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 9> k_sections{"jira",  "confluence", "team", "levels", "channels",
-                                                     "routes", "people",     "http", "profile"};
+constexpr std::array<std::string_view, 10> k_sections{"jira",   "confluence", "team", "levels",  "channels",
+                                                      "routes", "people",     "http", "alerts", "profile"};
 constexpr std::array<std::string_view, 3> k_flavors{"auto", "cloud", "datacenter"};
 constexpr std::array<std::string_view, 3> k_auth_schemes{"auto", "basic", "bearer"};
 constexpr std::array<std::string_view, 7> k_channel_kinds{"wecom", "dingtalk", "feishu", "slack",
@@ -41,6 +41,7 @@ constexpr std::array<std::string_view, 7> k_events{"fault.opened",     "fault.up
 constexpr std::array<std::string_view, 4> k_levels{"P1", "P2", "P3", "P4"};
 constexpr std::array<std::string_view, 2> k_matches{"any", "all"};
 constexpr std::array<std::string_view, 3> k_rule_keys{"level", "match", "conditions"};
+constexpr std::array<std::string_view, 4> k_alert_rule_keys{"match", "service", "team", "level"};
 constexpr std::array<std::string_view, 6> k_mention_platforms{"wecom", "dingtalk", "feishu", "slack", "teams", "email"};
 
 constexpr std::string_view k_url_allowed = "an http:// or https:// URL without user:password@";
@@ -384,6 +385,8 @@ private:
   void apply_routes(const toml::table& table, const std::string& display_path);
   void apply_people(const toml::table& table, const std::string& display_path);
   void apply_http(const toml::table& table, const std::string& display_path);
+  void apply_alerts(const toml::table& table, const std::string& display_path);
+  void apply_alert_rules(const toml::node& node, const std::string& display);
   void apply_level_numbers(const toml::node& node, const std::string& config_key, const std::string& display,
                            std::int64_t max_value, std::map<std::string, int> TeamSettings::*field);
   void apply_environment();
@@ -795,6 +798,111 @@ void Loader::apply_rules(const std::string& unit, const toml::node& node, const 
   m_state.config.sources[rules_key] = file_place(node).source;
 }
 
+void Loader::apply_alert_rules(const toml::node& node, const std::string& display) {
+  const auto* array = node.as_array();
+  if (array == nullptr) {
+    problem(fmt::format("{}: {}: expected an array of tables ([[{}]]), found {}", label(node), display, display,
+                        type_name(node)));
+    return;
+  }
+  std::vector<core::AlertRule> rules;
+  std::vector<ValueSource> rule_sources;
+  std::size_t index = 0;
+  for (const auto& element : *array) {
+    const std::string rule_display = fmt::format("{}[{}]", display, index++);
+    const auto* table = element.as_table();
+    if (table == nullptr) {
+      problem(fmt::format("{}: {}: expected a table with match and service, team or level, found {}", label(element),
+                          rule_display, type_name(element)));
+      continue;
+    }
+    core::AlertRule rule;
+    bool valid = true;
+    for (const auto& [key, value] : in_file_order(*table)) {
+      const std::string name(key.str());
+      const std::string key_display = join_key(rule_display, name);
+      if (!contains(k_alert_rule_keys, name)) {
+        unknown_key(value, rule_display, name, to_strings(k_alert_rule_keys));
+        valid = false;
+        continue;
+      }
+      if (name == "match") {
+        const auto* match = value.as_table();
+        if (match == nullptr) {
+          problem(fmt::format("{}: {}: expected an inline table of label = \"value\" (\"*\" = any value), found {}",
+                              label(value), key_display, type_name(value)));
+          valid = false;
+          continue;
+        }
+        if (match->empty()) {
+          problem(fmt::format("{}: {}: a rule needs at least one label to match; allowed: match = {{ severity = "
+                              "\"critical\", team = \"*\" }}",
+                              label(value), key_display));
+          valid = false;
+          continue;
+        }
+        for (const auto& [label_key, label_value] : in_file_order(*match)) {
+          const std::string label_name(label_key.str());
+          const auto* text = label_value.as_string();
+          if (text == nullptr) {
+            problem(fmt::format("{}: {}: expected a string (a label value, or \"*\" for any), found {}",
+                                label(label_value), join_key(key_display, label_name), type_name(label_value)));
+            valid = false;
+            continue;
+          }
+          rule.match[label_name] = text->get();
+        }
+        continue;
+      }
+      const auto* text = value.as_string();
+      if (text == nullptr) {
+        problem(fmt::format("{}: {}: expected a string ({{{{label}}}} placeholders allowed), found {}", label(value),
+                            key_display, type_name(value)));
+        valid = false;
+        continue;
+      }
+      if (name == "service") {
+        rule.service = text->get();
+      } else if (name == "team") {
+        rule.team = text->get();
+      } else {
+        if (text->get().find("{{") == std::string::npos && !core::is_valid_level(text->get())) {
+          problem(fmt::format("{}: {}: '{}' is not a level; allowed: {}, or a {{{{label}}}} placeholder", label(value),
+                              key_display, text->get(), join_names(k_levels)));
+          valid = false;
+          continue;
+        }
+        rule.level = text->get();
+      }
+    }
+    if (!table->contains("match")) {
+      problem(fmt::format("{}: {}: the rule has no match; allowed: match = {{ severity = \"critical\", team = \"*\" }}",
+                          label(element), rule_display));
+      valid = false;
+    }
+    if (valid) {
+      rules.push_back(std::move(rule));
+      rule_sources.push_back(file_place(element).source);
+    }
+  }
+  // The rules replace any set by an earlier layer, and so do their sources.
+  const std::string rules_key = "alerts.rule";
+  std::erase_if(m_state.config.sources, [&rules_key](const auto& entry) { return entry.first.starts_with(rules_key + "["); });
+  for (std::size_t i = 0; i < rule_sources.size(); ++i) {
+    m_state.config.sources[fmt::format("{}[{}]", rules_key, i)] = rule_sources[i];
+  }
+  m_state.config.alert_rules.rules = std::move(rules);
+  m_state.config.sources[rules_key] = file_place(node).source;
+}
+
+void Loader::apply_alerts(const toml::table& table, const std::string& display_path) {
+  std::vector<Handler> handlers;
+  handlers.push_back({"rule", [this](const toml::node& node, const std::string& display) {
+                        apply_alert_rules(node, display);
+                      }});
+  walk(table, "alerts", display_path, {}, handlers);
+}
+
 void Loader::apply_levels(const toml::table& table, const std::string& display_path) {
   for (const auto& [key, node] : in_file_order(table)) {
     const std::string unit(key.str());
@@ -893,6 +1001,7 @@ void Loader::apply_root(const toml::table& root, const std::string& display_pref
     else if (name == "routes") apply_routes(*table, display);
     else if (name == "people") apply_people(*table, display);
     else if (name == "http") apply_http(*table, display);
+    else if (name == "alerts") apply_alerts(*table, display);
     // "profile" is applied by apply_profiles
   }
 }

@@ -500,3 +500,25 @@ TEST_CASE("open prompts for missing values on a terminal; a Grafana alert opens 
   CHECK(run_json(app, {"--config", config, "list", "--json"}).size() == 2);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an [[alerts.rule]] of the config sets the alert fault's service, team and level",
+          "[integration][fault][alert]") {
+  const FlavorCase flavor_case{"datacenter", "", "dave"};
+  SandboxProcess sandbox(flavor_case.flavor);
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-it-alert-rules";
+  std::filesystem::remove_all(dir);
+  const auto config = write_config(dir, flavor_case);
+  std::ofstream(config, std::ios::app) << "\n[[alerts.rule]]\nmatch = { alertname = \"HighErrorRate\", team = \"*\" }\n"
+                                       << "service = \"svc-{{job}}\"\nteam = \"sre-{{team}}\"\nlevel = \"P3\"\n";
+  TestApp app = make_app(sandbox);
+
+  // Without the rule this group is service checkout, team payments, P1 (severity critical).
+  const std::string firing = std::string(FAULTLINE_TEST_FIXTURES) + "/alerts/alertmanager_firing_group.json";
+  auto opened = run_json(app, {"--config", config, "open", "--json", "--no-notify", "--from-alert", firing});
+  REQUIRE(opened["faults"].size() == 1);
+  CHECK(opened["faults"][0]["action"] == "created");
+  CHECK(opened["faults"][0]["fault"]["service"] == "svc-checkout-api");
+  CHECK(opened["faults"][0]["fault"]["team"] == "sre-payments");
+  CHECK(opened["faults"][0]["fault"]["level"] == "P3");
+  std::filesystem::remove_all(dir);
+}

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "faultline/core/alerts.hpp"
 #include "faultline/core/levels.hpp"
 
 namespace faultline::config {
@@ -114,6 +115,7 @@ struct Config {
   std::map<std::string, std::vector<std::string>> routes;  // event -> channel names
   std::map<std::string, Person> people;
   HttpSettings http;
+  core::AlertRules alert_rules;  // [[alerts.rule]]: alert labels -> service, team, level
 
   std::string file;     // the file it was read from, empty if none
   std::string profile;  // the profile applied, empty if none

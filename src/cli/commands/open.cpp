@@ -69,7 +69,7 @@ Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
   auto session = open_fault_session(ctx);
   if (!session) return std::unexpected(session.error());
   const auto drafts = core::alert_faults(*group, options.per_alert ? core::AlertGrouping::PerAlert : core::AlertGrouping::PerGroup,
-                                         core::AlertRules{});
+                                         session->config->alert_rules);
   auto results = nlohmann::json::array();
   for (const auto& draft : drafts) {
     auto fault = core::fault_from_alert(draft);
