@@ -289,15 +289,17 @@ private:
   }
 
   json space_v2(const SbRequest& r, const ConfSpace& s) const {
-    return json{{"id", s.id},
-                {"key", s.key},
-                {"name", s.name},
-                {"type", "global"},
-                {"status", "current"},
-                {"authorId", ""},
-                {"createdAt", iso(0)},
-                {"homepageId", s.homepage_id.empty() ? json(nullptr) : json(s.homepage_id)},
-                {"_links", {{"webui", "/spaces/" + s.key}, {"base", base(r)}}}};
+    json j{{"id", s.id},
+           {"key", s.key},
+           {"name", s.name},
+           {"type", "global"},
+           {"status", "current"},
+           {"authorId", ""},
+           {"createdAt", iso(0)},
+           {"_links", {{"webui", "/spaces/" + s.key}, {"base", base(r)}}}};
+    // The v2 description types homepageId as a string (never null): left out when unset.
+    if (!s.homepage_id.empty()) j["homepageId"] = s.homepage_id;
+    return j;
   }
 
   json version_v1(const SbRequest& r, const ConfPage& p, const ConfVersion& v) const {
@@ -407,8 +409,6 @@ private:
            {"status", p.status},
            {"title", v.title},
            {"spaceId", space != nullptr ? space->id : ""},
-           {"parentId", p.parent_id.empty() ? json(nullptr) : json(p.parent_id)},
-           {"parentType", p.parent_id.empty() ? json(nullptr) : json("page")},
            {"authorId", account_id(p.creator)},
            {"ownerId", account_id(p.creator)},
            {"lastOwnerId", nullptr},
@@ -418,6 +418,11 @@ private:
            {"body", json::object()},
            {"_links", {{"webui", webui(p)}, {"editui", "/pages/resumedraft.action?draftId=" + p.id},
                        {"tinyui", "/pages/viewpage.action?pageId=" + p.id}}}};
+    // parentId / parentType are strings in the v2 description (never null): left out at the root.
+    if (!p.parent_id.empty()) {
+      j["parentId"] = p.parent_id;
+      j["parentType"] = "page";
+    }
     if (with_body) j["body"]["storage"] = json{{"representation", "storage"}, {"value", v.body}};
     return j;
   }

@@ -169,7 +169,8 @@ std::optional<SbResponse> JiraService::route_api(const Call& call) {
         std::set<std::string> seen{wf.value("initial", "")};
         for (const auto& t : wf.value("transitions", nlohmann::json::array())) seen.insert(t.value("to", ""));
         for (const auto& id : seen) statuses.push_back(status_json(id, r));
-        out.push_back({{"id", type->value("id", "")}, {"name", type->value("name", "")},
+        out.push_back({{"self", fmt::format("{}/rest/api/2/issuetype/{}", r.base_url, type->value("id", ""))},
+                       {"id", type->value("id", "")}, {"name", type->value("name", "")},
                        {"subtask", type->value("subtask", false)}, {"statuses", statuses}});
       }
       return SbResponse::json(200, out);

@@ -20,6 +20,25 @@ namespace sandbox {
 
 namespace {
 
+// Percent-encodes a query parameter value (RFC 3986 unreserved characters kept), so links
+// such as a filter's searchUrl are valid URIs.
+std::string query_encode(std::string_view text) {
+  constexpr std::string_view k_hex = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
 constexpr const char* k_search_removed =
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration "
     "guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046";
@@ -268,7 +287,7 @@ SbResponse JiraService::filter_call(const Call& call) {
                           {"owner", owner ? user_json(*owner, r) : nlohmann::json(nullptr)},
                           {"jql", f.value("jql", "")},
                           {"viewUrl", fmt::format("{}/issues/?filter={}", r.base_url, f.value("id", ""))},
-                          {"searchUrl", fmt::format("{}/search?jql={}", root, f.value("jql", ""))},
+                          {"searchUrl", fmt::format("{}/search?jql={}", root, query_encode(f.value("jql", "")))},
                           {"favourite", f.value("favourite", false)},
                           {"favouritedCount", f.value("favourite", false) ? 1 : 0},
                           {"sharePermissions", f.value("sharePermissions", nlohmann::json::array())},
@@ -386,9 +405,11 @@ SbResponse JiraService::board_call(const SbRequest& r, const std::vector<std::st
                                                        : "";
       const auto* project = find_project(ref);
       if (!project) return jira_error(400, {fmt::format("Project '{}' does not exist.", ref)});
-      board["location"] = {{"type", "project"}, {"projectId", std::stoll(project->value("id", "0"))},
-                           {"projectKey", project->value("key", "")}, {"projectName", project->value("name", "")},
-                           {"displayName", fmt::format("{} ({})", project->value("name", ""), project->value("key", ""))}};
+      // The answer's location is a BoardLocationBean (no "type", unlike the request's LocationBean).
+      const std::string display = fmt::format("{} ({})", project->value("name", ""), project->value("key", ""));
+      board["location"] = {{"projectId", std::stoll(project->value("id", "0"))}, {"projectKey", project->value("key", "")},
+                           {"projectName", project->value("name", "")}, {"projectTypeKey", "software"},
+                           {"displayName", display}, {"name", display}};
     }
     m_boards.push_back(board);
     return SbResponse::json(201, rendered(board));
