@@ -161,6 +161,26 @@ TEST_CASE("The HTML issue view escapes the issue's text", "[server][html]") {
   CHECK(res->body.find("&lt;script&gt;") != std::string::npos);
 }
 
+TEST_CASE("The HTML page views open in a browser without credentials, and API paths still need them", "[server][html]") {
+  TestSandbox cloud(Flavor::Cloud);
+  auto page = cloud.anonymous()->Get("/wiki/spaces/OPS/pages/65601");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("Fault Reviews") != std::string::npos);
+  auto api = cloud.anonymous()->Get("/wiki/api/v2/pages/65601");
+  REQUIRE(api);
+  CHECK(api->status == 401);
+
+  TestSandbox dc(Flavor::DataCenter);
+  auto dc_page = dc.anonymous()->Get("/confluence/pages/viewpage.action?pageId=65601");
+  REQUIRE(dc_page);
+  CHECK(dc_page->status == 200);
+  CHECK(dc_page->body.find("Fault Reviews") != std::string::npos);
+  auto dc_api = dc.anonymous()->Get("/confluence/rest/api/content/65601");
+  REQUIRE(dc_api);
+  CHECK(dc_api->status == 401);
+}
+
 TEST_CASE("A seed with mode extend adds to the built-in seed", "[server][seed]") {
   sandbox::ServerOptions options;
   options.seed = nlohmann::json{{"mode", "extend"},
