@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <string_view>
+#include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -164,6 +166,15 @@ std::expected<void, std::string> Server::start() {
   }
   m_running = true;
   m_listener = std::thread([this] { m_http->listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop has marked itself running, so a
+  // stop() right after start() would leave the loop (and our join) waiting forever.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!m_http->is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!m_http->is_running()) {
+    stop();
+    return std::unexpected(fmt::format("the server on {} did not start listening", base_url()));
+  }
   return {};
 }
 
