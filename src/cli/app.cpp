@@ -52,6 +52,11 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_list(app, ctx);
   register_classify(app, ctx);
   register_rollback(app, ctx);
+  register_review(app, ctx);
+  register_actions(app, ctx);
+  register_board(app, ctx);
+  register_remind(app, ctx);
+  register_setup(app, ctx);
 
   try {
     app.parse(argc, argv);

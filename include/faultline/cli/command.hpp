@@ -30,5 +30,20 @@ void register_show(CLI::App& app, Context& ctx);
 void register_list(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
 void register_rollback(CLI::App& app, Context& ctx);
+// The review (issue 5): `review` registers init, render and publish on its subcommand.
+void register_review(CLI::App& app, Context& ctx);
+void register_review_init(CLI::App& review, Context& ctx);
+void register_review_render(CLI::App& review, Context& ctx);
+void register_review_publish(CLI::App& review, Context& ctx);
+// Actions and tracking (issues 5 and 6): `actions` (--overdue/--pending) registers add,
+// list and done on its subcommand.
+void register_actions(CLI::App& app, Context& ctx);
+void register_actions_add(CLI::App& actions, Context& ctx);
+void register_actions_list(CLI::App& actions, Context& ctx);
+void register_actions_done(CLI::App& actions, Context& ctx);
+void register_board(CLI::App& app, Context& ctx);
+void register_remind(CLI::App& app, Context& ctx);
+// `setup` registers `board` on its subcommand.
+void register_setup(CLI::App& app, Context& ctx);
 
 }  // namespace faultline::cli

@@ -1,0 +1,8 @@
+// Placeholder until register_actions_done lands: registers nothing yet.
+#include "faultline/cli/command.hpp"
+
+namespace faultline::cli {
+
+void register_actions_done(CLI::App& /*parent*/, Context& /*ctx*/) {}
+
+}  // namespace faultline::cli
