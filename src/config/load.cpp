@@ -387,6 +387,14 @@ private:
   void apply_http(const toml::table& table, const std::string& display_path);
   void apply_alerts(const toml::table& table, const std::string& display_path);
   void apply_alert_rules(const toml::node& node, const std::string& display);
+  // Calls read_rule(table, display) for each table of an array of tables ([[...]]) and
+  // returns the sources of those it accepted; other elements are problems naming `expected`.
+  template <typename ReadRule>
+  std::vector<ValueSource> read_rule_tables(const toml::node& node, const std::string& display,
+                                            std::string_view expected, ReadRule read_rule);
+  // Records the rules' sources as rules_key[i], replacing those of an earlier layer.
+  void record_rule_sources(const std::string& rules_key, const toml::node& node,
+                           const std::vector<ValueSource>& rule_sources);
   void apply_level_numbers(const toml::node& node, const std::string& config_key, const std::string& display,
                            std::int64_t max_value, std::map<std::string, int> TeamSettings::*field);
   void apply_environment();
@@ -701,24 +709,42 @@ void Loader::apply_http(const toml::table& table, const std::string& display_pat
   walk(table, "http", display_path, m_specs, {});
 }
 
-void Loader::apply_rules(const std::string& unit, const toml::node& node, const std::string& display) {
+template <typename ReadRule>
+std::vector<ValueSource> Loader::read_rule_tables(const toml::node& node, const std::string& display,
+                                                  std::string_view expected, ReadRule read_rule) {
+  std::vector<ValueSource> rule_sources;
   const auto* array = node.as_array();
   if (array == nullptr) {
     problem(fmt::format("{}: {}: expected an array of tables ([[{}]]), found {}", label(node), display, display,
                         type_name(node)));
-    return;
+    return rule_sources;
   }
-  std::vector<core::LevelRule> rules;
-  std::vector<ValueSource> rule_sources;
   std::size_t index = 0;
   for (const auto& element : *array) {
     const std::string rule_display = fmt::format("{}[{}]", display, index++);
     const auto* table = element.as_table();
     if (table == nullptr) {
-      problem(fmt::format("{}: {}: expected a table with level, match and conditions, found {}", label(element),
-                          rule_display, type_name(element)));
+      problem(fmt::format("{}: {}: expected {}, found {}", label(element), rule_display, expected, type_name(element)));
       continue;
     }
+    if (read_rule(*table, element, rule_display)) rule_sources.push_back(file_place(element).source);
+  }
+  return rule_sources;
+}
+
+void Loader::record_rule_sources(const std::string& rules_key, const toml::node& node,
+                                 const std::vector<ValueSource>& rule_sources) {
+  std::erase_if(m_state.config.sources, [&rules_key](const auto& entry) { return entry.first.starts_with(rules_key + "["); });
+  for (std::size_t i = 0; i < rule_sources.size(); ++i) {
+    m_state.config.sources[fmt::format("{}[{}]", rules_key, i)] = rule_sources[i];
+  }
+  m_state.config.sources[rules_key] = file_place(node).source;
+}
+
+void Loader::apply_rules(const std::string& unit, const toml::node& node, const std::string& display) {
+  std::vector<core::LevelRule> rules;
+  auto read_rule = [&](const toml::table& rule_table, const toml::node& element, const std::string& rule_display) {
+    const auto* table = &rule_table;
     core::LevelRule rule;
     bool valid = true;
     for (const auto& [key, value] : in_file_order(*table)) {
@@ -783,39 +809,20 @@ void Loader::apply_rules(const std::string& unit, const toml::node& node, const 
                           label(element), rule_display, rule.level, rules.back().level));
       valid = false;
     }
-    if (valid) {
-      rules.push_back(std::move(rule));
-      rule_sources.push_back(file_place(element).source);
-    }
-  }
+    if (valid) rules.push_back(std::move(rule));
+    return valid;
+  };
+  const auto rule_sources =
+      read_rule_tables(node, display, "a table with level, match and conditions", read_rule);
   // The rules replace any set by an earlier layer, and so do their sources.
-  const std::string rules_key = join_key(join_key("levels", unit), "rule");
-  std::erase_if(m_state.config.sources, [&rules_key](const auto& entry) { return entry.first.starts_with(rules_key + "["); });
-  for (std::size_t i = 0; i < rule_sources.size(); ++i) {
-    m_state.config.sources[fmt::format("{}[{}]", rules_key, i)] = rule_sources[i];
-  }
   m_state.config.levels[unit].rules = std::move(rules);
-  m_state.config.sources[rules_key] = file_place(node).source;
+  record_rule_sources(join_key(join_key("levels", unit), "rule"), node, rule_sources);
 }
 
 void Loader::apply_alert_rules(const toml::node& node, const std::string& display) {
-  const auto* array = node.as_array();
-  if (array == nullptr) {
-    problem(fmt::format("{}: {}: expected an array of tables ([[{}]]), found {}", label(node), display, display,
-                        type_name(node)));
-    return;
-  }
   std::vector<core::AlertRule> rules;
-  std::vector<ValueSource> rule_sources;
-  std::size_t index = 0;
-  for (const auto& element : *array) {
-    const std::string rule_display = fmt::format("{}[{}]", display, index++);
-    const auto* table = element.as_table();
-    if (table == nullptr) {
-      problem(fmt::format("{}: {}: expected a table with match and service, team or level, found {}", label(element),
-                          rule_display, type_name(element)));
-      continue;
-    }
+  auto read_rule = [&](const toml::table& rule_table, const toml::node& element, const std::string& rule_display) {
+    const auto* table = &rule_table;
     core::AlertRule rule;
     bool valid = true;
     for (const auto& [key, value] : in_file_order(*table)) {
@@ -880,19 +887,14 @@ void Loader::apply_alert_rules(const toml::node& node, const std::string& displa
                           label(element), rule_display));
       valid = false;
     }
-    if (valid) {
-      rules.push_back(std::move(rule));
-      rule_sources.push_back(file_place(element).source);
-    }
-  }
+    if (valid) rules.push_back(std::move(rule));
+    return valid;
+  };
+  const auto rule_sources =
+      read_rule_tables(node, display, "a table with match and service, team or level", read_rule);
   // The rules replace any set by an earlier layer, and so do their sources.
-  const std::string rules_key = "alerts.rule";
-  std::erase_if(m_state.config.sources, [&rules_key](const auto& entry) { return entry.first.starts_with(rules_key + "["); });
-  for (std::size_t i = 0; i < rule_sources.size(); ++i) {
-    m_state.config.sources[fmt::format("{}[{}]", rules_key, i)] = rule_sources[i];
-  }
   m_state.config.alert_rules.rules = std::move(rules);
-  m_state.config.sources[rules_key] = file_place(node).source;
+  record_rule_sources("alerts.rule", node, rule_sources);
 }
 
 void Loader::apply_alerts(const toml::table& table, const std::string& display_path) {
