@@ -1,8 +1,302 @@
-// Placeholder until register_board lands: registers nothing yet.
+// `faultline board [--team T]`: the three lanes the team watches — open faults (level, age,
+// last update, review deadline), overdue fault actions and pending fault actions. On a
+// terminal: three columns side by side when it is at least 120 columns wide, else three
+// sections, with colour; tab-separated rows (lane first) when piped; --json prints
+// {"faults":[...],"overdue":[...],"pending":[...]}.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "faultline/cli/action_search.hpp"
 #include "faultline/cli/command.hpp"
+#include "faultline/cli/fault_session.hpp"
+#include "faultline/cli/output.hpp"
+#include "faultline/core/review_clock.hpp"
+#include "faultline/core/tracking.hpp"
 
 namespace faultline::cli {
 
-void register_board(CLI::App& /*parent*/, Context& /*ctx*/) {}
+namespace {
+
+constexpr int k_wide_columns = 120;
+constexpr std::string_view k_gap = "  ";
+
+struct BoardOptions {
+  std::string team;
+};
+
+// One line of a column: plain text and its colour (painted after padding).
+struct Cell {
+  std::string text;
+  std::optional<Color> color;
+};
+
+struct Board {
+  std::vector<core::Fault> faults;
+  core::ActionLanes lanes;
+  core::TimePoint now;
+  date::year_month_day today;
+  const date::time_zone* zone = nullptr;
+  core::ReviewPolicy policy;
+};
+
+// The terminal width: $COLUMNS, else the window size of stdout, else 80.
+int terminal_columns(Context& ctx) {
+  if (auto columns = ctx.env().get("COLUMNS")) {
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(columns->data(), columns->data() + columns->size(), value);
+    if (ec == std::errc{} && ptr == columns->data() + columns->size() && value > 0) return value;
+  }
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+// The longest prefix of `text` (whole UTF-8 code points) at most `width` columns wide; "…"
+// marks a cut.
+std::string fit(std::string_view text, std::size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return {};
+  std::string out;
+  std::size_t used = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t len = 1;
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0xF0) len = 4;
+    else if (byte >= 0xE0) len = 3;
+    else if (byte >= 0xC0) len = 2;
+    len = std::min(len, text.size() - i);
+    const auto piece = text.substr(i, len);
+    const auto w = display_width(piece);
+    if (used + w + 1 > width) break;
+    out += piece;
+    used += w;
+    i += len;
+  }
+  return out + "…";
+}
+
+std::string pad(std::string_view text, std::size_t width) {
+  std::string out = fit(text, width);
+  const auto w = display_width(out);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
+std::optional<Color> level_color(std::string_view level) {
+  if (level == "P1") return Color::Red;
+  if (level == "P2") return Color::Yellow;
+  return std::nullopt;
+}
+
+std::string owner_of(const core::Action& action) {
+  if (!action.owner_display.empty()) return action.owner_display;
+  return action.owner.empty() ? "(unassigned)" : action.owner;
+}
+
+std::string age_of(const core::Fault& fault, core::TimePoint now) {
+  const auto since = fault.started_at ? fault.started_at : fault.created;
+  if (!since) return "";
+  return core::format_age(std::chrono::duration_cast<std::chrono::milliseconds>(now - *since));
+}
+
+std::string last_update_of(const core::Fault& fault, core::TimePoint now) {
+  const auto last = fault.last_update_at ? fault.last_update_at : fault.updated;
+  if (!last) return "";
+  return core::format_age(std::chrono::duration_cast<std::chrono::milliseconds>(now - *last)) + " ago";
+}
+
+// "2026-11-26 10:00" in the zone, or "".
+std::string short_time(std::optional<core::TimePoint> t, const date::time_zone* zone) {
+  if (!t) return "";
+  const auto local = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::minutes>(*t));
+  return date::format("%Y-%m-%d %H:%M", local.get_local_time());
+}
+
+std::string review_of(const core::Fault& fault, const Board& board) {
+  const auto deadline = core::effective_review_deadline(fault, board.policy);
+  if (!deadline) return "";
+  const auto state = core::review_state(fault.recovered_at, fault.reviewed_at, *deadline, board.now);
+  std::string text = short_time(deadline, board.zone);
+  if (state == core::ReviewState::Overdue) text += " (overdue)";
+  return text;
+}
+
+// --- piped: tab-separated rows, the lane first ------------------------------------------------
+void print_rows(Context& ctx, const Board& board) {
+  auto& out = ctx.out();
+  for (const auto& f : board.faults) {
+    out << fmt::format("fault\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", f.key, f.level, f.status, age_of(f, board.now),
+                       last_update_of(f, board.now), review_of(f, board), f.summary);
+  }
+  for (const auto* lane : {&board.lanes.overdue, &board.lanes.pending}) {
+    const char* name = lane == &board.lanes.overdue ? "overdue" : "pending";
+    for (const auto& a : *lane) {
+      out << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", name, a.key, a.parent, owner_of(a),
+                         a.due ? core::format_date(*a.due) : "", core::days_overdue(a, board.today), a.status, a.summary);
+    }
+  }
+}
+
+// --- terminal, narrow: three sections ----------------------------------------------------------
+void print_sections(Context& ctx, const Board& board, bool color) {
+  auto& out = ctx.out();
+  out << paint(fmt::format("Faults ({})", board.faults.size()), Color::Bold, color) << "\n";
+  if (board.faults.empty()) {
+    out << "  (none)\n";
+  } else {
+    Table table({"KEY", "LEVEL", "STATUS", "AGE", "LAST UPDATE", "REVIEW BY", "SUMMARY"});
+    for (const auto& f : board.faults) {
+      const auto colour = level_color(f.level);
+      table.add_row({f.key, colour ? paint(f.level, *colour, color) : f.level, f.status, age_of(f, board.now),
+                     last_update_of(f, board.now), review_of(f, board), f.summary});
+    }
+    table.print(out, TableStyle::Aligned);
+  }
+  out << "\n" << paint(fmt::format("Overdue fault actions ({})", board.lanes.overdue.size()), Color::Bold, color) << "\n";
+  if (board.lanes.overdue.empty()) {
+    out << "  (none)\n";
+  } else {
+    Table table({"KEY", "OVERDUE", "DUE", "OWNER", "STATUS", "FAULT", "SUMMARY"});
+    for (const auto& a : board.lanes.overdue) {
+      table.add_row({a.key, paint(fmt::format("{}d", core::days_overdue(a, board.today)), Color::Red, color),
+                     a.due ? core::format_date(*a.due) : "", owner_of(a), a.status, a.parent, a.summary});
+    }
+    table.print(out, TableStyle::Aligned);
+  }
+  out << "\n" << paint(fmt::format("Pending fault actions ({})", board.lanes.pending.size()), Color::Bold, color) << "\n";
+  if (board.lanes.pending.empty()) {
+    out << "  (none)\n";
+  } else {
+    Table table({"KEY", "DUE", "OWNER", "STATUS", "FAULT", "SUMMARY"});
+    for (const auto& a : board.lanes.pending) {
+      table.add_row({a.key, a.due ? core::format_date(*a.due) : "-", owner_of(a), a.status, a.parent, a.summary});
+    }
+    table.print(out, TableStyle::Aligned);
+  }
+}
+
+// --- terminal, wide: three columns ----------------------------------------------------------
+std::vector<Cell> fault_column(const Board& board) {
+  std::vector<Cell> cells{{fmt::format("FAULTS ({})", board.faults.size()), Color::Bold}};
+  for (const auto& f : board.faults) {
+    cells.push_back({fmt::format("{} {} {} · {}", f.key, f.level, f.status, age_of(f, board.now)), level_color(f.level)});
+    cells.push_back({"  " + f.summary, std::nullopt});
+    std::string facts;
+    if (const auto update = last_update_of(f, board.now); !update.empty()) facts = "updated " + update;
+    if (const auto review = review_of(f, board); !review.empty()) {
+      if (!facts.empty()) facts += " · ";
+      facts += "review by " + review;
+    }
+    if (!facts.empty()) cells.push_back({"  " + facts, Color::Dim});
+  }
+  if (board.faults.empty()) cells.push_back({"(none)", Color::Dim});
+  return cells;
+}
+
+std::vector<Cell> action_column(const Board& board, bool overdue) {
+  const auto& lane = overdue ? board.lanes.overdue : board.lanes.pending;
+  std::vector<Cell> cells{{fmt::format("{} ACTIONS ({})", overdue ? "OVERDUE" : "PENDING", lane.size()), Color::Bold}};
+  for (const auto& a : lane) {
+    std::string head = a.key + " ";
+    if (overdue) {
+      head += fmt::format("{}d overdue", core::days_overdue(a, board.today));
+    } else {
+      head += a.due ? "due " + core::format_date(*a.due) : "no due date";
+    }
+    head += " · " + owner_of(a);
+    cells.push_back({head, overdue ? std::optional<Color>(Color::Red) : std::nullopt});
+    cells.push_back({"  " + a.summary, std::nullopt});
+    cells.push_back({fmt::format("  {} · {}", a.parent, a.status), Color::Dim});
+  }
+  if (lane.empty()) cells.push_back({"(none)", Color::Dim});
+  return cells;
+}
+
+void print_columns(Context& ctx, const Board& board, int columns, bool color) {
+  const auto width = static_cast<std::size_t>((columns - 2 * static_cast<int>(k_gap.size())) / 3);
+  const std::vector<std::vector<Cell>> lanes = {fault_column(board), action_column(board, true),
+                                                action_column(board, false)};
+  std::size_t rows = 0;
+  for (const auto& lane : lanes) rows = std::max(rows, lane.size());
+  for (std::size_t row = 0; row < rows; ++row) {
+    std::string line;
+    for (std::size_t col = 0; col < lanes.size(); ++col) {
+      const bool last = col + 1 == lanes.size();
+      const Cell cell = row < lanes[col].size() ? lanes[col][row] : Cell{};
+      std::string text = last ? fit(cell.text, width) : pad(cell.text, width);
+      if (cell.color) text = paint(text, *cell.color, color);
+      line += text;
+      if (!last) line += k_gap;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    ctx.out() << line << "\n";
+  }
+}
+
+Result<ExitCode> run_board(const BoardOptions& options, Context& ctx) {
+  auto session = open_fault_session(ctx);
+  if (!session) return std::unexpected(session.error());
+  const auto& config = *session->config;
+  Board board;
+  board.now = ctx.clock().now();
+  board.zone = session->zone;
+  board.today = core::today_in(board.now, board.zone);
+  board.policy = core::ReviewPolicy{config.team.review_due_hours, config.team.review_due_hours_by_level};
+
+  auto faults = session->repository->search(core::open_faults_jql(config.jira.project, config.jira.fault_type), 0);
+  if (!faults) return std::unexpected(faults.error());
+  std::map<std::string, std::string> known_teams;  // the open faults' teams: not read again for --team
+  for (const auto& fault : *faults) known_teams[fault.key] = fault.team;
+  board.faults = core::filter_faults_by_team(std::move(*faults), options.team);
+  core::sort_fault_lane(board.faults);
+
+  core::ActionQuery query;
+  query.project = config.jira.project;
+  query.today = board.today;
+  auto actions = search_actions(ctx, *session->jira, query);
+  if (!actions) return std::unexpected(actions.error());
+  auto kept = filter_actions_by_team(*session->repository, std::move(*actions), options.team, known_teams);
+  if (!kept) return std::unexpected(kept.error());
+  board.lanes = core::assign_lanes(std::move(*kept), board.today);
+
+  if (ctx.options.json) {
+    auto json = core::board_json(board.faults, board.lanes, board.now, board.zone, board.policy);
+    for (auto& item : json["faults"]) item["url"] = session->jira->browse_url(item["key"].get<std::string>());
+    for (const char* lane : {"overdue", "pending"}) {
+      for (auto& item : json[lane]) item["url"] = session->jira->browse_url(item["key"].get<std::string>());
+    }
+    print_json(ctx.out(), json);
+    return ExitCode::Ok;
+  }
+  if (!ctx.streams().out_tty) {
+    print_rows(ctx, board);
+    return ExitCode::Ok;
+  }
+  const int columns = terminal_columns(ctx);
+  if (columns >= k_wide_columns) {
+    print_columns(ctx, board, columns, ctx.color());
+  } else {
+    print_sections(ctx, board, ctx.color());
+  }
+  return ExitCode::Ok;
+}
+
+}  // namespace
+
+void register_board(CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<BoardOptions>();
+  auto* cmd = app.add_subcommand("board", "The three lanes: open faults, overdue and pending fault actions");
+  cmd->add_option("--team", options->team, "Only this team's faults and their actions");
+  set_examples(*cmd, {"faultline board", "faultline board --team payments", "faultline board --json | jq '.overdue'"});
+  cmd->callback([options, &ctx] { finish(ctx, run_board(*options, ctx)); });
+}
 
 }  // namespace faultline::cli

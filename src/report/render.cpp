@@ -1,0 +1,261 @@
+// Renders the review report: finds the Mustache template (user directory first, then the
+// shipped one) and its partials, and renders the report data with format-aware escaping.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <kainjow/mustache.hpp>
+
+#include "faultline/core/text.hpp"
+#include "faultline/report/report.hpp"
+
+namespace faultline::report {
+
+namespace {
+
+namespace fs = std::filesystem;
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+std::string number_text(const nlohmann::json& value) {
+  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
+  std::ostringstream out;
+  out << value.get<double>();
+  return out.str();
+}
+
+// JSON to the Mustache data model: null, false and "" are falsy (so {{#key}}...{{/key}}
+// skips an empty value), empty lists render nothing.
+data to_mustache(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+      data object{data::type::object};
+      for (const auto& [key, item] : value.items()) object.set(key, to_mustache(item));
+      return object;
+    }
+    case nlohmann::json::value_t::array: {
+      data list{data::type::list};
+      for (const auto& item : value) list.push_back(to_mustache(item));
+      return list;
+    }
+    case nlohmann::json::value_t::string: {
+      const auto& text = value.get_ref<const std::string&>();
+      return text.empty() ? data{false} : data{text};
+    }
+    case nlohmann::json::value_t::boolean: return data{value.get<bool>()};
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: return data{number_text(value)};
+    default: return data{false};
+  }
+}
+
+int line_at(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  int line = 1;
+  for (std::size_t i = 0; i < offset; ++i)
+    if (text[i] == '\n') ++line;
+  return line;
+}
+
+// "Unclosed section "x" at 42" -> the line of byte 42, 0 when no position is given.
+int error_line(std::string_view message, std::string_view text) {
+  const auto at = message.rfind(" at ");
+  if (at == std::string_view::npos || at + 4 >= message.size()) return 0;
+  std::size_t offset = 0;
+  for (char c : message.substr(at + 4)) {
+    if (c < '0' || c > '9') return 0;
+    offset = offset * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return line_at(text, offset);
+}
+
+std::string strip_position(std::string message) {
+  const auto at = message.rfind(" at ");
+  if (at != std::string::npos && at + 4 < message.size() &&
+      message.find_first_not_of("0123456789", at + 4) == std::string::npos)
+    message.resize(at);
+  return message;
+}
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+const char* extension(Format format) {
+  switch (format) {
+    case Format::Storage: return "storage";
+    case Format::Html: return "html";
+    case Format::Markdown: return "md";
+  }
+  return "storage";
+}
+
+// {{x}} in Markdown output: one line, safe in a table cell.
+std::string markdown_escape(const std::string& value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '|') out += "\\|";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return name.find("..") == std::string_view::npos && name.front() != '.';
+}
+
+std::vector<fs::path> search_dirs(const std::string& user_dir) {
+  std::vector<fs::path> dirs;
+  if (!user_dir.empty()) {
+    dirs.push_back(fs::path(user_dir) / "review");
+    dirs.push_back(fs::path(user_dir));
+  }
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / "review";
+    if (fs::is_directory(installed, error)) dirs.push_back(installed.lexically_normal());
+  }
+  dirs.push_back(fs::path(FAULTLINE_SOURCE_TEMPLATE_DIR) / "review");
+  return dirs;
+}
+
+struct TemplateFile {
+  fs::path path;
+  std::string text;
+};
+
+Result<std::optional<TemplateFile>> find_template(const std::vector<fs::path>& dirs, const std::string& file_name) {
+  for (const auto& dir : dirs) {
+    const fs::path path = dir / file_name;
+    std::error_code error;
+    if (!fs::is_regular_file(path, error)) continue;
+    auto text = read_file(path);
+    if (!text) return fail(ErrorKind::Config, path.string() + ": cannot read the template");
+    return std::optional<TemplateFile>(TemplateFile{path, std::move(*text)});
+  }
+  return std::optional<TemplateFile>();
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// The template must parse; Error (Config) "file:line: message".
+Result<void> check_syntax(const TemplateFile& file) {
+  mustache tmpl{file.text};
+  if (tmpl.is_valid()) return {};
+  const int line = error_line(tmpl.error_message(), file.text);
+  std::string where = file.path.string();
+  if (line > 0) where += ":" + std::to_string(line);
+  return fail(ErrorKind::Config, where + ": " + strip_position(tmpl.error_message()),
+              "fix the Mustache syntax of the report template");
+}
+
+// Loads every partial ({{> name}}) the template uses, recursively, into `partials`.
+Result<void> load_partials(const TemplateFile& file, const std::vector<fs::path>& dirs, Format format,
+                           std::map<std::string, TemplateFile>& partials, int depth) {
+  if (depth > 8) return fail(ErrorKind::Config, file.path.string() + ": partials nested too deeply");
+  std::size_t pos = 0;
+  while ((pos = file.text.find("{{>", pos)) != std::string::npos) {
+    const auto end = file.text.find("}}", pos);
+    if (end == std::string::npos) break;  // the syntax check reports it
+    const std::string name = trim(std::string_view(file.text).substr(pos + 3, end - pos - 3));
+    const int line = line_at(file.text, pos);
+    pos = end + 2;
+    if (partials.contains(name)) continue;
+    const std::string where = file.path.string() + ":" + std::to_string(line);
+    if (!valid_name(name))
+      return fail(ErrorKind::Config, where + ": '" + name + "' is not a partial name (letters, digits, - and _)");
+    const std::string file_name = name + "." + extension(format) + ".mustache";
+    auto found = find_template(dirs, file_name);
+    if (!found) return std::unexpected(found.error());
+    if (!*found)
+      return fail(ErrorKind::Config, where + ": no partial " + file_name + " next to the template",
+                  "put " + file_name + " in the template directory's review/ folder");
+    if (auto ok = check_syntax(**found); !ok) return ok;
+    auto [it, inserted] = partials.emplace(name, std::move(**found));
+    if (auto ok = load_partials(it->second, dirs, format, partials, depth + 1); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* to_string(Format format) {
+  switch (format) {
+    case Format::Storage: return "storage";
+    case Format::Html: return "html";
+    case Format::Markdown: return "markdown";
+  }
+  return "storage";
+}
+
+Result<Format> parse_format(std::string_view text) {
+  if (text == "storage") return Format::Storage;
+  if (text == "html") return Format::Html;
+  if (text == "markdown" || text == "md") return Format::Markdown;
+  return fail(ErrorKind::Usage, "unknown format '" + std::string(text) + "'", "use storage, html or markdown");
+}
+
+Result<std::string> render_report(const nlohmann::json& data_model, std::string_view name, Format format,
+                                  const std::string& user_dir) {
+  const std::string template_name = name.empty() ? std::string("fault-analysis") : std::string(name);
+  if (!valid_name(template_name))
+    return fail(ErrorKind::Usage, "'" + template_name + "' is not a template name",
+                "use a name such as fault-analysis or postmortem");
+  const auto dirs = search_dirs(user_dir);
+  const std::string file_name = template_name + "." + extension(format) + ".mustache";
+  auto found = find_template(dirs, file_name);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) {
+    std::string where;
+    for (const auto& dir : dirs) where += (where.empty() ? "" : ", ") + dir.string();
+    return fail(ErrorKind::Config,
+                "no report template " + file_name + " (looked in: " + where + ")",
+                "use --template fault-analysis or postmortem, or put " + file_name +
+                    " in team.template_dir/review/");
+  }
+  const TemplateFile& main = **found;
+  if (auto ok = check_syntax(main); !ok) return std::unexpected(ok.error());
+  std::map<std::string, TemplateFile> partials;
+  if (auto ok = load_partials(main, dirs, format, partials, 0); !ok) return std::unexpected(ok.error());
+
+  data root = to_mustache(data_model);
+  if (!root.is_object()) root = data{data::type::object};
+  for (const auto& [partial_name, partial_file] : partials) {
+    if (data_model.is_object() && data_model.contains(partial_name))
+      return fail(ErrorKind::Config,
+                  partial_file.path.string() + ": the partial name '" + partial_name +
+                      "' is also a key of the report data",
+                  "rename the partial (the shipped ones start with part-)");
+    const std::string text = partial_file.text;
+    root.set(partial_name, data{kainjow::mustache::partial{[text]() { return text; }}});
+  }
+
+  mustache tmpl{main.text};
+  if (format == Format::Markdown) tmpl.set_custom_escape(markdown_escape);
+  else tmpl.set_custom_escape([](const std::string& value) { return core::escape_storage(value); });
+  std::string rendered = tmpl.render(root);
+  if (!tmpl.is_valid())
+    return fail(ErrorKind::Config, main.path.string() + ": cannot render: " + strip_position(tmpl.error_message()));
+  return rendered;
+}
+
+}  // namespace faultline::report
