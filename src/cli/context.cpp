@@ -11,6 +11,7 @@
 #include "faultline/http/url.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/notify/notifier.hpp"
+#include "faultline/notify/smtp_sender.hpp"
 
 namespace faultline::cli {
 
@@ -160,6 +161,23 @@ Result<confluence::Client*> Context::confluence() {
   }
   m_confluence = std::make_unique<confluence::Client>(**transport, std::move(connection), flavor);
   return m_confluence.get();
+}
+
+Result<notify::MailSender*> Context::mail_sender() {
+  if (m_mail_sender) return m_mail_sender.get();
+  auto loaded = config();
+  if (!loaded) return std::unexpected(loaded.error());
+  if (options.dry_run) {
+    m_mail_sender = std::make_unique<notify::DryRunMailSender>(err(), m_redactor);
+  } else {
+    const auto& http = (*loaded)->http;
+    http::SmtpOptions smtp;
+    smtp.connect_timeout = std::chrono::seconds(http.connect_timeout_seconds);
+    smtp.total_timeout = std::chrono::seconds(http.timeout_seconds);
+    smtp.ca_bundle = http.ca_bundle;
+    m_mail_sender = std::make_unique<notify::CurlMailSender>(std::move(smtp));
+  }
+  return m_mail_sender.get();
 }
 
 Result<const date::time_zone*> Context::zone() {

@@ -110,6 +110,7 @@ std::vector<notify::DeliveryReport> notify_fault_event(Context& ctx, jira::Clien
   notify::NotifierOptions options;
   options.templates = notify::default_template_dirs((*config)->team.template_dir);
   options.sent_log = &sent_log;
+  if (auto mail = ctx.mail_sender()) options.mail = *mail;
   notify::Notifier notifier(**transport, **config, std::move(options));
   reports = notifier.notify(event, data);
   for (const auto& report : reports) {

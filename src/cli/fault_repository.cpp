@@ -8,6 +8,7 @@
 #include "faultline/core/labels.hpp"
 #include "faultline/core/query.hpp"
 #include "faultline/core/text.hpp"
+#include "faultline/http/url.hpp"
 
 namespace faultline::cli {
 
@@ -109,12 +110,32 @@ nlohmann::json FaultRepository::issue_json(const jira::Issue& issue) const {
 }
 
 void FaultRepository::fill_properties(std::vector<jira::Issue>& issues) {
+  std::vector<jira::Issue*> missing;
   for (auto& issue : issues) {
     if (issue.properties.is_object() && issue.properties.contains(m_schema.property_key)) continue;
-    if (auto value = m_client.property(issue.key, m_schema.property_key)) {
-      if (!issue.properties.is_object()) issue.properties = nlohmann::json::object();
-      issue.properties[m_schema.property_key] = std::move(*value);
-    }
+    missing.push_back(&issue);
+  }
+  auto store = [this](jira::Issue& issue, nlohmann::json value) {
+    if (!issue.properties.is_object()) issue.properties = nlohmann::json::object();
+    issue.properties[m_schema.property_key] = std::move(value);
+  };
+  if (m_batch_transport == nullptr || missing.size() < 2) {
+    for (auto* issue : missing)
+      if (auto value = m_client.property(issue->key, m_schema.property_key)) store(*issue, std::move(*value));
+    return;
+  }
+  // GET /issue/{key}/properties/{property} for all of them at once (reads: safe to retry).
+  std::vector<http::Request> requests;
+  std::vector<std::string> paths;
+  for (const auto* issue : missing) {
+    paths.push_back(std::string(m_client.api_root()) + "/issue/" + http::url_encode(issue->key) + "/properties/" +
+                    http::url_encode(m_schema.property_key));
+    requests.push_back(m_client.make_request(http::Method::Get, paths.back(), {}, nullptr, http::RetrySafety::ByMethod));
+  }
+  auto outcomes = m_batch_transport->send_all(requests);
+  for (std::size_t i = 0; i < missing.size() && i < outcomes.size(); ++i) {
+    auto reply = m_client.to_reply(http::Method::Get, paths[i], outcomes[i]);
+    if (reply && reply->body.is_object() && reply->body.contains("value")) store(*missing[i], std::move(reply->body["value"]));
   }
 }
 

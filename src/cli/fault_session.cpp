@@ -23,6 +23,8 @@ Result<FaultSession> open_fault_session(Context& ctx) {
   if (!jira) return std::unexpected(jira.error());
   session.jira = *jira;
   session.repository = std::make_unique<FaultRepository>(*session.jira, *session.config, session.zone);
+  // Properties missing from search results (Data Center) are then read in one batch.
+  if (auto transport = ctx.transport()) session.repository->use_batch_transport(**transport);
   if (auto schema = session.repository->load_schema(); !schema) return std::unexpected(schema.error());
   return session;
 }

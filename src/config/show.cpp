@@ -16,7 +16,7 @@ using nlohmann::json;
 
 constexpr std::string_view k_mask = "***";
 constexpr std::size_t k_max_align = 72;  // longer "key = value" texts are not padded further
-constexpr std::array<std::string_view, 8> k_section_order{"jira",     "confluence", "team",   "levels",
+constexpr std::array<std::string_view, 9> k_section_order{"jira",     "confluence", "team",   "levels", "alerts",
                                                           "channels", "routes",     "people", "http"};
 
 json secret(const std::string& value) { return value.empty() ? json(nullptr) : json(k_mask); }
@@ -31,6 +31,19 @@ json level_rules_to_json(const core::LevelRules& rules) {
                     {"conditions", std::move(conditions)}});
   }
   return {{"fallback", rules.fallback_level}, {"rule", std::move(list)}};
+}
+
+// [[alerts.rule]] in file order: match (label -> value, "*" = any) and what each decides.
+json alert_rules_to_json(const core::AlertRules& rules) {
+  json list = json::array();
+  for (const auto& rule : rules.rules) {
+    json item = {{"match", json(rule.match)}};
+    if (!rule.service.empty()) item["service"] = rule.service;
+    if (!rule.team.empty()) item["team"] = rule.team;
+    if (!rule.level.empty()) item["level"] = rule.level;
+    list.push_back(std::move(item));
+  }
+  return {{"rule", std::move(list)}};
 }
 
 json channel_to_json(const Channel& channel) {
@@ -133,6 +146,7 @@ nlohmann::json config_to_json(const Config& config) {
                  {"template_dir", team.template_dir}};
   out["levels"] = json::object();
   for (const auto& [unit, rules] : config.levels) out["levels"][unit] = level_rules_to_json(rules);
+  out["alerts"] = alert_rules_to_json(config.alert_rules);
   out["channels"] = json::object();
   for (const auto& [name, channel] : config.channels) out["channels"][name] = channel_to_json(channel);
   out["routes"] = json(config.routes);

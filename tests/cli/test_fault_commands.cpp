@@ -194,7 +194,8 @@ TEST_CASE("open on Cloud creates with labels and property, reconciles its new id
   fake.on(Method::Post, "/rest/api/3/search/jql")
       .json_body([](const nlohmann::json& body) { return body["reconcileIssues"] == nlohmann::json::array({10040}) ||
                                                          body["reconcileIssues"] == nlohmann::json::array({"10040"}); })
-      .reply(200, fixture("cli/fault_search_new_cloud.json"));
+      .reply(200, fixture("cli/fault_search_new_cloud.json"))
+      .times(5);  // the settle window: the first re-check and four more after pauses
   fake.on(Method::Get, "/rest/api/3/user/search").query("query", "alice@example.com").reply(200, fixture("jira/cloud/user_search.json"));
   fake.on(Method::Post, "/rest/api/3/issue/FAULT-41/watchers")
       .when([](const faultline::http::Request& r) { return r.body == "\"5b10a2844c20165700ede21g\""; })

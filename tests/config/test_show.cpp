@@ -109,3 +109,56 @@ TEST_CASE("render_config_show prints aligned values with their source, secrets m
     CHECK(at == column);
   }
 }
+
+TEST_CASE("config show lists the alert rules in file order with their file and line", "[config][show][alerts]") {
+  MapEnvironment env(Vars{{"FAULTLINE_JIRA_TOKEN", "jira-token-AAAA"}});
+  FakeRunner runner(Vars{});
+  auto loaded = load_config_from_string(R"([jira]
+url = "https://jira.example.com"
+
+[[alerts.rule]]
+match = { severity = "critical", team = "*" }
+level = "P1"
+
+[[alerts.rule]]
+match = { alertname = "DiskFull" }
+service = "storage-{{instance}}"
+team = "infra"
+)",
+                                        "/etc/faultline.toml", {}, env, runner);
+  REQUIRE(loaded);
+  const auto& config = loaded->config;
+
+  const auto data = config_to_json(config);
+  REQUIRE(data["alerts"]["rule"].size() == 2);
+  CHECK(data["alerts"]["rule"][0] ==
+        nlohmann::json{{"match", {{"severity", "critical"}, {"team", "*"}}}, {"level", "P1"}});
+  CHECK(data["alerts"]["rule"][1] ==
+        nlohmann::json{{"match", {{"alertname", "DiskFull"}}}, {"service", "storage-{{instance}}"}, {"team", "infra"}});
+  CHECK(data["sources"]["alerts.rule[0]"]["where"] == "/etc/faultline.toml:4");
+  CHECK(data["sources"]["alerts.rule[1]"]["where"] == "/etc/faultline.toml:8");
+
+  const std::string text = render_config_show(config);
+  CHECK_THAT(text, Catch::Contains("alerts.rule[0].match.severity = \"critical\""));
+  CHECK_THAT(text, Catch::Contains("alerts.rule[0].match.team = \"*\""));
+  CHECK_THAT(text, Catch::Contains("alerts.rule[1].service = \"storage-{{instance}}\""));
+  std::istringstream lines(text);
+  std::string line;
+  int rule_lines = 0;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("alerts.rule[0].")) {
+      ++rule_lines;
+      CHECK_THAT(line, Catch::EndsWith("# file /etc/faultline.toml:4"));
+    } else if (line.starts_with("alerts.rule[1].")) {
+      ++rule_lines;
+      CHECK_THAT(line, Catch::EndsWith("# file /etc/faultline.toml:8"));
+    }
+  }
+  CHECK(rule_lines == 6);
+}
+
+TEST_CASE("config show prints an empty alert rule list when none is configured", "[config][show][alerts]") {
+  const auto config = config_with_secrets();
+  CHECK(config_to_json(config)["alerts"] == nlohmann::json{{"rule", nlohmann::json::array()}});
+  CHECK_THAT(render_config_show(config), Catch::Contains("alerts.rule = []"));
+}

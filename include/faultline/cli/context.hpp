@@ -25,6 +25,9 @@ class Client;
 namespace faultline::confluence {
 class Client;
 }
+namespace faultline::notify {
+class MailSender;
+}
 
 namespace faultline::cli {
 
@@ -78,6 +81,10 @@ public:
   const CommandRunner& runner() const { return m_runner; }
   const core::Clock& clock() const { return m_clock; }
   Redactor& redactor() { return m_redactor; }
+  // Waits `pause` through the context's sleeper (real in the app, recorded in tests).
+  void sleep(std::chrono::milliseconds pause) const {
+    if (m_sleeper) m_sleeper(pause);
+  }
 
   // True when prompting is allowed: stdin and stderr are terminals.
   bool interactive() const { return m_streams.in_tty && m_streams.err_tty; }
@@ -99,6 +106,10 @@ public:
   // The Confluence client, built once.
   Result<confluence::Client*> confluence();
 
+  // How e-mail channels send: printed under --dry-run, else SMTP with the config's http
+  // timeouts and CA bundle. Built once. Error: as config().
+  Result<notify::MailSender*> mail_sender();
+
   // The team's time zone (config team.timezone).
   Result<const date::time_zone*> zone();
 
@@ -118,6 +129,7 @@ private:
   std::optional<config::Config> m_config;
   std::unique_ptr<http::Transport> m_transport;
   std::unique_ptr<jira::Client> m_jira;
+  std::unique_ptr<notify::MailSender> m_mail_sender;
   std::unique_ptr<confluence::Client> m_confluence;
 };
 

@@ -15,6 +15,7 @@
 #include "faultline/config/config.hpp"
 #include "faultline/core/fault.hpp"
 #include "faultline/core/timeline.hpp"
+#include "faultline/http/transport.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/util/error.hpp"
 
@@ -72,6 +73,12 @@ public:
   Result<void> save(std::string_view key, const core::Fault& current, const core::Fault& changes,
                     const core::Fault& updated);
 
+  // Lets search results that came without the `faultline` property (Data Center's
+  // /rest/api/2/search has no `properties` parameter) get it in one concurrent batch through
+  // `transport`.send_all instead of one request after another. `transport` must be the one
+  // the client sends through and outlive the repository.
+  void use_batch_transport(http::Transport& transport) { m_batch_transport = &transport; }
+
   // The JQL clause selecting this project's faults: project = "X" AND issuetype = "Fault".
   std::string fault_scope_jql() const;
 
@@ -83,7 +90,8 @@ private:
   // The issue as fault_from_issue reads it, rich-text fields flattened to plain text.
   nlohmann::json issue_json(const jira::Issue& issue) const;
   // Reads the `faultline` property of search results that came without it (Data Center's
-  // search does not return properties); a property that cannot be read is left out.
+  // search does not return properties): together through the batch transport when set, else
+  // one by one; a property that cannot be read is left out.
   void fill_properties(std::vector<jira::Issue>& issues);
 
   jira::Client& m_client;
@@ -91,6 +99,7 @@ private:
   const date::time_zone* m_zone;
   core::FaultSchema m_schema;
   std::vector<std::string> m_text_field_ids;  // textarea custom fields: written as rich text
+  http::Transport* m_batch_transport = nullptr;  // fill_properties' send_all; null = one by one
 };
 
 // The Jira user a config name stands for: [people.<name>].jira when it is a people key,

@@ -9,8 +9,10 @@
 
 namespace faultline::config {
 
-// The whole configuration as JSON: one object per section plus "file", "profile" and
-// "sources" (dotted key -> {origin, where}). Secrets are "***" when set and null when not.
+// The whole configuration as JSON: one object per section (jira, confluence, team, levels,
+// alerts {"rule": [{match, service, team, level}]} in file order, channels, routes, people,
+// http) plus "file", "profile" and "sources" (dotted key -> {origin, where}; each alert rule
+// as "alerts.rule[i]"). Secrets are "***" when set and null when not.
 nlohmann::json config_to_json(const Config& config);
 
 // One aligned line per value, `key = value  # origin where`, secrets masked as in

@@ -1,8 +1,9 @@
 // `faultline open`: creates the fault issue (mapped fields, the `faultline` property,
 // label markers), sets the coordinator as a watcher and announces it to the channels routed
 // for fault.opened. With --dedupe-key an open fault carrying the key gets a comment instead,
-// and after creating the search runs again so that of two racing runs the oldest fault wins
-// and the newer one is closed as its duplicate. --from-alert reads an Alertmanager or Grafana
+// and after creating the search runs again (on Cloud a few times over about 3 s: its index
+// lags writes) so that of two racing runs the oldest fault wins and the newer one is closed
+// as its duplicate; the losing run prints the winner's key and announces nothing. --from-alert reads an Alertmanager or Grafana
 // webhook payload: a firing group opens (or finds) its fault, a resolved one comments on it.
 #include <memory>
 
@@ -108,7 +109,10 @@ Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
     auto item = outcome->to_json(*session);
     item["dedupe_key"] = draft.dedupe_key;
     item["alert_status"] = "firing";
-    item["action"] = outcome->dry_run ? "dry_run" : outcome->created ? "created" : "commented";
+    item["action"] = outcome->dry_run                   ? "dry_run"
+                     : outcome->created                 ? "created"
+                     : !outcome->duplicate_of.empty() ? "closed_duplicate"
+                                                        : "commented";
     if (!ctx.options.json) ctx.out() << outcome->fault.key << "\t" << session->jira->browse_url(outcome->fault.key) << "\n";
     results.push_back(std::move(item));
   }
@@ -167,8 +171,12 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
     ctx.err() << "dry run: nothing was sent, no fault created\n";
   } else {
     ctx.out() << outcome->fault.key << "\t" << session->jira->browse_url(outcome->fault.key) << "\n";
-    if (!outcome->created && !ctx.options.quiet)
-      ctx.err() << fmt::format("{} was already open for this dedupe key: already stands for this dedupe key\n", outcome->fault.key);
+    if (!outcome->duplicate_of.empty() && !ctx.options.quiet)
+      ctx.err() << fmt::format("{} was opened for the same dedupe key at the same time; {} is the older and stands, "
+                               "{} was closed as its duplicate\n",
+                               outcome->closed_duplicate, outcome->duplicate_of, outcome->closed_duplicate);
+    else if (!outcome->created && !ctx.options.quiet)
+      ctx.err() << fmt::format("{} is already open for this dedupe key: reported again as a comment\n", outcome->fault.key);
   }
   return ExitCode::Ok;
 }
