@@ -1,6 +1,6 @@
-// Long reads for tracking: all pages of a search with a terminal-only progress line;
-// Data Center pages fetched concurrently once the total is known, Cloud pages in sequence
-// (each nextPageToken comes with the page before it).
+// Long reads for tracking: all pages of a search (jira::Client::search: Data Center pages
+// fetched concurrently once the total is known, Cloud pages in sequence) with a
+// terminal-only progress line.
 #include "faultline/cli/action_search.hpp"
 
 #include <algorithm>
@@ -14,112 +14,10 @@ namespace faultline::cli {
 
 namespace {
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
-}
-
-// The query of one Data Center search page, as jira::Client::search_page sends it.
-http::QueryParams datacenter_params(const jira::SearchRequest& request, int start_at, int max_results) {
-  http::QueryParams params{{"jql", request.jql},
-                           {"startAt", std::to_string(start_at)},
-                           {"maxResults", std::to_string(max_results)},
-                           {"fields", request.fields.empty() ? std::string("*navigable") : join(request.fields, ",")}};
-  if (!request.expand.empty()) params.emplace_back("expand", join(request.expand, ","));
-  return params;
-}
-
-// Appends the issues not seen yet, stopping at `limit` (0 = none).
-void collect(std::vector<jira::Issue>& into, std::set<std::string>& seen, std::vector<jira::Issue>&& page, int limit) {
-  for (auto& issue : page) {
-    if (limit > 0 && static_cast<int>(into.size()) >= limit) return;
-    if (!seen.insert(issue.key).second) continue;
-    into.push_back(std::move(issue));
-  }
-}
-
 int concurrency_of(Context& ctx) {
   auto config = ctx.config();
   if (!config) return 4;
   return std::max((*config)->http.concurrency, 1);
-}
-
-Result<std::vector<jira::Issue>> search_cloud(jira::Client& client, const jira::SearchRequest& request, Progress& progress) {
-  std::vector<jira::Issue> issues;
-  std::set<std::string> seen;
-  std::set<std::string> tokens;
-  std::string token;
-  for (;;) {
-    jira::SearchRequest page_request = request;
-    if (request.limit > 0) page_request.limit = request.limit - static_cast<int>(issues.size());
-    auto page = client.search_page(page_request, token, 0);
-    if (!page) return std::unexpected(page.error());
-    const bool empty = page->issues.empty();
-    collect(issues, seen, std::move(page->issues), request.limit);
-    if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
-    if (page->is_last || !page->next_page_token || empty) break;
-    progress.update(issues.size(), 0);  // more pages follow: a long read
-    if (!tokens.insert(*page->next_page_token).second) {
-      return fail(ErrorKind::Failed,
-                  fmt::format("Jira Cloud returned the same nextPageToken twice for \"{}\" after {} issues; stopped "
-                              "instead of looping",
-                              request.jql, issues.size()),
-                  "Retry the command; if it persists, narrow the search (--owner, --team).");
-    }
-    token = *page->next_page_token;
-  }
-  return issues;
-}
-
-Result<std::vector<jira::Issue>> search_datacenter(Context& ctx, jira::Client& client, const jira::SearchRequest& request,
-                                                   Progress& progress) {
-  auto first = client.search_page(request, {}, 0);
-  if (!first) return std::unexpected(first.error());
-  // The server may cap maxResults silently (jira.search.views.default.max): page by what it gave.
-  const int step = static_cast<int>(first->issues.size());
-  int total = first->total.value_or(step);
-  if (request.limit > 0) total = std::min(total, request.limit);
-  std::vector<jira::Issue> issues;
-  std::set<std::string> seen;
-  collect(issues, seen, std::move(first->issues), total);
-  if (step == 0 || step >= total) return issues;
-  progress.update(issues.size(), total);  // more pages follow: a long read
-
-  auto transport = ctx.transport();
-  if (!transport) return std::unexpected(transport.error());
-  const std::string path = std::string(client.api_root()) + "/search";
-  std::vector<int> starts;
-  for (int start = step; start < total; start += step) starts.push_back(start);
-  // Batches of a few rounds of http.concurrency pages: concurrent, with progress in between.
-  const auto batch_size = static_cast<std::size_t>(concurrency_of(ctx)) * 2;
-  for (std::size_t begin = 0; begin < starts.size(); begin += batch_size) {
-    const auto end = std::min(starts.size(), begin + batch_size);
-    std::vector<http::Request> requests;
-    for (std::size_t i = begin; i < end; ++i) {
-      requests.push_back(client.make_request(http::Method::Get, path, datacenter_params(request, starts[i], step), nullptr,
-                                             http::RetrySafety::ByMethod));
-    }
-    auto outcomes = (*transport)->send_all(requests);
-    if (outcomes.size() != requests.size()) {
-      return fail(ErrorKind::Failed, fmt::format("The transport answered {} of {} search pages", outcomes.size(),
-                                                 requests.size()));
-    }
-    for (const auto& outcome : outcomes) {
-      auto reply = client.to_reply(http::Method::Get, path, outcome);
-      if (!reply) return std::unexpected(reply.error());
-      std::vector<jira::Issue> page;
-      if (reply->body.is_object() && reply->body.contains("issues") && reply->body["issues"].is_array()) {
-        for (const auto& issue : reply->body["issues"]) page.push_back(jira::parse_issue(issue));
-      }
-      collect(issues, seen, std::move(page), total);
-    }
-    progress.update(issues.size(), total);
-  }
-  return issues;
 }
 
 }  // namespace
@@ -149,8 +47,16 @@ void Progress::finish() {
 
 Result<std::vector<jira::Issue>> search_all_pages(Context& ctx, jira::Client& client, const jira::SearchRequest& request,
                                                   Progress& progress) {
-  if (client.flavor() == jira::Flavor::Cloud) return search_cloud(client, request, progress);
-  return search_datacenter(ctx, client, request, progress);
+  jira::SearchRequest paged = request;
+  // Batches of a few rounds of http.concurrency pages: concurrent, with progress in between.
+  paged.concurrent_pages = static_cast<std::size_t>(concurrency_of(ctx)) * 2;
+  paged.on_progress = [&progress](std::size_t read, std::optional<int> total) { progress.update(read, total.value_or(0)); };
+  auto issues = client.search(paged);
+  if (!issues) return std::unexpected(issues.error());
+  // A page that shifted under a concurrent edit can repeat an issue: keep each key once.
+  std::set<std::string> seen;
+  std::erase_if(*issues, [&seen](const jira::Issue& issue) { return !seen.insert(issue.key).second; });
+  return issues;
 }
 
 Result<std::vector<core::Action>> search_actions(Context& ctx, jira::Client& client, const core::ActionQuery& query) {

@@ -1,5 +1,6 @@
 // JQL search. Cloud: POST /rest/api/3/search/jql with nextPageToken (no total, lagging index,
 // ids only unless fields are named). Data Center: GET /rest/api/2/search with startAt/total.
+#include <algorithm>
 #include <set>
 
 #include "faultline/jira/client.hpp"
@@ -105,6 +106,7 @@ Result<std::vector<Issue>> Client::search_cloud(const SearchRequest& request) {
     if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
     // The last page omits nextPageToken (it is not null); isLast may be missing too.
     if (page->is_last || !page->next_page_token || empty) break;
+    if (request.on_progress) request.on_progress(issues.size(), std::nullopt);
     if (!seen_tokens.insert(*page->next_page_token).second) {
       return fail(ErrorKind::Failed,
                   "Jira Cloud returned the same nextPageToken twice for \"" + request.jql + "\" after " +
@@ -127,27 +129,34 @@ Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& reques
   int step = static_cast<int>(issues.size());
   if (step == 0 || static_cast<int>(issues.size()) >= total) return issues;
 
+  if (request.on_progress) request.on_progress(issues.size(), total);
+
   const std::string path = std::string(api_root()) + "/search";
-  std::vector<http::Request> requests;
   std::vector<int> starts;
-  for (int start = step; start < total; start += step) {
-    requests.push_back(make_request(http::Method::Get, path, datacenter_params(request, start, step), nullptr,
-                                    http::RetrySafety::ByMethod));
-    starts.push_back(start);
-  }
-  auto outcomes = m_transport.send_all(requests);
-  if (outcomes.size() != requests.size()) {
-    return fail(ErrorKind::Failed, "The transport answered " + std::to_string(outcomes.size()) + " of " +
-                                       std::to_string(requests.size()) + " search pages");
-  }
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    auto reply = to_reply(http::Method::Get, path, outcomes[i]);
-    if (!reply) return std::unexpected(reply.error());
-    auto page = parse_page(reply->body);
-    for (auto& issue : page.issues) {
-      if (static_cast<int>(issues.size()) >= total) break;
-      issues.push_back(std::move(issue));
+  for (int start = step; start < total; start += step) starts.push_back(start);
+  const std::size_t batch = request.concurrent_pages == 0 ? starts.size() : request.concurrent_pages;
+  for (std::size_t begin = 0; begin < starts.size(); begin += batch) {
+    const std::size_t end = std::min(starts.size(), begin + batch);
+    std::vector<http::Request> requests;
+    for (std::size_t i = begin; i < end; ++i) {
+      requests.push_back(make_request(http::Method::Get, path, datacenter_params(request, starts[i], step), nullptr,
+                                      http::RetrySafety::ByMethod));
     }
+    auto outcomes = m_transport.send_all(requests);
+    if (outcomes.size() != requests.size()) {
+      return fail(ErrorKind::Failed, "The transport answered " + std::to_string(outcomes.size()) + " of " +
+                                         std::to_string(requests.size()) + " search pages");
+    }
+    for (const auto& outcome : outcomes) {
+      auto reply = to_reply(http::Method::Get, path, outcome);
+      if (!reply) return std::unexpected(reply.error());
+      auto page = parse_page(reply->body);
+      for (auto& issue : page.issues) {
+        if (static_cast<int>(issues.size()) >= total) break;
+        issues.push_back(std::move(issue));
+      }
+    }
+    if (request.on_progress) request.on_progress(issues.size(), total);
   }
   return issues;
 }

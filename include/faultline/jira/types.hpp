@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -301,6 +302,12 @@ struct SearchRequest {
   std::vector<std::string> reconcile_issue_ids;
   int page_size = 100;  // maxResults asked for; Jira may return fewer
   int limit = 0;        // stop after this many issues; 0 = all
+  // Data Center: how many later pages are requested together (0 = all at once).
+  std::size_t concurrent_pages = 0;
+  // Called by Client::search after each page (Cloud: when more follow) or batch of pages
+  // (Data Center: from the first page on, when there is more than one), with the issues read
+  // so far and the total when Jira tells it: for a progress line. May be empty.
+  std::function<void(std::size_t read, std::optional<int> total)> on_progress;
 };
 
 // One page of results.

@@ -1,6 +1,8 @@
 // `faultline list`: open faults (by default) of the project, filtered by level, team,
 // service, status and creation time; an aligned table on a terminal, tab-separated rows when
-// piped, and with --json an array of fault models (each with "url").
+// piped, and with --json an array of fault models (each with "url" and "review_state").
+// The review clock: the deadline (recovery + team.review_due_hours, per level) and whether
+// the review is due, overdue or was met (on time or late).
 #include <memory>
 
 #include <fmt/format.h>
@@ -10,6 +12,7 @@
 #include "faultline/cli/output.hpp"
 #include "faultline/core/labels.hpp"
 #include "faultline/core/query.hpp"
+#include "faultline/core/review_clock.hpp"
 
 namespace faultline::cli {
 
@@ -29,6 +32,27 @@ struct ListOptions {
 std::string jql_time(core::TimePoint t, const date::time_zone* zone) {
   const auto local = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::minutes>(t));
   return date::format("%Y-%m-%d %H:%M", local.get_local_time());
+}
+
+// The review state at `now`: "not_due" when no deadline is known (not recovered yet).
+std::string review_state_of(const core::Fault& f, core::TimePoint now) {
+  if (!f.review_deadline) return "not_due";
+  return core::to_string(core::review_state(f.recovered_at, f.reviewed_at, *f.review_deadline, now));
+}
+
+// The REVIEW cell: "due 2026-11-19 10:00", "overdue 2026-11-19 10:00", "met", "met late";
+// "" before recovery.
+std::string review_cell(const core::Fault& f, core::TimePoint now, const date::time_zone* zone) {
+  if (!f.review_deadline) return "";
+  const auto state = core::review_state(f.recovered_at, f.reviewed_at, *f.review_deadline, now);
+  switch (state) {
+    case core::ReviewState::NotDue: return "";
+    case core::ReviewState::Due: return "due " + jql_time(*f.review_deadline, zone);
+    case core::ReviewState::Overdue: return "overdue " + jql_time(*f.review_deadline, zone);
+    case core::ReviewState::MetOnTime: return "met";
+    case core::ReviewState::MetLate: return "met late";
+  }
+  return "";
 }
 
 Result<ExitCode> run_list(const ListOptions& options, Context& ctx) {
@@ -56,22 +80,25 @@ Result<ExitCode> run_list(const ListOptions& options, Context& ctx) {
     return (!options.team.empty() && f.team != options.team) || (!options.service.empty() && f.service != options.service);
   });
 
+  const auto now = ctx.clock().now();
   if (ctx.options.json) {
     auto list = nlohmann::json::array();
     for (const auto& f : *faults) {
       auto item = core::fault_to_json(f, session->zone);
       item["url"] = session->jira->browse_url(f.key);
+      item["review_state"] = review_state_of(f, now);
       list.push_back(std::move(item));
     }
     print_json(ctx.out(), list);
     return ExitCode::Ok;
   }
-  const auto now = ctx.clock().now();
-  Table table({"KEY", "LEVEL", "STATUS", "SERVICE", "TEAM", "AGE", "SUMMARY"});
+  Table table({"KEY", "LEVEL", "STATUS", "SERVICE", "TEAM", "AGE", "REVIEW", "SUMMARY"});
   for (const auto& f : *faults) {
     const auto since = f.started_at ? f.started_at : f.created;
     const std::string age = since ? core::format_age(std::chrono::duration_cast<std::chrono::milliseconds>(now - *since)) : "";
-    table.add_row({f.key, f.level, f.status, f.service, f.team, age, f.summary});
+    std::string review = review_cell(f, now, session->zone);
+    if (review.starts_with("overdue")) review = paint(review, Color::Red, ctx.color());
+    table.add_row({f.key, f.level, f.status, f.service, f.team, age, review, f.summary});
   }
   if (table.empty()) {
     if (!ctx.options.quiet) ctx.err() << "no faults match\n";

@@ -1,8 +1,56 @@
-// Placeholder until register_review_publish lands: registers nothing yet.
+// `faultline review publish KEY FILE [--template NAME] [--force]`: validates the review file
+// (every problem with file:line, exit 2, nothing written), then publishes the report page,
+// the action sub-tasks, the remote link, the Reviewing status and one chat post. The work is
+// in cli/review_publisher.cpp.
+#include <memory>
+
+#include <fmt/format.h>
+
 #include "faultline/cli/command.hpp"
+#include "faultline/cli/output.hpp"
+#include "faultline/cli/review_publisher.hpp"
 
 namespace faultline::cli {
 
-void register_review_publish(CLI::App& /*parent*/, Context& /*ctx*/) {}
+namespace {
+
+Result<ExitCode> run_review_publish(const PublishOptions& options, Context& ctx) {
+  auto outcome = publish_review(ctx, options);
+  if (!outcome) return std::unexpected(outcome.error());
+  if (ctx.options.json) {
+    print_json(ctx.out(), publish_outcome_json(*outcome));
+    return ExitCode::Ok;
+  }
+  ctx.out() << outcome->page_url << "\n";
+  if (!ctx.options.quiet) {
+    int created = 0;
+    int updated = 0;
+    for (const auto& a : outcome->actions) {
+      created += a.created ? 1 : 0;
+      updated += a.updated ? 1 : 0;
+    }
+    ctx.err() << fmt::format("{} '{}' (version {}); {} action{}: {} created, {} updated\n",
+                             outcome->page_changed ? "published" : "unchanged", outcome->page_title,
+                             outcome->page_version, outcome->actions.size(), outcome->actions.size() == 1 ? "" : "s",
+                             created, updated);
+  }
+  return ExitCode::Ok;
+}
+
+}  // namespace
+
+void register_review_publish(CLI::App& review, Context& ctx) {
+  auto options = std::make_shared<PublishOptions>();
+  auto* cmd = review.add_subcommand("publish", "Publish a review: Confluence report page, action sub-tasks, chat post");
+  cmd->add_option("KEY", options->key, "The fault issue key")->required();
+  cmd->add_option("FILE", options->file, "The review file (from `faultline review init`)")->required();
+  cmd->add_option("--template", options->template_name, "Report template: fault-analysis (default) or postmortem");
+  cmd->add_flag("--force", options->force, "Overwrite a page that was edited in Confluence since the last publish");
+  cmd->add_flag("--no-notify", options->no_notify, "Do not post to chat");
+  set_examples(*cmd, {"faultline review publish FAULT-12 reviews/FAULT-12.md",
+                      "faultline review publish FAULT-12 reviews/FAULT-12.md --template postmortem --json",
+                      "faultline review publish FAULT-12 reviews/FAULT-12.md --force   # overwrite edits made in Confluence"});
+  cmd->callback([options, &ctx] { finish(ctx, run_review_publish(*options, ctx)); });
+}
 
 }  // namespace faultline::cli

@@ -1,0 +1,331 @@
+// A fault's action sub-tasks: consistent reads, bulk create, update, owner lookup, mark done.
+#include "faultline/cli/action_repository.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "faultline/core/labels.hpp"
+#include "faultline/core/query.hpp"
+#include "faultline/core/time.hpp"
+
+namespace faultline::cli {
+
+namespace {
+
+constexpr std::string_view k_kind_label_prefix = "fault-action-kind-";
+
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool has_label(const std::vector<std::string>& labels, std::string_view label) {
+  return std::find(labels.begin(), labels.end(), label) != labels.end();
+}
+
+std::vector<std::string> labels_of(const jira::Issue& issue) {
+  std::vector<std::string> labels;
+  auto it = issue.fields.find("labels");
+  if (it == issue.fields.end() || !it->is_array()) return labels;
+  for (const auto& label : *it)
+    if (label.is_string()) labels.push_back(label.get<std::string>());
+  return labels;
+}
+
+Result<ExistingAction> to_existing(const jira::Issue& issue) {
+  nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+  auto action = core::action_from_issue(json);
+  if (!action) return std::unexpected(action.error());
+  return ExistingAction{std::move(*action), labels_of(issue)};
+}
+
+// The labels an action sub-task should carry: its other labels kept, the faultline markers
+// (fault-action, id, kind) set from `spec`.
+std::vector<std::string> wanted_labels(const std::vector<std::string>& current, const ActionSpec& spec) {
+  std::vector<std::string> labels;
+  for (const auto& label : current) {
+    if (label == core::k_action_label) continue;
+    if (label.starts_with(core::k_action_id_label_prefix) || label.starts_with(k_kind_label_prefix)) continue;
+    labels.push_back(label);
+  }
+  labels.push_back(std::string(core::k_action_label));
+  labels.push_back(core::action_id_label(spec.id));
+  if (!spec.kind.empty()) labels.push_back(action_kind_label(spec.kind));
+  return labels;
+}
+
+bool differs(const ActionSpec& spec, const ExistingAction& existing) {
+  const auto& a = existing.action;
+  if (a.summary != spec.summary) return true;
+  if (a.due != spec.due) return true;
+  const std::string owner = spec.assignee ? spec.assignee->id : "";
+  if (a.owner != owner) return true;
+  auto labels = wanted_labels(existing.labels, spec);
+  auto current = existing.labels;
+  std::sort(labels.begin(), labels.end());
+  std::sort(current.begin(), current.end());
+  return labels != current;
+}
+
+}  // namespace
+
+std::string action_kind_label(std::string_view kind) { return std::string(k_kind_label_prefix) + std::string(kind); }
+
+std::vector<ActionMatch> match_actions(const std::vector<ActionSpec>& specs, const std::vector<ExistingAction>& existing) {
+  std::vector<ActionMatch> matches;
+  for (const auto& spec : specs) {
+    ActionMatch match;
+    for (std::size_t i = 0; i < existing.size(); ++i) {
+      const auto& a = existing[i].action;
+      if (spec.key.empty() ? (!a.id.empty() && a.id == spec.id) : same_text(a.key, spec.key)) {
+        match.existing = i;
+        break;
+      }
+    }
+    if (match.existing) match.needs_update = differs(spec, existing[*match.existing]);
+    matches.push_back(match);
+  }
+  return matches;
+}
+
+ActionRepository::ActionRepository(jira::Client& client, const config::Config& config) : m_client(client), m_config(config) {}
+
+Result<jira::UserRef> ActionRepository::resolve_owner(std::string_view name) {
+  if (auto it = m_owners.find(name); it != m_owners.end()) return it->second;
+  std::string id(name);
+  if (auto person = m_config.people.find(id); person != m_config.people.end() && !person->second.jira.empty())
+    id = person->second.jira;
+  const auto not_found = [&](std::string_view why) -> Result<jira::UserRef> {
+    return fail(ErrorKind::NotFound, fmt::format("owner '{}' {}", name, why),
+                "use a [people.<name>] key of the config or a Jira user (name on Data Center, e-mail or account id on Cloud)");
+  };
+  std::optional<jira::UserRef> found;
+  if (m_client.flavor() == jira::Flavor::Cloud) {
+    const bool looks_like_account = id.find('@') == std::string::npos && id.find(' ') == std::string::npos && id.size() >= 20;
+    if (looks_like_account) {
+      auto reply = m_client.call(http::Method::Get, std::string(m_client.api_root()) + "/user", {{"accountId", id}});
+      if (!reply) {
+        if (reply.error().kind == ErrorKind::NotFound) return not_found(fmt::format("is not a Jira account id ('{}')", id));
+        return std::unexpected(reply.error());
+      }
+      found = jira::UserRef{id};
+    } else {
+      auto users = m_client.search_users(id, 20);
+      if (!users) return std::unexpected(users.error());
+      for (const auto& user : *users) {
+        const auto local = user.email.substr(0, user.email.find('@'));
+        if (same_text(user.email, id) || same_text(user.display_name, id) || same_text(user.name, id) ||
+            (!local.empty() && same_text(local, id))) {
+          found = user.ref();
+          break;
+        }
+      }
+      if (!found && users->size() == 1) found = users->front().ref();
+      if (!found) return not_found(users->empty() ? "matches no Jira user" : "matches several Jira users and none exactly");
+    }
+  } else {
+    auto users = m_client.search_users(id, 50);
+    if (!users) return std::unexpected(users.error());
+    for (const auto& user : *users) {
+      if (same_text(user.name, id) || same_text(user.key, id) || same_text(user.email, id)) {
+        found = jira::UserRef{user.name.empty() ? id : user.name};
+        break;
+      }
+    }
+    if (!found) return not_found(fmt::format("is not a Jira user name ('{}')", id));
+  }
+  m_owners.emplace(std::string(name), *found);
+  return *found;
+}
+
+jira::IssueQuery ActionRepository::action_query() const {
+  jira::IssueQuery query;
+  query.fields = core::action_fields();
+  query.properties = {std::string(core::k_action_property)};
+  return query;
+}
+
+Result<ExistingAction> ActionRepository::get(std::string_view key) {
+  auto issue = m_client.get_issue(key, action_query());
+  if (!issue) return std::unexpected(issue.error());
+  if (!has_label(labels_of(*issue), core::k_action_label))
+    return fail(ErrorKind::Usage, fmt::format("{} is not a fault action (it has no '{}' label)", key, core::k_action_label),
+                "fault actions are sub-tasks made by `faultline actions add` or `review publish`");
+  return to_existing(*issue);
+}
+
+Result<std::vector<ExistingAction>> ActionRepository::list(std::string_view fault_key) {
+  jira::IssueQuery parent_query;
+  parent_query.fields = {"subtasks"};
+  auto parent = m_client.get_issue(fault_key, parent_query);
+  if (!parent) return std::unexpected(parent.error());
+  std::vector<ExistingAction> out;
+  auto subtasks = parent->fields.find("subtasks");
+  if (subtasks == parent->fields.end() || !subtasks->is_array()) return out;
+  for (const auto& sub : *subtasks) {
+    const auto key = sub.value("key", std::string());
+    if (key.empty()) continue;
+    auto issue = m_client.get_issue(key, action_query());
+    if (!issue) {
+      if (issue.error().kind == ErrorKind::NotFound) continue;  // deleted meanwhile
+      return std::unexpected(issue.error());
+    }
+    if (!has_label(labels_of(*issue), core::k_action_label)) continue;
+    auto existing = to_existing(*issue);
+    if (!existing) return std::unexpected(existing.error());
+    if (existing->action.parent.empty()) existing->action.parent = std::string(fault_key);
+    out.push_back(std::move(*existing));
+  }
+  return out;
+}
+
+jira::IssueInput ActionRepository::create_input(std::string_view fault_key, const ActionSpec& spec) const {
+  jira::IssueInput input;
+  input.fields["project"] = {{"key", m_config.jira.project}};
+  input.fields["issuetype"] = {{"name", m_config.jira.subtask_type}};
+  input.fields["parent"] = {{"key", std::string(fault_key)}};
+  input.fields["summary"] = spec.summary;
+  if (spec.due) input.fields["duedate"] = core::format_date(*spec.due);
+  if (spec.assignee) input.fields["assignee"] = m_client.user_json(*spec.assignee);
+  input.fields["labels"] = wanted_labels({}, spec);
+  input.properties.push_back(
+      {std::string(core::k_action_property), {{"id", spec.id}, {"kind", spec.kind}, {"fault", std::string(fault_key)}}});
+  return input;
+}
+
+Result<std::vector<SyncedAction>> ActionRepository::sync(std::string_view fault_key, const std::vector<ActionSpec>& specs,
+                                                         const std::vector<ExistingAction>& existing) {
+  const auto matches = match_actions(specs, existing);
+  std::vector<SyncedAction> out(specs.size());
+  std::vector<std::string> failures;
+
+  // Missing ones: one bulk call per 50.
+  std::vector<jira::IssueInput> inputs;
+  std::vector<std::size_t> input_spec;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (matches[i].existing) continue;
+    if (!specs[i].key.empty()) {
+      failures.push_back(fmt::format("{}: not an action sub-task of {}", specs[i].key, fault_key));
+      continue;
+    }
+    inputs.push_back(create_input(fault_key, specs[i]));
+    input_spec.push_back(i);
+  }
+  if (!inputs.empty()) {
+    auto created = m_client.create_issues(inputs);
+    for (std::size_t n = 0; n < created.items.size() && n < input_spec.size(); ++n) {
+      const auto i = input_spec[n];
+      const auto& item = created.items[n];
+      if (!item) {
+        failures.push_back(fmt::format("action '{}' ({}): {}", specs[i].summary, specs[i].id, item.error().message));
+        continue;
+      }
+      out[i].created = true;
+      auto read = get(item->key);
+      if (read) {
+        out[i].action = read->action;
+      } else {  // written but not readable now: report what was sent
+        out[i].action.key = item->key;
+        out[i].action.id = specs[i].id;
+        out[i].action.summary = specs[i].summary;
+        out[i].action.due = specs[i].due;
+        out[i].action.kind = specs[i].kind;
+        out[i].action.parent = std::string(fault_key);
+        if (specs[i].assignee) out[i].action.owner = specs[i].assignee->id;
+      }
+    }
+  }
+
+  // Existing ones: update what changed.
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (!matches[i].existing) continue;
+    const auto& current = existing[*matches[i].existing];
+    out[i].action = current.action;
+    if (!matches[i].needs_update) continue;
+    const auto& spec = specs[i];
+    const auto& key = current.action.key;
+    jira::IssueInput input;
+    input.fields["summary"] = spec.summary;
+    input.fields["duedate"] = spec.due ? nlohmann::json(core::format_date(*spec.due)) : nlohmann::json(nullptr);
+    input.fields["labels"] = wanted_labels(current.labels, spec);
+    if (auto edited = m_client.edit_issue(key, input); !edited) {
+      failures.push_back(fmt::format("{}: {}", key, edited.error().message));
+      continue;
+    }
+    const std::string owner = spec.assignee ? spec.assignee->id : "";
+    if (owner != current.action.owner) {
+      if (auto assigned = m_client.assign(key, spec.assignee); !assigned) {
+        failures.push_back(fmt::format("{}: assignee: {}", key, assigned.error().message));
+        continue;
+      }
+    }
+    (void)m_client.set_property(key, core::k_action_property,
+                                {{"id", spec.id}, {"kind", spec.kind}, {"fault", std::string(fault_key)}});
+    out[i].updated = true;
+    if (auto read = get(key)) out[i].action = read->action;
+  }
+
+  if (!failures.empty()) {
+    return fail(ErrorKind::Failed,
+                fmt::format("{} of {} action sub-tasks of {} could not be written: {}", failures.size(), specs.size(),
+                            fault_key, fmt::join(failures, "; ")),
+                "re-run the same command: sub-tasks already written are found by their id label and not created twice");
+  }
+  return out;
+}
+
+Result<std::vector<core::Action>> ActionRepository::search_open(int limit) {
+  jira::SearchRequest request;
+  request.jql = core::jql_and({"project = " + core::jql_quote(m_config.jira.project),
+                               "labels = " + core::jql_quote(core::k_action_label),
+                               "statusCategory != " + core::jql_quote("Done")}) +
+                " ORDER BY duedate ASC, key ASC";
+  request.fields = core::action_fields();
+  request.properties = {std::string(core::k_action_property)};
+  request.limit = limit;
+  auto issues = m_client.search(request);
+  if (!issues) return std::unexpected(issues.error());
+  std::vector<core::Action> out;
+  for (const auto& issue : *issues) {
+    auto existing = to_existing(issue);
+    if (!existing) return std::unexpected(existing.error());
+    if (core::action_is_done(existing->action)) continue;
+    out.push_back(std::move(existing->action));
+  }
+  return out;
+}
+
+Result<SyncedAction> ActionRepository::mark_done(std::string_view key) {
+  auto current = get(key);
+  if (!current) return std::unexpected(current.error());
+  if (core::action_is_done(current->action)) return SyncedAction{current->action, false, false};
+  auto transitions = m_client.transitions(key);
+  if (!transitions) return std::unexpected(transitions.error());
+  const jira::Transition* chosen = nullptr;
+  for (const auto& t : *transitions)
+    if (same_text(t.to_status, m_config.jira.workflow.closed)) chosen = &t;
+  if (chosen == nullptr) {
+    for (const auto& t : *transitions) {
+      if (t.to_category == "done") {
+        chosen = &t;
+        break;
+      }
+    }
+  }
+  if (chosen == nullptr) {
+    std::vector<std::string> targets;
+    for (const auto& t : *transitions) targets.push_back(fmt::format("{} ({})", t.to_status, t.to_category));
+    return fail(ErrorKind::Failed, fmt::format("{} has no transition to a done status", key),
+                targets.empty() ? std::string("the workflow offers no transition from its current status")
+                                : fmt::format("available: {}", fmt::join(targets, ", ")));
+  }
+  if (auto moved = m_client.transition(key, chosen->id); !moved) return std::unexpected(moved.error());
+  auto read = get(key);
+  if (!read) return std::unexpected(read.error());
+  return SyncedAction{read->action, false, true};
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,128 @@
+// `review publish` validation with a FakeTransport (Data Center): a file with problems and an
+// owner Jira does not know gets every problem with file:line, exit 2 and no write request;
+// a missing file is exit 2 before any request. Also the pure naming helpers.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "faultline/cli/review_publisher.hpp"
+#include "support/fake_transport.hpp"
+#include "support/test_context.hpp"
+
+using faultline::http::Method;
+using faultline::test::FakeTransport;
+using faultline::testing::TestApp;
+
+namespace {
+
+std::filesystem::path test_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   fmt::format("faultline-test-publish-{}-{}", name, static_cast<long>(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string write_config(const std::filesystem::path& dir) {
+  const auto path = (dir / "faultline.toml").string();
+  std::ofstream file(path);
+  file << "[jira]\nurl = \"https://jira.example.com\"\nflavor = \"datacenter\"\ntoken_env = \"T\"\nproject = \"FAULT\"\n\n"
+       << "[confluence]\nurl = \"https://wiki.example.com/confluence\"\nflavor = \"datacenter\"\n\n"
+       << "[team]\ntimezone = \"Asia/Shanghai\"\n\n[people.alice]\njira = \"alice\"\n";
+  return path;
+}
+
+std::string fault_issue() {
+  return nlohmann::json{{"id", "10001"},
+                        {"key", "FAULT-1"},
+                        {"fields",
+                         {{"summary", "Checkout returns 500"},
+                          {"status", {{"name", "Recovered"}, {"statusCategory", {{"key", "indeterminate"}}}}},
+                          {"issuetype", {{"name", "Fault"}}},
+                          {"labels", {"fault", "fault-level-p2"}}}},
+                        {"properties", {{"faultline", {{"schema", 1}, {"level", "P2"}}}}}}
+      .dump();
+}
+
+}  // namespace
+
+TEST_CASE("review publish reports every problem of the file, unknown owners included, and writes nothing",
+          "[cli][review][publish]") {
+  const auto dir = test_dir("problems");
+  const auto config = write_config(dir);
+  const auto file = (dir / "review.md").string();
+  {
+    std::ofstream out(file);
+    out << "+++\nlevl = \"P2\"\n\n[[action]]\nsummary = \"Alert on 5xx\"\nowner = \"zed\"\ndue = \"+7d\"\n\n"
+        << "[[action]]\nsummary = \"Canary\"\nowner = \"alice\"\ndue = \"+7d\"\nkind = \"prevnt\"\n+++\n\n## Summary\n\nx\n";
+  }
+  FakeTransport fake;
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1").query("properties", "faultline").reply(200, fault_issue());
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
+      .query("fields", "subtasks")
+      .reply(200, R"({"id":"10001","key":"FAULT-1","fields":{"subtasks":[]}})");
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "zed").reply(200, "[]");
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1"}])");
+  TestApp app;
+  app.env.set("T", "secret-token-1234567");
+  app.transport = &fake;
+  REQUIRE(app.run({"--config", config, "review", "publish", "FAULT-1", file}) == 2);
+  const auto err = app.err.str();
+  INFO(err);
+  CHECK(err.find(file + ":2:") != std::string::npos);                 // levl
+  CHECK(err.find(file + ":4: owner: owner 'zed'") != std::string::npos);  // at its [[action]]
+  CHECK(err.find(file + ":13:") != std::string::npos);                // prevnt
+  CHECK(err.find("nothing was published") != std::string::npos);
+  CHECK(err.find("secret-token") == std::string::npos);
+  for (const auto& call : fake.calls()) CHECK(call.method == Method::Get);
+  fake.verify();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("review publish with a missing file exits 2 before any request", "[cli][review][publish]") {
+  const auto dir = test_dir("missing");
+  const auto config = write_config(dir);
+  TestApp app;  // no transport: any request fails the test
+  app.env.set("T", "secret-token-1234567");
+  CHECK(app.run({"--config", config, "review", "publish", "FAULT-1", (dir / "nope.md").string()}) == 2);
+  CHECK(app.err.str().find("nope.md") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("review page naming, labels and link id are stable per fault", "[cli][review][publish]") {
+  CHECK(faultline::cli::review_page_title("FAULT-12", "Checkout down") == "FAULT-12: Checkout down \u2014 Fault review");
+  CHECK(faultline::cli::review_page_labels("FAULT-12", "P2", "Configuration") ==
+        std::vector<std::string>{"fault-review", "fault-12", "fault-level-p2", "fault-type-configuration"});
+  CHECK(faultline::cli::review_page_labels("FAULT-12", "", "") == std::vector<std::string>{"fault-review", "fault-12"});
+  CHECK(faultline::cli::review_link_global_id("10001") == "faultline-review:10001");
+}
+
+TEST_CASE("review publish with an unknown template stops before any write", "[cli][review][publish]") {
+  const auto dir = test_dir("template");
+  const auto config = write_config(dir);
+  const auto file = (dir / "review.md").string();
+  {
+    std::ofstream out(file);
+    out << "+++\nlevel = \"P2\"\n\n[[action]]\nsummary = \"Canary\"\nowner = \"alice\"\ndue = \"+7d\"\n+++\n\n## Summary\n\nx\n";
+  }
+  FakeTransport fake;
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1").query("properties", "faultline").reply(200, fault_issue());
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
+      .query("fields", "subtasks")
+      .reply(200, R"({"id":"10001","key":"FAULT-1","fields":{"subtasks":[]}})");
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1"}])");
+  TestApp app;
+  app.env.set("T", "secret-token-1234567");
+  app.transport = &fake;
+  CHECK(app.run({"--config", config, "review", "publish", "FAULT-1", file, "--template", "no-such-template"}) == 2);
+  INFO(app.err.str());
+  CHECK(app.err.str().find("no-such-template") != std::string::npos);
+  for (const auto& call : fake.calls()) CHECK(call.method == Method::Get);
+  fake.verify();
+  std::filesystem::remove_all(dir);
+}
