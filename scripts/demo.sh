@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README demo: starts the bundled sandbox (Jira + Confluence + chat emulator), points
-# faultline at it, and walks what faultline can do so far. Needs no Atlassian account.
+# faultline at it, and walks the whole fault process: open, update, roll back, recover,
+# review, actions, the board and the reminders. Needs no Atlassian account.
 #   scripts/demo.sh BUILD_DIR [cloud|datacenter]
 set -euo pipefail
 build="$(cd "${1:?usage: scripts/demo.sh BUILD_DIR [cloud|datacenter]}" && pwd)"
@@ -67,9 +68,19 @@ url_env = "DEMO_AVAILABILITY_HOOK"
 "fault.opened" = ["availability"]
 "fault.updated" = ["availability"]
 "fault.recovered" = ["availability"]
+"review.published" = ["availability"]
+"actions.overdue" = ["availability"]
+"fault.stale" = ["availability"]
+"review.overdue" = ["availability"]
 
 [people.dave]
 jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21d || echo dave )"
+
+[people.alice]
+jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21a || echo alice )"
+
+[people.bob]
+jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21b || echo bob )"
 TOML
 export DEMO_AVAILABILITY_HOOK="$base/hooks/generic/availability"
 
@@ -107,7 +118,78 @@ step "The fault: facts, times, timeline" faultline show "$key"
 step "All faults, open or not" faultline list --all
 "$faultline" list --all
 
+step "Within 24 hours: scaffold the review from Jira (facts, times, timeline)" faultline review init "$key" -o "$key.review.md"
+"$faultline" review init "$key" -o "$key.review.md"
+
+# The team writes the review: two owned, dated actions and a few sections.
+awk '
+/^\+\+\+$/ { n++; if (n == 2) {
+  print "[[action]]"; print "summary = \"Canary the card tokenizer before a full rollout\""
+  print "owner = \"alice\""; print "due = \"+7d\""; print "kind = \"prevent\""; print ""
+  print "[[action]]"; print "summary = \"Alert when card payment errors pass 2% for 5 minutes\""
+  print "owner = \"bob\""; print "due = \"+3d\""; print "kind = \"detect\""
+} }
+{ print }
+/^## Trigger$/ { print ""; print "Release 2.14.0 cut the card tokenizer timeout from 5 s to 500 ms." }
+/^## Detection$/ { print ""; print "Customers reported failed payments 20 minutes before any alert fired." }
+/^## What went well$/ { print ""; print "The rollback took under five minutes from the decision." }
+' "$key.review.md" >"$key.review.tmp" && mv "$key.review.tmp" "$key.review.md"
+step "The review file, as it goes into git" cat "$key.review.md"
+sed -n '1,40p' "$key.review.md"
+echo "..."
+
+step "Render it locally first (no writes)" faultline review render "$key" "$key.review.md" --format html -o report.html
+"$faultline" review render "$key" "$key.review.md" --format html -o report.html
+
+step "Publish: the Confluence page, the action sub-tasks, the link, the status, the chat post" \
+  faultline review publish "$key" "$key.review.md"
+page_url="$("$faultline" review publish "$key" "$key.review.md")"
+echo "$page_url"
+
+step "Publish again: nothing changed, so nothing is written" faultline review publish "$key" "$key.review.md" --json
+"$faultline" review publish "$key" "$key.review.md" --json | grep -E '"(created|updated|version|status)"' | sort | uniq -c
+
+step "An action found later, outside the review" \
+  faultline actions add "$key" --summary "Document the rollback runbook for checkout" --owner alice --due +14d --kind process
+"$faultline" actions add "$key" --summary "Document the rollback runbook for checkout" --owner alice --due +14d --kind process
+
+step "The fault's actions" faultline actions list "$key"
+"$faultline" actions list "$key"
+
+# Days pass: bob's alert action slips past its due date (the sandbox's Jira is edited directly).
+overdue_key="$("$faultline" actions list "$key" | awk -F '\t' '/payment errors/ { print $1; exit }')"
+yesterday="$(date -u -d yesterday +%F)"
+if [ "$flavor" = cloud ]; then
+  curl -s -o /dev/null -u "$user:demo-token" -X PUT -H 'Content-Type: application/json' \
+    "$base/rest/api/3/issue/$overdue_key" -d "{\"fields\":{\"duedate\":\"$yesterday\"}}"
+else
+  curl -s -o /dev/null -H "Authorization: Bearer demo-token" -X PUT -H 'Content-Type: application/json' \
+    "$base/rest/api/2/issue/$overdue_key" -d "{\"fields\":{\"duedate\":\"$yesterday\"}}"
+fi
+echo "(a week later: $overdue_key was due $yesterday)"
+
+step "Once per project: the Jira filters and board for the three lanes (safe to re-run)" faultline setup board
+"$faultline" setup board
+
+step "The board: faults, overdue actions, pending actions" faultline board
+"$faultline" board
+
+step "A CI gate on overdue actions (exit 10 when any)" faultline actions --overdue --fail-on-overdue
+set +e
+"$faultline" actions --overdue --fail-on-overdue
+echo "exit code: $?"
+set -e
+
+step "The cron job: remind owners of overdue actions, stale faults, missed reviews" faultline remind
+"$faultline" remind
+
+step "Cron runs again: nothing is sent twice" faultline remind --json
+"$faultline" remind --json | { grep -oE '"(reason|event)": *"[^"]*"' || true; } | sort | uniq -c
+
 step "What the chat group received" curl "$base/_sandbox/messages"
-curl -s "$base/_sandbox/messages" | grep -o '"title":"\[[^"]*"' | sed 's/^"title":/- /'
+# One line per message: its event and title (the generic payload's last "title" is the message's).
+curl -s "$base/_sandbox/messages" | sed 's/"event":/\n&/g' | sed -n 's/^"event":"\([^"]*\)".*"title":"\([^"]*\)".*/- \1: \2/p'
 echo
-echo "demo: done. While it ran, the fault was at $base/browse/$key"
+echo "demo: done. The fault: $base/browse/$key"
+echo "      The review: $page_url"
+echo "      Open them in a browser while the sandbox runs; here it stops with the demo."

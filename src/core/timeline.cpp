@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -100,6 +101,11 @@ void add_histories(const json& histories, std::vector<TimelineEntry>& out) {
 
 }  // namespace
 
+std::string without_op_marker(std::string_view text) {
+  static const std::regex marker(R"(\s*faultline op [0-9a-f]{16}\s*$)");
+  return std::regex_replace(std::string(text), marker, "");
+}
+
 std::vector<CommentLike> comments_from_json(const json& comments_json) {
   std::vector<CommentLike> out;
   const json* list = &comments_json;
@@ -146,7 +152,7 @@ std::vector<TimelineEntry> build_timeline(const json& issue, const std::vector<C
     if (const auto values = issue.find("values"); values != issue.end()) add_histories(*values, out);
   }
   for (const auto& comment : comments) {
-    out.push_back(TimelineEntry{comment.created, "comment", comment.author, comment.text});
+    out.push_back(TimelineEntry{comment.created, "comment", comment.author, without_op_marker(comment.text)});
   }
   for (const auto& r : rollbacks) {
     if (!r.recorded_at) continue;

@@ -160,3 +160,20 @@ TEST_CASE("timeline_to_json shows times in the zone", "[timeline]") {
   CHECK(j[0]["text"] == "Status: A → B");
   CHECK(timeline_to_json(entries, nullptr)[0]["at"] == "2026-11-25T02:00:00Z");
 }
+
+TEST_CASE("timeline comments drop faultline's operation marker and keep the words", "[core][timeline]") {
+  CHECK(faultline::core::without_op_marker("Recovered at 10:00\n\nfaultline op 0123456789abcdef") == "Recovered at 10:00");
+  CHECK(faultline::core::without_op_marker("Recovered  faultline op 0123456789abcdef  ") == "Recovered");
+  // Only the marker at the end, and only the exact shape.
+  CHECK(faultline::core::without_op_marker("faultline op 0123456789abcdef was here") ==
+        "faultline op 0123456789abcdef was here");
+  CHECK(faultline::core::without_op_marker("see faultline op 12345") == "see faultline op 12345");
+
+  faultline::core::CommentLike comment;
+  comment.created = faultline::core::TimePoint{} + std::chrono::hours(1);
+  comment.author = "On-call";
+  comment.text = "Cause found\nfaultline op fedcba9876543210";
+  const auto entries = faultline::core::build_timeline(nlohmann::json::object(), {comment}, {});
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].text == "Cause found");
+}

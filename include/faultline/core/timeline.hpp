@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <date/tz.h>
@@ -27,6 +28,11 @@ struct CommentLike {
   std::string author;
   std::string text;
 };
+
+// `text` without the operation marker faultline ends its own comments with
+// ("faultline op <16 hex digits>", see cli/fault_operations.hpp): a timeline reader needs
+// the words, not the bookkeeping.
+std::string without_op_marker(std::string_view text);
 
 // Reads Jira's comment list ({"comments":[{"created","author","body"}]} or the bare array):
 // wiki bodies through wiki_to_text, ADF bodies through adf_to_text. Comments whose created
