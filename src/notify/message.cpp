@@ -6,67 +6,15 @@
 
 #include <kainjow/mustache.hpp>
 
+#include "faultline/core/mustache_data.hpp"
+
 namespace faultline::notify {
 
 namespace {
 
 namespace fs = std::filesystem;
-using kainjow::mustache::data;
 using kainjow::mustache::mustache;
 
-std::string number_text(const nlohmann::json& value) {
-  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
-  const double number = value.get<double>();
-  std::ostringstream out;
-  out << number;
-  return out.str();
-}
-
-// JSON to the Mustache data model: null and false are falsy, empty lists render nothing.
-data to_mustache(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::object: {
-      data object{data::type::object};
-      for (const auto& [key, item] : value.items()) object.set(key, to_mustache(item));
-      return object;
-    }
-    case nlohmann::json::value_t::array: {
-      data list{data::type::list};
-      for (const auto& item : value) list.push_back(to_mustache(item));
-      return list;
-    }
-    case nlohmann::json::value_t::string: return data{value.get<std::string>()};
-    case nlohmann::json::value_t::boolean: return data{value.get<bool>()};
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return data{number_text(value)};
-    default: return data{false};
-  }
-}
-
-// "Unclosed section "x" at 42" -> line of byte 42 in the template, 0 when no position is given.
-int error_line(std::string_view message, std::string_view text) {
-  const auto at = message.rfind(" at ");
-  if (at == std::string_view::npos) return 0;
-  std::size_t offset = 0;
-  for (char c : message.substr(at + 4)) {
-    if (c < '0' || c > '9') return 0;
-    offset = offset * 10 + static_cast<std::size_t>(c - '0');
-  }
-  offset = std::min(offset, text.size());
-  int line = 1;
-  for (std::size_t i = 0; i < offset; ++i)
-    if (text[i] == '\n') ++line;
-  return line;
-}
-
-std::string strip_position(std::string message) {
-  const auto at = message.rfind(" at ");
-  if (at != std::string::npos && at + 4 < message.size() &&
-      message.find_first_not_of("0123456789", at + 4) == std::string::npos)
-    message.resize(at);
-  return message;
-}
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -114,17 +62,17 @@ Result<Message> render_template_text(std::string_view file_name, std::string_vie
   const std::string text(template_text);
   mustache tmpl{text};
   if (!tmpl.is_valid()) {
-    const int line = error_line(tmpl.error_message(), text);
+    const int line = core::mustache_error_line(tmpl.error_message(), text);
     std::string where(file_name);
     if (line > 0) where += ":" + std::to_string(line);
-    return fail(ErrorKind::Config, where + ": " + strip_position(tmpl.error_message()),
+    return fail(ErrorKind::Config, where + ": " + core::mustache_error_text(tmpl.error_message()),
                 "fix the Mustache syntax of the notification template");
   }
   tmpl.set_custom_escape([](const std::string& value) { return value; });
-  const std::string rendered = tmpl.render(to_mustache(data_model));
+  const std::string rendered = tmpl.render(core::to_mustache(data_model));
   if (!tmpl.is_valid()) {
     return fail(ErrorKind::Config,
-                std::string(file_name) + ": cannot render: " + strip_position(tmpl.error_message()));
+                std::string(file_name) + ": cannot render: " + core::mustache_error_text(tmpl.error_message()));
   }
 
   Message message;

@@ -7,6 +7,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include "faultline/core/mustache_data.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/report/report.hpp"
 
@@ -18,66 +19,6 @@ namespace fs = std::filesystem;
 using kainjow::mustache::data;
 using kainjow::mustache::mustache;
 
-std::string number_text(const nlohmann::json& value) {
-  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
-  std::ostringstream out;
-  out << value.get<double>();
-  return out.str();
-}
-
-// JSON to the Mustache data model: null, false and "" are falsy (so {{#key}}...{{/key}}
-// skips an empty value), empty lists render nothing.
-data to_mustache(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::object: {
-      data object{data::type::object};
-      for (const auto& [key, item] : value.items()) object.set(key, to_mustache(item));
-      return object;
-    }
-    case nlohmann::json::value_t::array: {
-      data list{data::type::list};
-      for (const auto& item : value) list.push_back(to_mustache(item));
-      return list;
-    }
-    case nlohmann::json::value_t::string: {
-      const auto& text = value.get_ref<const std::string&>();
-      return text.empty() ? data{false} : data{text};
-    }
-    case nlohmann::json::value_t::boolean: return data{value.get<bool>()};
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return data{number_text(value)};
-    default: return data{false};
-  }
-}
-
-int line_at(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1;
-  for (std::size_t i = 0; i < offset; ++i)
-    if (text[i] == '\n') ++line;
-  return line;
-}
-
-// "Unclosed section "x" at 42" -> the line of byte 42, 0 when no position is given.
-int error_line(std::string_view message, std::string_view text) {
-  const auto at = message.rfind(" at ");
-  if (at == std::string_view::npos || at + 4 >= message.size()) return 0;
-  std::size_t offset = 0;
-  for (char c : message.substr(at + 4)) {
-    if (c < '0' || c > '9') return 0;
-    offset = offset * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return line_at(text, offset);
-}
-
-std::string strip_position(std::string message) {
-  const auto at = message.rfind(" at ");
-  if (at != std::string::npos && at + 4 < message.size() &&
-      message.find_first_not_of("0123456789", at + 4) == std::string::npos)
-    message.resize(at);
-  return message;
-}
 
 std::optional<std::string> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -161,10 +102,10 @@ std::string trim(std::string_view text) {
 Result<void> check_syntax(const TemplateFile& file) {
   mustache tmpl{file.text};
   if (tmpl.is_valid()) return {};
-  const int line = error_line(tmpl.error_message(), file.text);
+  const int line = core::mustache_error_line(tmpl.error_message(), file.text);
   std::string where = file.path.string();
   if (line > 0) where += ":" + std::to_string(line);
-  return fail(ErrorKind::Config, where + ": " + strip_position(tmpl.error_message()),
+  return fail(ErrorKind::Config, where + ": " + core::mustache_error_text(tmpl.error_message()),
               "fix the Mustache syntax of the report template");
 }
 
@@ -177,7 +118,7 @@ Result<void> load_partials(const TemplateFile& file, const std::vector<fs::path>
     const auto end = file.text.find("}}", pos);
     if (end == std::string::npos) break;  // the syntax check reports it
     const std::string name = trim(std::string_view(file.text).substr(pos + 3, end - pos - 3));
-    const int line = line_at(file.text, pos);
+    const int line = core::line_of_offset(file.text, pos);
     pos = end + 2;
     if (partials.contains(name)) continue;
     const std::string where = file.path.string() + ":" + std::to_string(line);
@@ -237,7 +178,7 @@ Result<std::string> render_report(const nlohmann::json& data_model, std::string_
   std::map<std::string, TemplateFile> partials;
   if (auto ok = load_partials(main, dirs, format, partials, 0); !ok) return std::unexpected(ok.error());
 
-  data root = to_mustache(data_model);
+  data root = core::to_mustache(data_model, core::EmptyString::Falsy);
   if (!root.is_object()) root = data{data::type::object};
   for (const auto& [partial_name, partial_file] : partials) {
     if (data_model.is_object() && data_model.contains(partial_name))
@@ -254,7 +195,7 @@ Result<std::string> render_report(const nlohmann::json& data_model, std::string_
   else tmpl.set_custom_escape([](const std::string& value) { return core::escape_storage(value); });
   std::string rendered = tmpl.render(root);
   if (!tmpl.is_valid())
-    return fail(ErrorKind::Config, main.path.string() + ": cannot render: " + strip_position(tmpl.error_message()));
+    return fail(ErrorKind::Config, main.path.string() + ": cannot render: " + core::mustache_error_text(tmpl.error_message()));
   return rendered;
 }
 
