@@ -84,15 +84,6 @@ Result<std::string> normalize_level(std::string_view text, std::string_view flag
   return level;
 }
 
-nlohmann::json without_empty(const nlohmann::json& object) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, value] : object.items()) {
-    if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) continue;
-    if (value.is_array() && value.empty()) continue;
-    out[name] = value;
-  }
-  return out;
-}
 
 nlohmann::json fault_event_json(const core::Fault& fault, const date::time_zone* zone) {
   auto json = core::fault_to_json(fault, zone);

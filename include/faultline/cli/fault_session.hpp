@@ -14,6 +14,7 @@
 #include "faultline/cli/context.hpp"
 #include "faultline/cli/fault_repository.hpp"
 #include "faultline/core/levels.hpp"
+#include "faultline/util/json_access.hpp"
 
 namespace faultline::cli {
 
@@ -44,8 +45,8 @@ Result<std::string> read_text_argument(Context& ctx, const std::string& value);
 // "P1".."P4" from "p1".."P4". Error (Usage) naming `flag` for anything else.
 Result<std::string> normalize_level(std::string_view text, std::string_view flag);
 
-// `object` without its empty members ("" , null, []): Mustache sections then skip them.
-nlohmann::json without_empty(const nlohmann::json& object);
+// `object` without its empty members ("", null, []): Mustache sections then skip them.
+using json_access::without_empty;
 
 // The fault part of the notification data (templates/notify/README.md): the fault model
 // plus "started", "recovered" and "duration" in the team's zone, empty members left out.

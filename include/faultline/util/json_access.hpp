@@ -52,4 +52,15 @@ inline const nlohmann::json& member(const nlohmann::json& j, std::string_view ke
   return it != j.end() ? *it : k_null_json;
 }
 
+// `object` without its empty members ("", null, []): Mustache sections then skip them.
+inline nlohmann::json without_empty(const nlohmann::json& object) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : object.items()) {
+    if (value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty())) continue;
+    if (value.is_array() && value.empty()) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 }  // namespace faultline::json_access

@@ -20,6 +20,7 @@
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/reminder_claims.hpp"
+#include "faultline/core/reminder_messages.hpp"
 #include "faultline/core/reminders.hpp"
 #include "faultline/core/review_clock.hpp"
 #include "faultline/core/tracking.hpp"
@@ -251,7 +252,17 @@ private:
     return same(fault.status, workflow.recovered) || same(fault.status, workflow.reviewing);
   }
 
-  std::string fault_url(const std::string& key) const { return m_session.jira->browse_url(key); }
+  // How this run's messages name people and link issues.
+  core::ReminderNaming naming() const {
+    core::ReminderNaming naming;
+    naming.person = [this](std::string_view jira_id, std::string_view fallback) {
+      return person_name(m_config, jira_id, fallback);
+    };
+    naming.issue_url = [this](std::string_view key) { return m_session.jira->browse_url(key); };
+    naming.team_coordinator = m_config.team.coordinator;
+    naming.run_id = m_run_id;
+    return naming;
+  }
 
   // The actions.overdue data of each message (owner sections split to fit the platforms).
   std::vector<nlohmann::json> overdue_messages(const std::vector<core::OwnerGroup>& owners,
@@ -264,108 +275,22 @@ private:
       copy.escalated = std::any_of(copy.items.begin(), copy.items.end(), [](const auto& i) { return i.escalated; });
       claimed.push_back(std::move(copy));
     }
-    const std::size_t url_bytes = fault_url("FAULT-0000").size();
-    const auto parts = core::split_owner_groups(claimed, message_budget(m_config, "actions.overdue"), 300, url_bytes);
-    const std::string coordinator = m_config.team.coordinator;
-    std::vector<nlohmann::json> messages;
-    for (std::size_t p = 0; p < parts.size(); ++p) {
-      int count = 0;
-      bool escalated = false;
-      auto owner_list = nlohmann::json::array();
-      auto mentions = nlohmann::json::array();
-      for (const auto& group : parts[p]) {
-        const auto name = person_name(m_config, group.owner, group.owner_display);
-        auto actions = nlohmann::json::array();
-        for (const auto& item : group.items) {
-          actions.push_back(without_empty(nlohmann::json{{"key", item.action.key},
-                                                         {"summary", item.action.summary},
-                                                         {"due", item.action.due ? core::format_date(*item.action.due) : ""},
-                                                         {"days_overdue", item.days_overdue},
-                                                         {"fault", item.action.parent},
-                                                         {"url", fault_url(item.action.key)},
-                                                         {"escalated", item.escalated}}));
-          ++count;
-        }
-        owner_list.push_back(nlohmann::json{{"owner", name},
-                                            {"owner_id", group.owner},
-                                            {"escalated", group.escalated},
-                                            {"actions", actions}});
-        // People-map key when there is one, else the Jira id (resolve_mentions matches either).
-        if (!group.owner.empty()) mentions.push_back(person_name(m_config, group.owner, group.owner));
-        escalated = escalated || group.escalated;
-      }
-      if (escalated && !coordinator.empty()) mentions.push_back(coordinator);
-      nlohmann::json data{{"count", count},
-                          {"owners", owner_list},
-                          {"escalated", escalated},
-                          {"mentions", mentions},
-                          {"dedupe_key", fmt::format("remind:actions.overdue:{}:{}", m_run_id, p + 1)}};
-      if (escalated && !coordinator.empty()) data["coordinator"] = coordinator;
-      if (parts.size() > 1) data["part"] = {{"index", p + 1}, {"total", parts.size()}};
-      messages.push_back(std::move(data));
-    }
-    return messages;
+    return core::overdue_messages(claimed, message_budget(m_config, "actions.overdue"), naming());
   }
 
   // The fault.stale / review.overdue data of each message.
   std::vector<nlohmann::json> fault_messages(core::ReminderKind kind, const std::vector<core::Fault>& faults,
                                              const std::set<std::string>& keys) {
-    std::vector<const core::Fault*> chosen;
+    std::vector<core::Fault> chosen;
     for (const auto& fault : faults)
-      if (keys.contains(fault.key)) chosen.push_back(&fault);
-    std::vector<std::size_t> sizes;
-    const std::size_t url_bytes = fault_url("FAULT-0000").size();
-    for (const auto* fault : chosen) sizes.push_back(2 * fault->key.size() + url_bytes + fault->summary.size() + 96);
-    const char* event = core::reminder_event(kind);
-    const auto ranges = core::split_lines(sizes, message_budget(m_config, event), 300);
-    const core::ReviewPolicy policy{m_config.team.review_due_hours, m_config.team.review_due_hours_by_level};
-    std::vector<nlohmann::json> messages;
-    for (std::size_t p = 0; p < ranges.size(); ++p) {
-      auto list = nlohmann::json::array();
-      auto mentions = nlohmann::json::array();
-      std::set<int> cadences;
-      for (std::size_t i = ranges[p].first; i < ranges[p].second; ++i) {
-        const auto& fault = *chosen[i];
-        const auto handler = fault.handler.empty()
-                                 ? std::string()
-                                 : person_name(m_config, fault.handler,
-                                               fault.handler_display.empty() ? fault.handler : fault.handler_display);
-        nlohmann::json item{{"key", fault.key},
-                            {"summary", fault.summary},
-                            {"level", fault.level},
-                            {"url", fault_url(fault.key)},
-                            {"handler", handler},
-                            {"coordinator", fault.coordinator}};
-        if (kind == core::ReminderKind::Stale) {
-          const auto since = core::last_progress_at(fault);
-          item["minutes_since_update"] =
-              since ? std::chrono::duration_cast<std::chrono::minutes>(m_now - *since).count() : 0;
-          cadences.insert(core::update_interval_minutes(fault.level, m_config.team.update_cadence_minutes,
-                                                        m_config.team.update_cadence_by_level));
-          // The handler is chased; without one, the fault's coordinator.
-          if (!fault.handler.empty()) mentions.push_back(person_name(m_config, fault.handler, fault.handler));
-          else if (!fault.coordinator.empty()) mentions.push_back(fault.coordinator);
-        } else {
-          if (fault.recovered_at) item["recovered"] = core::format_iso(*fault.recovered_at, m_session.zone);
-          if (auto due = core::effective_review_deadline(fault, policy))
-            item["review_due"] = core::format_iso(*due, m_session.zone);
-          if (!fault.handler.empty()) mentions.push_back(person_name(m_config, fault.handler, fault.handler));
-          if (!fault.coordinator.empty()) mentions.push_back(fault.coordinator);
-        }
-        list.push_back(without_empty(item));
-      }
-      if (kind == core::ReminderKind::Review && !m_config.team.coordinator.empty())
-        mentions.push_back(m_config.team.coordinator);
-      nlohmann::json data{{"count", list.size()},
-                          {"faults", list},
-                          {"mentions", mentions},
-                          {"dedupe_key", fmt::format("remind:{}:{}:{}", event, m_run_id, p + 1)}};
-      if (cadences.size() == 1) data["cadence_minutes"] = *cadences.begin();
-      if (list.size() == 1) data["link"] = {{"url", list[0]["url"]}, {"title", list[0]["key"]}};
-      if (ranges.size() > 1) data["part"] = {{"index", p + 1}, {"total", ranges.size()}};
-      messages.push_back(std::move(data));
-    }
-    return messages;
+      if (keys.contains(fault.key)) chosen.push_back(fault);
+    core::FaultReminderRules rules;
+    rules.now = m_now;
+    rules.zone = m_session.zone;
+    rules.update_cadence_minutes = m_config.team.update_cadence_minutes;
+    rules.update_cadence_by_level = m_config.team.update_cadence_by_level;
+    rules.review_policy = {m_config.team.review_due_hours, m_config.team.review_due_hours_by_level};
+    return core::fault_messages(kind, chosen, message_budget(m_config, core::reminder_event(kind)), rules, naming());
   }
 
   // Sends each message to the kind's channels; records the outcome. Whether anything reached
