@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "faultline/cli/fault_repository.hpp"
 #include "faultline/core/labels.hpp"
 #include "faultline/core/query.hpp"
 #include "faultline/core/time.hpp"
@@ -95,50 +96,10 @@ ActionRepository::ActionRepository(jira::Client& client, const config::Config& c
 
 Result<jira::UserRef> ActionRepository::resolve_owner(std::string_view name) {
   if (auto it = m_owners.find(name); it != m_owners.end()) return it->second;
-  std::string id(name);
-  if (auto person = m_config.people.find(id); person != m_config.people.end() && !person->second.jira.empty())
-    id = person->second.jira;
-  const auto not_found = [&](std::string_view why) -> Result<jira::UserRef> {
-    return fail(ErrorKind::NotFound, fmt::format("owner '{}' {}", name, why),
-                "use a [people.<name>] key of the config or a Jira user (name on Data Center, e-mail or account id on Cloud)");
-  };
-  std::optional<jira::UserRef> found;
-  if (m_client.flavor() == jira::Flavor::Cloud) {
-    const bool looks_like_account = id.find('@') == std::string::npos && id.find(' ') == std::string::npos && id.size() >= 20;
-    if (looks_like_account) {
-      auto reply = m_client.call(http::Method::Get, std::string(m_client.api_root()) + "/user", {{"accountId", id}});
-      if (!reply) {
-        if (reply.error().kind == ErrorKind::NotFound) return not_found(fmt::format("is not a Jira account id ('{}')", id));
-        return std::unexpected(reply.error());
-      }
-      found = jira::UserRef{id};
-    } else {
-      auto users = m_client.search_users(id, 20);
-      if (!users) return std::unexpected(users.error());
-      for (const auto& user : *users) {
-        const auto local = user.email.substr(0, user.email.find('@'));
-        if (same_text(user.email, id) || same_text(user.display_name, id) || same_text(user.name, id) ||
-            (!local.empty() && same_text(local, id))) {
-          found = user.ref();
-          break;
-        }
-      }
-      if (!found && users->size() == 1) found = users->front().ref();
-      if (!found) return not_found(users->empty() ? "matches no Jira user" : "matches several Jira users and none exactly");
-    }
-  } else {
-    auto users = m_client.search_users(id, 50);
-    if (!users) return std::unexpected(users.error());
-    for (const auto& user : *users) {
-      if (same_text(user.name, id) || same_text(user.key, id) || same_text(user.email, id)) {
-        found = jira::UserRef{user.name.empty() ? id : user.name};
-        break;
-      }
-    }
-    if (!found) return not_found(fmt::format("is not a Jira user name ('{}')", id));
-  }
-  m_owners.emplace(std::string(name), *found);
-  return *found;
+  auto user = resolve_user(m_client, m_config, name, "owner");
+  if (!user) return std::unexpected(user.error());
+  m_owners.emplace(std::string(name), *user);
+  return *user;
 }
 
 jira::IssueQuery ActionRepository::action_query() const {

@@ -233,23 +233,76 @@ Result<void> FaultRepository::save(std::string_view key, const core::Fault& curr
   return {};
 }
 
-Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name) {
+std::vector<core::TimelineEntry> record_timeline(const FaultRecord& record) {
+  nlohmann::json issue{{"id", record.issue.id}, {"key", record.issue.key}, {"fields", record.issue.fields}};
+  auto histories = nlohmann::json::array();
+  for (const auto& h : record.issue.changelog) {
+    auto items = nlohmann::json::array();
+    for (const auto& i : h.items)
+      items.push_back({{"field", i.field}, {"fieldId", i.field_id}, {"from", i.from}, {"fromString", i.from_string},
+                       {"to", i.to}, {"toString", i.to_string}});
+    histories.push_back({{"id", h.id},
+                         {"created", h.created},
+                         {"author", {{"displayName", h.author.display_name}, {"name", h.author.name}}},
+                         {"items", items}});
+  }
+  issue["changelog"] = {{"histories", histories}};
+  std::vector<core::CommentLike> comments;
+  for (const auto& c : record.comments) {
+    auto at = jira::parse_datetime(c.created);
+    if (!at) continue;
+    comments.push_back({*at, c.author.display_name.empty() ? c.author.ref().id : c.author.display_name, c.text});
+  }
+  return core::build_timeline(issue, comments, record.fault.rollbacks);
+}
+
+Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name,
+                                   std::string_view role) {
   std::string id(name);
-  if (auto person = config.people.find(id); person != config.people.end() && !person->second.jira.empty())
-    id = person->second.jira;
-  if (client.flavor() != jira::Flavor::Cloud) return jira::UserRef{id};
-  // Cloud account ids have no '@' and no spaces and are long; anything else is looked up.
-  const bool looks_like_account = id.find('@') == std::string::npos && id.find(' ') == std::string::npos && id.size() >= 20;
-  if (looks_like_account) return jira::UserRef{id};
-  auto users = client.search_users(id, 20);
+  const auto person = config.people.find(id);
+  const bool is_person = person != config.people.end() && !person->second.jira.empty();
+  if (is_person) id = person->second.jira;
+  const bool cloud = client.flavor() == jira::Flavor::Cloud;
+  const auto unknown = [&](std::string_view why) -> Result<jira::UserRef> {
+    const std::string what = cloud ? "exact e-mail address or account id" : "exact user name";
+    return fail(ErrorKind::Usage,
+                is_person ? fmt::format("{} '{}' ([people.{}] jira = \"{}\") {}", role, name, name, id, why)
+                          : fmt::format("{} '{}' {}", role, name, why),
+                is_person ? fmt::format("set [people.{}] jira to the {} of the Jira user", name, what)
+                          : fmt::format("add a [people.{}] entry with jira = \"<{}>\" to the config, or give the {}",
+                                        name, cloud ? "account id or e-mail" : "user name", what));
+  };
+  if (cloud) {
+    // Cloud account ids have no '@' and no spaces and are long: read that account.
+    const bool looks_like_account = id.find('@') == std::string::npos && id.find(' ') == std::string::npos && id.size() >= 20;
+    if (looks_like_account) {
+      auto reply = client.call(http::Method::Get, std::string(client.api_root()) + "/user", {{"accountId", id}});
+      if (!reply) {
+        if (reply.error().kind == ErrorKind::NotFound) return unknown("is not a Jira account id");
+        return std::unexpected(reply.error());
+      }
+      return jira::UserRef{id};
+    }
+    auto users = client.search_users(id, 20);
+    if (!users) return std::unexpected(users.error());
+    for (const auto& user : *users) {
+      const auto local = user.email.substr(0, user.email.find('@'));
+      if (same_text(user.email, id) || same_text(user.display_name, id) || same_text(user.name, id) ||
+          user.account_id == id || (!local.empty() && same_text(local, id)))
+        return user.ref();
+    }
+    // Jira hides most e-mail addresses: an e-mail query with exactly one hit is that user.
+    if (users->size() == 1 && users->front().email.empty() && id.find('@') != std::string::npos)
+      return users->front().ref();
+    return unknown(users->empty() ? "matches no Jira user" : "matches several Jira users and none exactly");
+  }
+  auto users = client.search_users(id, 50);
   if (!users) return std::unexpected(users.error());
   for (const auto& user : *users) {
-    if (same_text(user.email, id) || same_text(user.name, id) || same_text(user.display_name, id) || user.account_id == id)
-      return user.ref();
+    if (same_text(user.name, id) || same_text(user.key, id) || same_text(user.email, id))
+      return jira::UserRef{user.name.empty() ? id : user.name};
   }
-  if (users->empty()) return fail(ErrorKind::NotFound, fmt::format("no Jira user matches '{}'", id),
-                                  "set [people.<name>] jira = \"<accountId>\" in the config");
-  return users->front().ref();
+  return unknown(users->empty() ? "matches no Jira user" : "matches no Jira user name exactly");
 }
 
 }  // namespace faultline::cli

@@ -11,6 +11,7 @@
 
 #include "faultline/cli/action_repository.hpp"
 #include "faultline/cli/fault_operations.hpp"
+#include "faultline/cli/fault_repository.hpp"
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/confluence/client.hpp"
 #include "faultline/core/labels.hpp"
@@ -92,26 +93,7 @@ std::string message_hash(std::string_view message) {
 // The timeline for the report: the issue's changelog, comments and rollbacks, without the
 // changes publish itself makes to bound review fields (so a re-run renders the same page).
 std::vector<core::TimelineEntry> report_timeline(const FaultRecord& record, const config::Config& config) {
-  nlohmann::json issue_json{{"id", record.issue.id}, {"key", record.issue.key}, {"fields", record.issue.fields}};
-  auto histories = nlohmann::json::array();
-  for (const auto& h : record.issue.changelog) {
-    auto items = nlohmann::json::array();
-    for (const auto& i : h.items)
-      items.push_back({{"field", i.field}, {"fieldId", i.field_id}, {"from", i.from}, {"fromString", i.from_string},
-                       {"to", i.to}, {"toString", i.to_string}});
-    histories.push_back({{"id", h.id},
-                         {"created", h.created},
-                         {"author", {{"displayName", h.author.display_name}, {"name", h.author.name}}},
-                         {"items", items}});
-  }
-  issue_json["changelog"] = {{"histories", histories}};
-  std::vector<core::CommentLike> comments;
-  for (const auto& c : record.comments) {
-    auto at = jira::parse_datetime(c.created);
-    if (!at) continue;
-    comments.push_back({*at, c.author.display_name.empty() ? c.author.ref().id : c.author.display_name, c.text});
-  }
-  auto timeline = core::build_timeline(issue_json, comments, record.fault.rollbacks);
+  auto timeline = record_timeline(record);
   std::vector<std::string> volatile_fields;
   for (const auto& [fact, name] : config.jira.fields) {
     const auto canonical = core::canonical_fact_name(fact);
@@ -242,7 +224,7 @@ Result<PublishOutcome> publish_review(Context& ctx, const PublishOptions& option
       auto owner = actions.resolve_owner(a.owner);
       if (owner) {
         spec.assignee = *owner;
-      } else if (owner.error().kind == ErrorKind::NotFound) {
+      } else if (owner.error().kind == ErrorKind::Usage) {  // Jira knows no such user
         problems.push_back({options.file, a.line, "owner", owner.error().message});
       } else {
         return std::unexpected(owner.error());

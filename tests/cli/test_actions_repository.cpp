@@ -228,7 +228,8 @@ TEST_CASE("resolve_owner maps people keys and refuses users Jira does not know",
   CHECK(repo.resolve_owner("alice").has_value());  // cached: no second lookup
   auto nobody = repo.resolve_owner("nobody");
   REQUIRE_FALSE(nobody.has_value());
-  CHECK(nobody.error().kind == faultline::ErrorKind::NotFound);
+  CHECK(nobody.error().kind == faultline::ErrorKind::Usage);
+  CHECK(nobody.error().hint.find("[people.nobody]") != std::string::npos);
   CHECK(nobody.error().message.find("'nobody'") != std::string::npos);
   fake.verify();
 }

@@ -167,6 +167,8 @@ TEST_CASE("actions --pending --owner filters by assignee; rows are tab-separated
         return true;
       })
       .reply(200, dc_page({lane_actions()[3], lane_actions()[1]}, 0, 2).dump());
+  // --owner is checked to be a Jira user before the search.
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "bob").reply(200, R"([{"name":"bob","key":"JIRAUSER2"}])");
   TestApp app;
   app.clock.set(k_now);
   app.env.set("T", "secret-token-1234567");

@@ -456,6 +456,7 @@ TEST_CASE("actions add, list and done outside a review", "[integration][actions]
   // The fault itself is not an action: refused with exit 2.
   CHECK(app.run({"--config", fx.config, "actions", "done", key}) == 2);
   CHECK(app.err.str().find("not a fault action") != std::string::npos);
-  // An unknown owner is refused before anything is written.
-  CHECK(app.run({"--config", fx.config, "actions", "add", key, "--summary", "x", "--owner", "zed-nobody", "--due", "+1d"}) == 4);
+  // An unknown owner is a usage error (exit 2) naming the owner, refused before anything is written.
+  CHECK(app.run({"--config", fx.config, "actions", "add", key, "--summary", "x", "--owner", "zed-nobody", "--due", "+1d"}) == 2);
+  CHECK(app.err.str().find("'zed-nobody'") != std::string::npos);
 }

@@ -3,7 +3,7 @@
 // to wanted actions by the stable id in their fault-action-id-<id> label, created in bulk
 // (chunks of 50) and updated when summary, due date, owner or kind changed, so a re-run
 // (even after a crash between the bulk create and anything else) never makes a duplicate.
-// Also owner resolution (config people key or Jira user, checked to exist) and "mark done".
+// Also owner resolution (resolve_user, cached) and "mark done".
 #pragma once
 
 #include <map>
@@ -63,10 +63,9 @@ public:
   // `client` and `config` must outlive the repository.
   ActionRepository(jira::Client& client, const config::Config& config);
 
-  // The Jira user a config name stands for ([people.<name>].jira, else the name), checked to
-  // exist: Data Center by user search with an exact name / key / e-mail match; Cloud by
-  // account id shape or an exact e-mail / display name match. Cached per name.
-  // Error: NotFound naming the owner and how to fix it; the lookup's own error otherwise.
+  // The Jira user a config name stands for, checked to exist: resolve_user() (fault_repository.hpp)
+  // with role "owner", cached per name.
+  // Error: Usage naming the owner and how to fix it; the lookup's own error otherwise.
   Result<jira::UserRef> resolve_owner(std::string_view name);
 
   // The action sub-tasks (label fault-action) of `fault_key`, in the parent's sub-task order.

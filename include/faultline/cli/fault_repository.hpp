@@ -102,9 +102,19 @@ private:
   http::Transport* m_batch_transport = nullptr;  // fill_properties' send_all; null = one by one
 };
 
-// The Jira user a config name stands for: [people.<name>].jira when it is a people key,
-// else the name itself. On Cloud a name that is not an account id is looked up with
-// search_users (exact e-mail / name / display name first). Error: the lookup failed.
-Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name);
+// The timeline of a fault as read by get_record(): its changelog, comments and rollback
+// records, oldest first (core::build_timeline). Comments whose time cannot be read are left out.
+std::vector<core::TimelineEntry> record_timeline(const FaultRecord& record);
+
+// The Jira user a config name stands for ([people.<name>].jira when it is a people key with a
+// jira entry, else the name itself), checked to exist. Data Center: a user search with an
+// exact user name / key / e-mail match. Cloud: an id shaped like an account id is read with
+// GET /user; anything else is a user search with an exact e-mail / e-mail local part / name /
+// display name / account id match (a single hit is taken only for an e-mail whose address
+// Jira hides). `role` names the user in messages ("coordinator", "owner").
+// Error: Usage naming the user and how to fix it (a [people.<name>] entry or the exact e-mail
+// / user name) when Jira knows no such user; the lookup's own error otherwise.
+Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name,
+                                   std::string_view role = "user");
 
 }  // namespace faultline::cli

@@ -54,7 +54,7 @@ Result<ExitCode> run_actions_add(const ActionsAddOptions& options, Context& ctx)
   auto owner = actions.resolve_owner(options.owner);
   if (!owner) {
     auto error = owner.error();
-    if (error.kind == ErrorKind::NotFound) error.message = "--owner: " + error.message;
+    if (error.kind == ErrorKind::Usage) error.message = "--owner: " + error.message;
     return std::unexpected(error);
   }
   auto existing = actions.list(fault->key);

@@ -4,11 +4,7 @@
 // comments and rollback records. Without -o the file goes to stdout.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <random>
-
-#include <fmt/format.h>
 
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/fault_session.hpp"
@@ -18,6 +14,7 @@
 #include "faultline/core/review.hpp"
 #include "faultline/core/timeline.hpp"
 #include "faultline/jira/client.hpp"
+#include "faultline/util/files.hpp"
 
 namespace faultline::cli {
 
@@ -30,34 +27,6 @@ struct ReviewInitOptions {
   std::string output;
   bool force = false;
 };
-
-// The issue JSON build_timeline reads, from the record get_record returned.
-nlohmann::json timeline_issue_json(const FaultRecord& record) {
-  nlohmann::json issue{{"id", record.issue.id}, {"key", record.issue.key}, {"fields", record.issue.fields}};
-  auto histories = nlohmann::json::array();
-  for (const auto& h : record.issue.changelog) {
-    auto items = nlohmann::json::array();
-    for (const auto& i : h.items)
-      items.push_back({{"field", i.field}, {"fieldId", i.field_id}, {"from", i.from}, {"fromString", i.from_string},
-                       {"to", i.to}, {"toString", i.to_string}});
-    histories.push_back({{"id", h.id},
-                         {"created", h.created},
-                         {"author", {{"displayName", h.author.display_name}, {"name", h.author.name}}},
-                         {"items", items}});
-  }
-  issue["changelog"] = {{"histories", histories}};
-  return issue;
-}
-
-std::vector<core::TimelineEntry> record_timeline(const FaultRecord& record) {
-  std::vector<core::CommentLike> comments;
-  for (const auto& c : record.comments) {
-    auto at = jira::parse_datetime(c.created);
-    if (!at) continue;
-    comments.push_back({*at, c.author.display_name.empty() ? c.author.ref().id : c.author.display_name, c.text});
-  }
-  return core::build_timeline(timeline_issue_json(record), comments, record.fault.rollbacks);
-}
 
 // The config people key whose Jira user is `jira_user`, else the Jira user itself.
 std::string person_for(const config::Config& config, const std::string& jira_user) {
@@ -133,32 +102,6 @@ Result<std::vector<core::ReviewAction>> existing_actions(FaultSession& session, 
   return actions;
 }
 
-// Writes `text` to `path` through a temporary file in the same directory and a rename.
-Result<void> write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::random_device random;
-  const fs::path temp = dir / fmt::format(".{}.{:x}.tmp", path.filename().string(), random());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return fail(ErrorKind::Failed, "cannot write " + temp.string(), "check that the directory exists and is writable");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      return fail(ErrorKind::Failed, "cannot write " + temp.string());
-    }
-  }
-  std::error_code error;
-  fs::rename(temp, path, error);
-  if (error) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return fail(ErrorKind::Failed, "cannot replace " + path.string() + ": " + error.message());
-  }
-  return {};
-}
-
 Result<ExitCode> run_review_init(const ReviewInitOptions& options, Context& ctx) {
   if (!options.output.empty() && !options.force) {
     std::error_code error;
@@ -208,7 +151,7 @@ Result<ExitCode> run_review_init(const ReviewInitOptions& options, Context& ctx)
     ctx.out() << text;
     return ExitCode::Ok;
   }
-  if (auto written = write_atomically(options.output, text); !written) return std::unexpected(written.error());
+  if (auto written = write_file_atomically(options.output, text); !written) return std::unexpected(written.error());
   if (ctx.options.json) {
     print_json(ctx.out(), {{"key", fault.key}, {"file", options.output}, {"actions", doc.actions.size()}});
   } else if (!ctx.options.quiet) {

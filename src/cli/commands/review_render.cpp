@@ -7,7 +7,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <random>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -20,6 +19,7 @@
 #include "faultline/core/review.hpp"
 #include "faultline/core/timeline.hpp"
 #include "faultline/jira/client.hpp"
+#include "faultline/util/files.hpp"
 #include "faultline/report/report.hpp"
 
 namespace faultline::cli {
@@ -37,33 +37,6 @@ struct ReviewRenderOptions {
   bool data = false;
 };
 
-nlohmann::json timeline_issue_json(const FaultRecord& record) {
-  nlohmann::json issue{{"id", record.issue.id}, {"key", record.issue.key}, {"fields", record.issue.fields}};
-  auto histories = nlohmann::json::array();
-  for (const auto& h : record.issue.changelog) {
-    auto items = nlohmann::json::array();
-    for (const auto& i : h.items)
-      items.push_back({{"field", i.field}, {"fieldId", i.field_id}, {"from", i.from}, {"fromString", i.from_string},
-                       {"to", i.to}, {"toString", i.to_string}});
-    histories.push_back({{"id", h.id},
-                         {"created", h.created},
-                         {"author", {{"displayName", h.author.display_name}, {"name", h.author.name}}},
-                         {"items", items}});
-  }
-  issue["changelog"] = {{"histories", histories}};
-  return issue;
-}
-
-std::vector<core::TimelineEntry> record_timeline(const FaultRecord& record) {
-  std::vector<core::CommentLike> comments;
-  for (const auto& c : record.comments) {
-    auto at = jira::parse_datetime(c.created);
-    if (!at) continue;
-    comments.push_back({*at, c.author.display_name.empty() ? c.author.ref().id : c.author.display_name, c.text});
-  }
-  return core::build_timeline(timeline_issue_json(record), comments, record.fault.rollbacks);
-}
-
 Result<std::string> read_review_file(const std::string& path) {
   std::error_code error;
   if (!fs::is_regular_file(path, error))
@@ -73,31 +46,6 @@ Result<std::string> read_review_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-Result<void> write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::random_device random;
-  const fs::path temp = dir / fmt::format(".{}.{:x}.tmp", path.filename().string(), random());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return fail(ErrorKind::Failed, "cannot write " + temp.string(), "check that the directory exists and is writable");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      return fail(ErrorKind::Failed, "cannot write " + temp.string());
-    }
-  }
-  std::error_code error;
-  fs::rename(temp, path, error);
-  if (error) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return fail(ErrorKind::Failed, "cannot replace " + path.string() + ": " + error.message());
-  }
-  return {};
 }
 
 // The report rows of the file's actions, with the sub-task found by key or stable id.
@@ -180,7 +128,7 @@ Result<ExitCode> run_review_render(const ReviewRenderOptions& options, Context& 
     ctx.out() << out;
     return ExitCode::Ok;
   }
-  if (auto written = write_atomically(options.output, out); !written) return std::unexpected(written.error());
+  if (auto written = write_file_atomically(options.output, out); !written) return std::unexpected(written.error());
   if (!ctx.options.quiet)
     ctx.err() << "Wrote " << options.output << (options.data ? " (template data)" : "") << "\n";
   return ExitCode::Ok;

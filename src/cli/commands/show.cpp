@@ -1,16 +1,18 @@
 // `faultline show KEY`: a fault's facts, status, times, timeline (changelog, comments,
 // rollbacks), review actions, review link and deadline. --json prints the fault model plus
 // "url", "timeline", "actions" and "review_state".
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "faultline/cli/action_repository.hpp"
 #include "faultline/cli/command.hpp"
+#include "faultline/cli/fault_repository.hpp"
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
-#include "faultline/core/labels.hpp"
-#include "faultline/core/query.hpp"
 #include "faultline/core/review_clock.hpp"
+#include "faultline/core/time.hpp"
 #include "faultline/jira/client.hpp"
 
 namespace faultline::cli {
@@ -21,8 +23,6 @@ struct ShowOptions {
   std::string key;
 };
 
-std::string text_of(const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : ""; }
-
 Result<ExitCode> run_show(const ShowOptions& options, Context& ctx) {
   auto session = open_fault_session(ctx);
   if (!session) return std::unexpected(session.error());
@@ -31,42 +31,26 @@ Result<ExitCode> run_show(const ShowOptions& options, Context& ctx) {
   const auto& fault = record->fault;
   const auto* zone = session->zone;
 
-  nlohmann::json issue_json{{"id", record->issue.id}, {"key", record->issue.key}, {"fields", record->issue.fields}};
-  auto histories = nlohmann::json::array();
-  for (const auto& h : record->issue.changelog) {
-    auto items = nlohmann::json::array();
-    for (const auto& i : h.items)
-      items.push_back({{"field", i.field}, {"fieldId", i.field_id}, {"from", i.from}, {"fromString", i.from_string},
-                       {"to", i.to}, {"toString", i.to_string}});
-    histories.push_back({{"id", h.id},
-                         {"created", h.created},
-                         {"author", {{"displayName", h.author.display_name}, {"name", h.author.name}}},
-                         {"items", items}});
-  }
-  issue_json["changelog"] = {{"histories", histories}};
-  std::vector<core::CommentLike> comments;
-  for (const auto& c : record->comments) {
-    auto at = jira::parse_datetime(c.created);
-    if (!at) continue;
-    comments.push_back({*at, c.author.display_name.empty() ? c.author.ref().id : c.author.display_name, c.text});
-  }
-  const auto timeline = core::build_timeline(issue_json, comments, fault.rollbacks);
+  const auto timeline = record_timeline(*record);
 
-  jira::SearchRequest actions_request;
-  actions_request.jql = core::jql_and({"parent = " + core::jql_quote(fault.key),
-                                       "labels = " + core::jql_quote(core::k_action_label)}) + " ORDER BY duedate ASC";
-  actions_request.fields = {"summary", "status", "assignee", "duedate"};
-  auto actions = session->jira->search(actions_request);
+  // The action sub-tasks by the parent's subtasks field (search lags on Cloud), earliest
+  // due date first, those without one last.
+  ActionRepository repository(*session->jira, *session->config);
+  auto actions = repository.list(fault.key);
   if (!actions) return std::unexpected(actions.error());
+  std::stable_sort(actions->begin(), actions->end(), [](const ExistingAction& a, const ExistingAction& b) {
+    if (a.action.due && b.action.due) return *a.action.due < *b.action.due;
+    return a.action.due.has_value() && !b.action.due.has_value();
+  });
   auto actions_json = nlohmann::json::array();
-  for (const auto& a : *actions) {
-    const auto& assignee = a.fields.value("assignee", nlohmann::json());
+  for (const auto& existing : *actions) {
+    const auto& a = existing.action;
     actions_json.push_back({{"key", a.key},
-                            {"summary", a.summary()},
-                            {"status", a.status()},
-                            {"status_category", a.status_category()},
-                            {"owner", assignee.is_object() ? text_of(assignee.value("displayName", nlohmann::json())) : ""},
-                            {"due", text_of(a.fields.value("duedate", nlohmann::json()))},
+                            {"summary", a.summary},
+                            {"status", a.status},
+                            {"status_category", a.status_category},
+                            {"owner", a.owner_display},
+                            {"due", a.due ? core::format_date(*a.due) : std::string()},
                             {"url", session->jira->browse_url(a.key)}});
   }
 
