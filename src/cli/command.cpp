@@ -2,15 +2,39 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 namespace faultline::cli {
+
+namespace {
+
+void finish_with_error(Context& ctx, const Error& error) {
+  // Under --dry-run a write is printed and answered with nothing, so a command that needs the
+  // answer (a new issue's key, a page id) cannot go on: the plan ends there, which is what
+  // the dry run was asked for, not a failure.
+  if (ctx.options.dry_run && ctx.dry_run_writes() > 0) {
+    const auto writes = ctx.dry_run_writes();
+    Error note;
+    note.message = fmt::format("dry run: nothing was sent; the plan ends after {} write{}, because the next step needs "
+                               "an answer only a real run gets",
+                               writes, writes == 1 ? "" : "s");
+    note.details = {"stopped at: " + error.message};
+    ctx.report(note);
+    ctx.exit_code = to_int(ExitCode::Ok);
+    return;
+  }
+  ctx.report(error);
+  ctx.exit_code = to_int(exit_code_for(error.kind));
+}
+
+}  // namespace
 
 void finish(Context& ctx, const Result<ExitCode>& outcome) {
   if (outcome) {
     ctx.exit_code = to_int(*outcome);
     return;
   }
-  ctx.report(outcome.error());
-  ctx.exit_code = to_int(exit_code_for(outcome.error().kind));
+  finish_with_error(ctx, outcome.error());
 }
 
 void finish(Context& ctx, const Result<void>& outcome) {
@@ -18,8 +42,7 @@ void finish(Context& ctx, const Result<void>& outcome) {
     ctx.exit_code = to_int(ExitCode::Ok);
     return;
   }
-  ctx.report(outcome.error());
-  ctx.exit_code = to_int(exit_code_for(outcome.error().kind));
+  finish_with_error(ctx, outcome.error());
 }
 
 void set_examples(CLI::App& command, std::initializer_list<const char*> examples) {

@@ -75,7 +75,9 @@ Result<http::Transport*> Context::transport() {
   // Innermost first: dry run replaces the network for writes, the log sees every attempt,
   // retries wrap them all.
   if (options.dry_run) {
-    transport = std::make_unique<http::DryRunTransport>(std::move(transport), m_streams.out, m_redactor);
+    auto dry_run = std::make_unique<http::DryRunTransport>(std::move(transport), m_streams.out, m_redactor);
+    m_dry_run = dry_run.get();
+    transport = std::move(dry_run);
   }
   if (options.verbose) {
     transport = std::make_unique<http::LoggingTransport>(std::move(transport), m_streams.err, m_redactor);
@@ -185,6 +187,8 @@ Result<const date::time_zone*> Context::zone() {
   if (!config) return std::unexpected(config.error());
   return core::find_zone((*config)->team.timezone);
 }
+
+std::size_t Context::dry_run_writes() const { return m_dry_run ? m_dry_run->writes_printed() : 0; }
 
 void Context::report(const Error& error) {
   std::string text = "faultline: " + error.message + "\n";

@@ -69,6 +69,31 @@ Result<bool> is_done(FaultSession& session, std::string_view key) {
   return issue->status_category() == "done";
 }
 
+// Whether `key` is closed, and the fault it was linked to as a duplicate ("" until a racing
+// run has linked it). Error: it could not be read.
+struct ClosedState {
+  bool done = false;
+  std::string duplicate_of;
+};
+Result<ClosedState> closed_state(FaultSession& session, std::string_view key) {
+  jira::IssueQuery query;
+  query.fields = {"status", "issuelinks"};
+  auto issue = session.jira->get_issue(key, query);
+  if (!issue) return std::unexpected(issue.error());
+  ClosedState state{issue->status_category() == "done", {}};
+  // close_duplicates links the closed fault outward ("duplicates") to the winner.
+  for (const char* wanted : {"Duplicate", "Relates"}) {
+    for (const auto& link : issue->fields.value("issuelinks", nlohmann::json::array())) {
+      if (!link.is_object() || !link.contains("outwardIssue") || !link["outwardIssue"].is_object()) continue;
+      const auto type = link.value("type", nlohmann::json::object());
+      if (!type.is_object() || !same_name(type.value("name", ""), wanted)) continue;
+      state.duplicate_of = link["outwardIssue"].value("key", "");
+      if (!state.duplicate_of.empty()) return state;
+    }
+  }
+  return state;
+}
+
 // Closes `dup` as a duplicate of `winner` with a comment. Done-category already counts as
 // closed (a racing run got there first). Error: no closing transition, or Jira refused it.
 Result<void> close_one(FaultSession& session, const core::Fault& winner, const core::Fault& dup) {
@@ -153,6 +178,7 @@ Result<OpStatus> settle_after_create(FaultSession& session, const CreatedFault& 
   auto& repo = *session.repository;
   auto& fault = outcome.fault;
   const std::size_t attempts = session.jira->flavor() == jira::Flavor::Cloud ? 1 + settle.pauses.size() : 1;
+  bool ours_closed = false;
   for (std::size_t attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0 && settle.sleep) settle.sleep(settle.pauses[attempt - 1]);
     auto found = repo.find_open_by_dedupe(fault.dedupe_key, {made.id});
@@ -161,18 +187,29 @@ Result<OpStatus> settle_after_create(FaultSession& session, const CreatedFault& 
     const bool has_ours = std::any_of(open_faults.begin(), open_faults.end(),
                                       [&](const core::Fault& f) { return f.key == made.key; });
     if (!has_ours) {
-      if (open_faults.empty()) continue;  // an index that ignores reconcile: nothing to compare yet
-      // Another fault is open and ours is missing: a racing run closed ours, or the index
-      // ignored the reconcile (then ours is open and the newest, so it goes last).
-      auto done = is_done(session, made.key);
-      if (!done) return std::unexpected(done.error());
-      if (*done) {
-        outcome.duplicate_of = open_faults.front().key;
+      // Ours was reconciled into the search, so missing means it no longer matches: a racing
+      // run closed it as a duplicate. (Or the index ignored the reconcile: then ours is open
+      // and the newest, so it goes last.) The winner is the oldest open fault, or, while the
+      // index still hides it, the fault ours was linked to.
+      auto state = closed_state(session, made.key);
+      if (!state) return std::unexpected(state.error());
+      if (state->done) {
+        ours_closed = true;
+        if (!open_faults.empty()) {
+          fault = open_faults.front();
+        } else if (!state->duplicate_of.empty()) {
+          auto winner = repo.get(state->duplicate_of);
+          if (!winner) return std::unexpected(winner.error());
+          fault = std::move(*winner);
+        } else {
+          continue;  // closed, not linked yet: the racing run is between its two writes
+        }
+        outcome.duplicate_of = fault.key;
         outcome.closed_duplicate = made.key;
         outcome.created = false;
-        fault = open_faults.front();
         return OpStatus::Done;
       }
+      if (open_faults.empty()) continue;
       open_faults.push_back(fault);
     }
     if (open_faults.size() < 2) continue;
@@ -185,6 +222,13 @@ Result<OpStatus> settle_after_create(FaultSession& session, const CreatedFault& 
       outcome.created = false;
       fault = open_faults.front();
     }
+    return OpStatus::Done;
+  }
+  if (ours_closed) {
+    // A racing run closed ours but its link never showed up: ours is a duplicate of a fault
+    // we cannot name.
+    outcome.closed_duplicate = made.key;
+    outcome.created = false;
     return OpStatus::Done;
   }
   return OpStatus::Skipped;

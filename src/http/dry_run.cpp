@@ -45,12 +45,18 @@ Response DryRunTransport::print_write(const Request& request) {
   {
     const std::lock_guard lock(m_mutex);
     m_out << masked << std::flush;
+    ++m_writes;
   }
   Response response;
   response.status = request.method == Method::Post ? 201 : 200;
   response.body = "{}";
   response.headers = {{"Content-Type", "application/json"}, {std::string(k_dry_run_header), "1"}};
   return response;
+}
+
+std::size_t DryRunTransport::writes_printed() const {
+  const std::lock_guard lock(m_mutex);
+  return m_writes;
 }
 
 Outcome DryRunTransport::send(const Request& request) {

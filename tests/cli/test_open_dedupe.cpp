@@ -195,7 +195,37 @@ TEST_CASE("open whose issue a racing run already closed reports the winner and c
   fake.on(Method::Post, k_search).json_body(reconciles_ours).reply(200, search_answer({k_older}));
   auto closed = k_ours;
   closed["fields"]["status"] = {{"name", "Closed"}, {"statusCategory", {{"key", "done"}}}};
-  fake.on(Method::Get, "/rest/api/3/issue/FAULT-41").query("fields", "status").reply(200, closed.dump());
+  fake.on(Method::Get, "/rest/api/3/issue/FAULT-41").query("fields", "status,issuelinks").reply(200, closed.dump());
+
+  TestApp app;
+  app.env.set("T", "secret-token-1234567");
+  app.transport = &fake;
+  const auto json = run_open(app, config);
+  CHECK(json["key"] == "FAULT-40");
+  CHECK(json["created"] == false);
+  CHECK(json["duplicate_of"] == "FAULT-40");
+  CHECK(json["closed_duplicate"] == "FAULT-41");
+  CHECK(json["duplicates_closed"].empty());
+  fake.verify();
+}
+
+TEST_CASE("open whose issue was closed while the index still hides the winner finds the winner through the link",
+          "[cli][open][dedupe][race]") {
+  const auto config = write_cloud_config("closed-winner-hidden");
+  FakeTransport fake;
+  expect_miss_and_create(fake);
+  // Ours no longer matches (closed) and the older fault is not indexed yet: nothing comes back.
+  fake.on(Method::Post, k_search).json_body(reconciles_ours).reply(200, search_answer({})).times(2);
+  auto closed = k_ours;
+  closed["fields"]["status"] = {{"name", "Closed"}, {"statusCategory", {{"key", "done"}}}};
+  // First look: the racing run closed ours but has not linked it yet; second look: linked.
+  fake.on(Method::Get, "/rest/api/3/issue/FAULT-41").query("fields", "status,issuelinks").reply(200, closed.dump());
+  auto linked = closed;
+  linked["fields"]["issuelinks"] = {{{"id", "20001"},
+                                     {"type", {{"name", "Duplicate"}, {"inward", "is duplicated by"}, {"outward", "duplicates"}}},
+                                     {"outwardIssue", {{"id", "10039"}, {"key", "FAULT-40"}}}}};
+  fake.on(Method::Get, "/rest/api/3/issue/FAULT-41").query("fields", "status,issuelinks").reply(200, linked.dump());
+  fake.on(Method::Get, "/rest/api/3/issue/FAULT-40").reply(200, k_older.dump());
 
   TestApp app;
   app.env.set("T", "secret-token-1234567");

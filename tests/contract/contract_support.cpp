@@ -105,7 +105,7 @@ bool running_in_ci() {
   return ci != nullptr && std::string(ci) == "true";
 }
 
-std::filesystem::path contract_dir() { return std::filesystem::path(__FILE__).parent_path(); }
+std::filesystem::path contract_dir() { return FAULTLINE_CONTRACT_DIR; }
 
 TempDir::TempDir() {
   auto pattern = (std::filesystem::temp_directory_path() / "faultline-contract-XXXXXX").string();

@@ -196,7 +196,8 @@ TEST_CASE("review init prefills a review file from Jira and review render render
   CHECK(storage.find("created on publish") != std::string::npos);
 
   // Rendering wrote nothing: only reads reached the sandbox (searches are POST on Cloud).
-  for (const auto& request : requests_since(sandbox, before)["requests"]) {
+  const auto logged = requests_since(sandbox, before);
+  for (const auto& request : logged["requests"]) {
     const std::string method = request["method"];
     const std::string path = request["path"];
     INFO(method << " " << path);

@@ -460,3 +460,30 @@ TEST_CASE("actions add, list and done outside a review", "[integration][actions]
   CHECK(app.run({"--config", fx.config, "actions", "add", key, "--summary", "x", "--owner", "zed-nobody", "--due", "+1d"}) == 2);
   CHECK(app.err.str().find("'zed-nobody'") != std::string::npos);
 }
+
+TEST_CASE("--dry-run review publish and actions add print their first writes, send nothing and exit 0",
+          "[integration][review][dry-run]") {
+  const FlavorCase flavor = GENERATE(k_cloud, k_datacenter);
+  Fixture fx(flavor, "dry-run");
+  auto& app = fx.app;
+  const auto& api = fx.api;
+  const auto key = recovered_fault(app, fx.config, "Checkout returns 500");
+  const auto file = write_file(fx.dir / "review.md", review_text(k_two_actions, "A config push disabled the pool."));
+
+  const auto mark = api.next_request();
+  REQUIRE(app.run({"--config", fx.config, "--dry-run", "review", "publish", key, file}) == 0);
+  CHECK(app.out.str().find("[dry-run] would send POST") != std::string::npos);
+  CHECK(app.out.str().find("Alert on the checkout 5xx rate") != std::string::npos);  // the sub-tasks' bulk create
+  CHECK(app.out.str().find("sandbox-token") == std::string::npos);
+  CHECK(app.err.str().find("dry run: nothing was sent") != std::string::npos);
+  REQUIRE(app.run({"--config", fx.config, "--dry-run", "actions", "add", key, "--summary", "Add a canary stage",
+                   "--owner", "alice", "--due", "+7d"}) == 0);
+  CHECK(app.out.str().find("Add a canary stage") != std::string::npos);
+  CHECK(api.writes_since(mark).empty());
+  CHECK(api.messages().empty());
+
+  // A dry run that fails before printing any write still fails: here, an unknown owner.
+  CHECK(app.run({"--config", fx.config, "--dry-run", "actions", "add", key, "--summary", "x", "--owner", "nobody-here",
+                 "--due", "+7d"}) == 2);
+  CHECK(app.err.str().find("dry run") == std::string::npos);
+}

@@ -1,8 +1,10 @@
 // Starts faultline-sandbox as a child process for integration tests: port 0, first stdout
-// line is its base URL; killed (SIGTERM, then waited for) when the object goes away.
+// line is its base URL; killed (SIGTERM, then waited for) when the object goes away, and
+// killed by the kernel when the test process dies first.
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,9 +27,14 @@ public:
     args.insert(args.end(), extra.begin(), extra.end());
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    const pid_t parent = getpid();
     m_pid = fork();
     if (m_pid < 0) throw std::runtime_error("fork failed");
     if (m_pid == 0) {
+      // Dies with the test: a crashed test binary must not leave a sandbox holding ctest's
+      // output pipe open (ctest then waits for its timeout).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -19,6 +20,9 @@
 #include "faultline/util/error.hpp"
 #include "faultline/util/redact.hpp"
 
+namespace faultline::http {
+class DryRunTransport;
+}
 namespace faultline::jira {
 class Client;
 }
@@ -113,6 +117,9 @@ public:
   // The team's time zone (config team.timezone).
   Result<const date::time_zone*> zone();
 
+  // How many writes --dry-run has printed instead of sending (0 without --dry-run).
+  std::size_t dry_run_writes() const;
+
   // Prints an error to stderr, masked: "faultline: <message>" + details + "hint: ...".
   void report(const Error& error);
   // Prints a warning to stderr unless --quiet.
@@ -128,6 +135,7 @@ private:
   Redactor m_redactor;
   std::optional<config::Config> m_config;
   std::unique_ptr<http::Transport> m_transport;
+  const http::DryRunTransport* m_dry_run = nullptr;  // inside m_transport, under --dry-run
   std::unique_ptr<jira::Client> m_jira;
   std::unique_ptr<notify::MailSender> m_mail_sender;
   std::unique_ptr<confluence::Client> m_confluence;

@@ -1,6 +1,7 @@
 // --dry-run: reads go to the network, writes are printed and not sent.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -26,13 +27,17 @@ public:
   // The GETs go through the inner send_all together; answers keep the order of `requests`.
   std::vector<Outcome> send_all(std::span<const Request> requests) override;
 
+  // How many writes have been printed (and not sent) so far.
+  std::size_t writes_printed() const;
+
 private:
   Response print_write(const Request& request);
 
   std::unique_ptr<Transport> m_inner;
   std::ostream& m_out;
   const Redactor& m_redactor;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
+  std::size_t m_writes = 0;
 };
 
 }  // namespace faultline::http

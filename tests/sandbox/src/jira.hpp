@@ -38,6 +38,9 @@ struct IssueRecord {
   nlohmann::json properties = nlohmann::json::object();  // entity properties by key
   std::vector<std::string> watchers;             // user names
   std::chrono::system_clock::time_point indexed_at{};  // last write, for the index lag
+  // With an index lag: the issue as each recent write left it, oldest first, back to the
+  // newest version Cloud's lagging index already shows.
+  std::vector<std::pair<std::chrono::system_clock::time_point, nlohmann::json>> recent_versions;
 };
 
 // The emulated Jira. Not thread-safe: the server calls it under its lock.
@@ -109,6 +112,13 @@ private:
                                           const SbRequest& request, ApiVersion version,
                                           nlohmann::json& changes);
   void record_history(IssueRecord& record, const SbRequest& request, nlohmann::json items);
+  // Records a write to `record` at `now` for the index lag.
+  void mark_written(IssueRecord& record, std::chrono::system_clock::time_point now);
+  // What Cloud's lagging index shows of `record` at `now`: the newest version older than the
+  // lag, or nullptr for an issue created within it. Lowers `next_change` to the time a newer
+  // version becomes visible.
+  const nlohmann::json* indexed_view(const IssueRecord& record, std::chrono::system_clock::time_point now,
+                                     std::chrono::system_clock::time_point& next_change) const;
   nlohmann::json change_item(const std::string& field_id, const nlohmann::json& from,
                              const nlohmann::json& to) const;
   void set_status(IssueRecord& record, const std::string& status_id,
@@ -163,6 +173,7 @@ private:
     std::string key;
     std::uint64_t version = 0;
     std::chrono::system_clock::time_point used;
+    std::chrono::system_clock::time_point valid_until;  // a lagging write becomes visible then
     std::vector<long long> ids;
   };
   std::optional<SearchCache> m_search_cache;

@@ -237,6 +237,28 @@ void JiraService::record_history(IssueRecord& record, const SbRequest& request, 
                               {"items", std::move(items)}});
 }
 
+void JiraService::mark_written(IssueRecord& record, std::chrono::system_clock::time_point now) {
+  record.indexed_at = now;
+  if (m_options.index_lag.count() <= 0) return;
+  auto& versions = record.recent_versions;
+  versions.emplace_back(now, record.issue);
+  // Older versions than the newest one the index already shows are never seen again.
+  while (versions.size() >= 2 && now - versions[1].first >= m_options.index_lag) versions.erase(versions.begin());
+}
+
+const nlohmann::json* JiraService::indexed_view(const IssueRecord& record, std::chrono::system_clock::time_point now,
+                                                std::chrono::system_clock::time_point& next_change) const {
+  const auto lag = m_options.index_lag;
+  if (lag.count() <= 0 || now - record.indexed_at >= lag) return &record.issue;
+  next_change = std::min(next_change, record.indexed_at + lag);
+  const auto& versions = record.recent_versions;
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    if (now - it->first >= lag) return &it->second;
+    next_change = std::min(next_change, it->first + lag);
+  }
+  return nullptr;
+}
+
 void JiraService::set_status(IssueRecord& record, const std::string& status_id,
                              std::chrono::system_clock::time_point now, nlohmann::json& changes) {
   SbRequest no_links;
@@ -387,7 +409,6 @@ std::expected<std::string, JiraService::Failure> JiraService::create_issue(const
 
   IssueRecord record;
   record.issue = {{"id", std::to_string(id)}, {"key", key}, {"fields", std::move(fields)}};
-  record.indexed_at = request.now;
   for (const auto& prop : input.value("properties", nlohmann::json::array()))
     if (prop.is_object() && prop.contains("key")) record.properties[prop.value("key", "")] = prop.value("value", nlohmann::json());
   if (!request.user.is_null()) record.watchers.push_back(request.user.value("name", ""));
@@ -425,6 +446,7 @@ std::expected<std::string, JiraService::Failure> JiraService::create_issue(const
     }
     record_history(stored, request, changes);
   }
+  mark_written(stored, request.now);
   return std::to_string(id);
 }
 
@@ -725,7 +747,7 @@ std::expected<void, JiraService::Failure> JiraService::apply_edit(IssueRecord& r
   }
   if (!changes.empty() || !new_comments.empty()) {
     fields["updated"] = format_jira_time(request.now);
-    record.indexed_at = request.now;
+    mark_written(record, request.now);
   }
   return {};
 }
@@ -830,7 +852,7 @@ SbResponse JiraService::transitions_call(const Call& call, IssueRecord& record) 
   if (!applied) return SbResponse::json(applied.error().status, applied.error().body);
   set_status(record, chosen["to"].value("id", ""), r.now, changes);
   record.issue["fields"]["updated"] = format_jira_time(r.now);
-  record.indexed_at = r.now;
+  mark_written(record, r.now);
   record_history(record, r, changes);
   return SbResponse::no_content();
 }
@@ -862,7 +884,7 @@ SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
                               {"body", *text}, {"created", now}, {"updated", now}};
     comments.push_back(comment);
     record.issue["fields"]["updated"] = now;
-    record.indexed_at = r.now;
+    mark_written(record, r.now);
     return SbResponse::json(201, render_comment(comment, r, call.version));
   }
   if (s.size() == 4) {
@@ -880,7 +902,7 @@ SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
       if (!text || text->is_null()) return jira_error(400, {}, {{"comment", text ? "Comment body can not be empty!" : text.error()}});
       (*it)["body"] = *text;
       (*it)["updated"] = format_jira_time(r.now);
-      record.indexed_at = r.now;
+      mark_written(record, r.now);
       return SbResponse::json(200, render_comment(*it, r, call.version));
     }
   }

@@ -209,21 +209,25 @@ SbResponse JiraService::search_call(const Call& call) {
   for (const auto& id : params->reconcile) cache_key += id + ",";
   std::vector<const IssueRecord*> hits;
   const bool cached = m_search_cache && m_search_cache->key == cache_key && m_search_cache->version == m_version &&
-                      r.now >= m_search_cache->used && r.now - m_search_cache->used < std::chrono::seconds(2);
+                      r.now >= m_search_cache->used && r.now - m_search_cache->used < std::chrono::seconds(2) &&
+                      r.now < m_search_cache->valid_until;
   if (cached) {
     for (long long id : m_search_cache->ids)
       if (auto it = m_issues.find(id); it != m_issues.end()) hits.push_back(&it->second);
   } else {
+    // Cloud's index lags: a search matches the version of each issue it has indexed (none for
+    // one created within the lag), except the issues the caller asks to reconcile.
+    auto next_change = std::chrono::system_clock::time_point::max();
     for (const auto& [id, record] : m_issues) {
-      if (enhanced && m_options.index_lag.count() > 0 && r.now - record.indexed_at < m_options.index_lag &&
-          !params->reconcile.contains(record.issue.value("id", "")))
-        continue;
-      if (jql::matches(**query, record.issue, ctx)) hits.push_back(&record);
+      const nlohmann::json* seen = &record.issue;
+      if (enhanced && !params->reconcile.contains(record.issue.value("id", "")))
+        seen = indexed_view(record, r.now, next_change);
+      if (seen && jql::matches(**query, *seen, ctx)) hits.push_back(&record);
     }
     std::stable_sort(hits.begin(), hits.end(), [&](const IssueRecord* a, const IssueRecord* b) {
       return jql::compare(**query, a->issue, b->issue, ctx) < 0;
     });
-    SearchCache fresh{cache_key, m_version, r.now, {}};
+    SearchCache fresh{cache_key, m_version, r.now, next_change, {}};
     fresh.ids.reserve(hits.size());
     for (const auto* rec : hits) fresh.ids.push_back(std::stoll(rec->issue.value("id", "0")));
     m_search_cache = std::move(fresh);

@@ -122,6 +122,29 @@ TEST_CASE("Index lag hides fresh writes from search/jql unless they are reconcil
   CHECK(later["issues"].size() == 1);
 }
 
+TEST_CASE("Index lag shows an edited issue as the index last saw it, not hidden", "[jira][search][cloud]") {
+  sandbox::ServerOptions options;
+  options.index_lag = std::chrono::hours(1);
+  TestSandbox sb(Flavor::Cloud, options);
+  auto [cs, created] = sb.call("POST", "/rest/api/3/issue", fault_input("original"));
+  REQUIRE(cs == 201);
+  const std::string key = created["key"];
+  const auto found = [&](const std::string& jql) {
+    auto [status, body] = sb.call("POST", "/rest/api/3/search/jql", {{"jql", jql}});
+    REQUIRE(status == 200);
+    return body["issues"].size();
+  };
+  REQUIRE(sb.call("PUT", "/_sandbox/clock", {{"offset_ms", 2 * 3600 * 1000}}).first == 200);
+  CHECK(found("summary ~ original") == 1);
+  // The same query again, before and after a lagging write becomes visible: never a stale cache.
+  REQUIRE(sb.call("PUT", "/rest/api/3/issue/" + key, {{"fields", {{"summary", "renamed"}}}}).first == 204);
+  CHECK(found("summary ~ original") == 1);
+  CHECK(found("summary ~ renamed") == 0);
+  REQUIRE(sb.call("PUT", "/_sandbox/clock", {{"offset_ms", 4 * 3600 * 1000}}).first == 200);
+  CHECK(found("summary ~ original") == 0);
+  CHECK(found("summary ~ renamed") == 1);
+}
+
 TEST_CASE("Data Center search answers a JQL error with 400", "[jira][search]") {
   TestSandbox sb(Flavor::DataCenter);
   auto [status, body] = sb.call("GET", "/rest/api/2/search?jql=project%20%3D%3D%20FAULT");
