@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <memory>
 
+#include "faultline/cli/action_repository.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/core/action.hpp"
-#include "faultline/core/query.hpp"
 #include "faultline/core/review.hpp"
 #include "faultline/core/timeline.hpp"
 #include "faultline/jira/client.hpp"
@@ -73,19 +73,15 @@ std::string resolution_markdown(const core::Fault& fault) {
   return out;
 }
 
-// The fault's action sub-tasks as [[action]] tables with their key and id.
+// The fault's action sub-tasks as [[action]] tables with their key and id, read through the
+// parent (not by search, which lags behind writes on Cloud).
 Result<std::vector<core::ReviewAction>> existing_actions(FaultSession& session, const core::Fault& fault) {
-  jira::SearchRequest request;
-  request.jql = core::jql_and({"parent = " + core::jql_quote(fault.key),
-                               "labels = " + core::jql_quote(core::k_action_label)}) +
-                " ORDER BY created ASC";
-  request.fields = core::action_fields();
-  auto issues = session.jira->search(request);
-  if (!issues) return std::unexpected(issues.error());
+  ActionRepository repository(*session.jira, *session.config);
+  auto existing = repository.list(fault.key);
+  if (!existing) return std::unexpected(existing.error());
   std::vector<core::ReviewAction> actions;
-  for (const auto& issue : *issues) {
-    auto action = core::action_from_issue({{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}});
-    if (!action) continue;
+  for (const auto& found : *existing) {
+    const auto* action = &found.action;
     core::ReviewAction out;
     out.key = action->key;
     out.id = action->id.empty() ? core::derive_action_id(action->summary) : action->id;

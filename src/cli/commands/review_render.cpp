@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "faultline/cli/action_repository.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/core/action.hpp"
-#include "faultline/core/query.hpp"
 #include "faultline/core/review.hpp"
 #include "faultline/core/timeline.hpp"
 #include "faultline/jira/client.hpp"
@@ -48,19 +48,16 @@ Result<std::string> read_review_file(const std::string& path) {
   return text.str();
 }
 
-// The report rows of the file's actions, with the sub-task found by key or stable id.
+// The report rows of the file's actions, with the sub-task found by key or stable id (read
+// through the parent, not by search, which lags behind writes on Cloud).
 Result<std::vector<report::ActionRow>> action_rows(FaultSession& session, const core::Fault& fault,
                                                    const core::ReviewDoc& review) {
-  jira::SearchRequest request;
-  request.jql = core::jql_and({"parent = " + core::jql_quote(fault.key),
-                               "labels = " + core::jql_quote(core::k_action_label)});
-  request.fields = core::action_fields();
-  auto issues = session.jira->search(request);
-  if (!issues) return std::unexpected(issues.error());
+  ActionRepository repository(*session.jira, *session.config);
+  auto existing = repository.list(fault.key);
+  if (!existing) return std::unexpected(existing.error());
   std::map<std::string, core::Action> by_key, by_id;
-  for (const auto& issue : *issues) {
-    auto action = core::action_from_issue({{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}});
-    if (!action) continue;
+  for (const auto& found : *existing) {
+    const auto* action = &found.action;
     by_key[action->key] = *action;
     if (!action->id.empty()) by_id[action->id] = *action;
   }
