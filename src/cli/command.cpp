@@ -12,8 +12,7 @@ void finish_with_error(Context& ctx, const Error& error) {
   // Under --dry-run a write is printed and answered with nothing, so a command that needs the
   // answer (a new issue's key, a page id) cannot go on: the plan ends there, which is what
   // the dry run was asked for, not a failure.
-  if (ctx.options.dry_run && ctx.dry_run_writes() > 0) {
-    const auto writes = ctx.dry_run_writes();
+  if (const auto writes = ctx.dry_run_writes(); writes > 0) {
     Error note;
     note.message = fmt::format("dry run: nothing was sent; the plan ends after {} write{}, because the next step needs "
                                "an answer only a real run gets",

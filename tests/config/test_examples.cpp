@@ -29,7 +29,7 @@ Loaded load_example(const std::string& name, const Vars& vars, const FakeRunner&
 TEST_CASE("examples: the Cloud example is valid and says what it should", "[config][examples]") {
   FakeRunner runner(Vars{{"pass show chat/teams-product-tech", "https://example.webhook.office.com/webhookb2/abc"}});
   const Vars vars{{"JIRA_API_TOKEN", "cloud-api-token"},
-                  {"SLACK_AVAILABILITY_WEBHOOK", "https://hooks.slack.com/services/T0/B0/xyz"},
+                  {"SLACK_AVAILABILITY_WEBHOOK", "https://chat.example.invalid/hooks/fake-test-key"},
                   {"FAULTLINE_SMTP_PASSWORD", "smtp-password"}};
   auto loaded = load_example("faultline-cloud.toml", vars, runner);
   const Config& config = loaded.config;

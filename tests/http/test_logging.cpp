@@ -68,7 +68,7 @@ TEST_CASE("LoggingTransport at Requests level leaves headers out", "[logging]") 
 
 TEST_CASE("LoggingTransport masks webhook keys in URLs and logs transport failures", "[logging]") {
   faultline::Redactor redactor;
-  const std::string slack = "https://hooks.slack.com/services/T0001/B0002/XXXXsecretXXXX";
+  const std::string slack = "https://chat.example.invalid/hooks/fake-test-key";
   redactor.add_secret(slack);
   auto inner = std::make_unique<faultline::test::ScriptedTransport>();
   inner->then_error(TransportErrorKind::Timeout, "POST https://qyapi.weixin.qq.com: timed out");
@@ -88,10 +88,10 @@ TEST_CASE("LoggingTransport masks webhook keys in URLs and logs transport failur
   const std::string log = out.str();
   CHECK_THAT(log, Catch::Contains("→ POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***\n"));
   CHECK_THAT(log, Catch::Contains("← failed (timeout) POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"));
-  CHECK_THAT(log, Catch::Contains("→ POST https://hooks.slack.com/***\n"));
+  CHECK_THAT(log, Catch::Contains("→ POST https://chat.example.invalid/***\n"));
   CHECK_THAT(log, !Catch::Contains(k_webhook_key));
-  CHECK_THAT(log, !Catch::Contains("XXXXsecretXXXX"));
-  CHECK_THAT(log, !Catch::Contains("T0001/B0002"));
+  CHECK_THAT(log, !Catch::Contains("fake-test-key"));
+  CHECK_THAT(log, !Catch::Contains("/hooks/"));
 }
 
 TEST_CASE("LoggingTransport::send_all logs every request and answer in order", "[logging]") {

@@ -11,7 +11,7 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* k_wecom_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=WECOMKEY-0000-1111";
-constexpr const char* k_slack_url = "https://hooks.slack.com/services/T000/B000/SLACKSECRETXYZ";
+constexpr const char* k_slack_url = "https://chat.example.invalid/services/TEST0/BTEST/fake-test-key";
 
 config::Config sample_config() {
   config::Config config;
@@ -58,7 +58,7 @@ TEST_CASE("one channel failing does not stop the other; the report says which fa
   test::ScriptedTransport transport;
   transport.for_url("qyapi", 200,
                     R"({"errcode":93000,"errmsg":"invalid webhook url, hint: key=WECOMKEY-0000-1111"})");
-  transport.for_url("hooks.slack.com", 200, "ok");
+  transport.for_url("chat.example.invalid", 200, "ok");
   test::ManualClock clock;
   Notifier notifier(transport, config, options_with(clock));
 
@@ -169,7 +169,7 @@ TEST_CASE("sends to one Slack webhook are paced one second apart without real sl
 TEST_CASE("an unknown channel in a route fails alone; no route means no reports") {
   const auto config = sample_config();
   test::ScriptedTransport transport;
-  transport.for_url("hooks.slack.com", 200, "ok");
+  transport.for_url("chat.example.invalid", 200, "ok");
   test::ManualClock clock;
   Notifier notifier(transport, config, options_with(clock));
   const auto reports = notifier.notify("fault.recovered", event_data("fault.recovered"));
@@ -281,8 +281,8 @@ TEST_CASE("channel_secrets lists the credential parts of webhook URLs") {
   };
   CHECK(has(k_wecom_url));
   CHECK(has("WECOMKEY-0000-1111"));
-  CHECK(has("T000/B000/SLACKSECRETXYZ"));
-  CHECK(has("SLACKSECRETXYZ"));
+  CHECK(has("TEST0/BTEST/fake-test-key"));
+  CHECK(has("fake-test-key"));
   CHECK(has("smtp-password-123"));
 }
 

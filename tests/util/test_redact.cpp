@@ -30,11 +30,11 @@ TEST_CASE("Redactor masks the percent-encoded form of a secret", "[redact]") {
 
 TEST_CASE("Redactor masks a webhook URL down to its origin, and its path on its own", "[redact]") {
   Redactor redactor;
-  redactor.add_secret("https://hooks.slack.com/services/T0001/B0002/XXXXsecretXXXX");
+  redactor.add_secret("https://chat.example.invalid/hooks/fake-test-key");
   redactor.add_secret("https://open.feishu.cn/open-apis/bot/v2/hook/5b2d1c3e-aaaa");
-  CHECK(redactor.mask("POST https://hooks.slack.com/services/T0001/B0002/XXXXsecretXXXX failed") ==
-        "POST https://hooks.slack.com/*** failed");
-  CHECK(redactor.mask("POST /services/T0001/B0002/XXXXsecretXXXX HTTP/1.1") == "POST *** HTTP/1.1");
+  CHECK(redactor.mask("POST https://chat.example.invalid/hooks/fake-test-key failed") ==
+        "POST https://chat.example.invalid/*** failed");
+  CHECK(redactor.mask("POST /hooks/fake-test-key HTTP/1.1") == "POST *** HTTP/1.1");
   CHECK(redactor.mask("https://open.feishu.cn/open-apis/bot/v2/hook/5b2d1c3e-aaaa") == "https://open.feishu.cn/***");
 }
 

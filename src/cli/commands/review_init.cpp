@@ -81,18 +81,18 @@ Result<std::vector<core::ReviewAction>> existing_actions(FaultSession& session, 
   if (!existing) return std::unexpected(existing.error());
   std::vector<core::ReviewAction> actions;
   for (const auto& found : *existing) {
-    const auto* action = &found.action;
+    const auto& action = found.action;
     core::ReviewAction out;
-    out.key = action->key;
-    out.id = action->id.empty() ? core::derive_action_id(action->summary) : action->id;
-    out.summary = action->summary;
-    out.owner = person_for(*session.config, action->owner);
-    if (out.owner.empty()) out.owner = action->owner_display;
-    if (action->due) {
-      out.due = action->due;
-      out.due_text = core::format_date(*action->due);
+    out.key = action.key;
+    out.id = action.id.empty() ? core::derive_action_id(action.summary) : action.id;
+    out.summary = action.summary;
+    out.owner = person_for(*session.config, action.owner);
+    if (out.owner.empty()) out.owner = action.owner_display;
+    if (action.due) {
+      out.due = action.due;
+      out.due_text = core::format_date(*action.due);
     }
-    if (auto kind = core::parse_action_kind(action->kind)) out.kind = *kind;
+    if (auto kind = core::parse_action_kind(action.kind)) out.kind = *kind;
     actions.push_back(std::move(out));
   }
   return actions;

@@ -57,9 +57,9 @@ Result<std::vector<report::ActionRow>> action_rows(FaultSession& session, const 
   if (!existing) return std::unexpected(existing.error());
   std::map<std::string, core::Action> by_key, by_id;
   for (const auto& found : *existing) {
-    const auto* action = &found.action;
-    by_key[action->key] = *action;
-    if (!action->id.empty()) by_id[action->id] = *action;
+    const auto& action = found.action;
+    by_key[action.key] = action;
+    if (!action.id.empty()) by_id[action.id] = action;
   }
   std::vector<report::ActionRow> rows;
   for (const auto& action : review.actions) {
