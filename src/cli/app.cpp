@@ -1,4 +1,5 @@
 #include "faultline/cli/app.hpp"
+#include "faultline/util/build_info.hpp"
 
 #include <exception>
 #include <string>
@@ -33,7 +34,7 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 
 int run_app(int argc, const char* const* argv, Context& ctx) {
   CLI::App app{k_description, "faultline"};
-  app.set_version_flag("--version", std::string("faultline ") + FAULTLINE_VERSION);
+  app.set_version_flag("--version", "faultline " + std::string(version()));
   app.fallthrough();  // global options may follow the command: `faultline doctor --json`
   app.require_subcommand(0, 1);
   add_global_options(app, ctx.options);

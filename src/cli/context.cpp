@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "faultline/app/connections.hpp"
+#include "faultline/config/load.hpp"
 #include "faultline/confluence/client.hpp"
+#include "faultline/core/time.hpp"
 #include "faultline/http/dry_run.hpp"
 #include "faultline/http/logging.hpp"
 #include "faultline/http/retry.hpp"
@@ -22,7 +25,17 @@ Context::Context(Streams streams, const Environment& env, const CommandRunner& r
       m_runner(runner),
       m_clock(clock),
       m_transport_factory(std::move(transport_factory)),
-      m_sleeper(std::move(sleeper)) {}
+      m_sleeper(std::move(sleeper)) {
+  m_diagnostics.on_warning = [this](std::string_view text) { warn(text); };
+  m_diagnostics.on_error = [this](std::string_view text) {
+    clear_progress();
+    m_streams.err << m_redactor.mask(fmt::format("faultline: {}\n", text));
+  };
+  m_diagnostics.on_progress = [this](std::string_view what, std::size_t done, std::optional<std::size_t> total) {
+    show_progress(what, done, total);
+  };
+  m_diagnostics.on_progress_finished = [this] { clear_progress(); };
+}
 
 Context::~Context() = default;
 
@@ -31,7 +44,7 @@ bool Context::color() const {
   return !m_env.get("NO_COLOR").has_value();
 }
 
-Result<const config::Config*> Context::config() {
+Result<const config::Config*> Context::loaded_config() {
   if (m_config) return &*m_config;
   config::LoadOptions load;
   load.config_path = options.config_path;
@@ -53,8 +66,8 @@ Result<const config::Config*> Context::config() {
   return &*m_config;
 }
 
-Result<const config::Config*> Context::require_config() {
-  auto config = this->config();
+Result<const config::Config*> Context::config() {
+  auto config = loaded_config();
   if (!config) return config;
   if ((*config)->file.empty() && (*config)->jira.url.empty()) {
     return fail(ErrorKind::Config, "no configuration found",
@@ -65,7 +78,7 @@ Result<const config::Config*> Context::require_config() {
 
 Result<http::Transport*> Context::transport() {
   if (m_transport) return m_transport.get();
-  auto config = this->config();
+  auto config = loaded_config();
   if (!config) return std::unexpected(config.error());
   const auto& http_settings = (*config)->http;
   const auto timeout = std::chrono::seconds(options.timeout_seconds > 0 ? options.timeout_seconds
@@ -84,12 +97,8 @@ Result<http::Transport*> Context::transport() {
   }
   http::RetryPolicy policy;
   policy.max_attempts = http_settings.max_retries + 1;
-  const bool verbose = options.verbose;
-  auto observer = [this, verbose](const http::RetryEvent& event) {
-    if (!verbose) return;
-    m_streams.err << m_redactor.mask(fmt::format("retrying {} {} in {} ms ({})\n", http::to_string(event.request.method),
-                                                 event.request.url, event.delay.count(), event.reason));
-  };
+  http::RetryObserver observer;
+  if (options.verbose) observer = http::retry_log_observer(m_streams.err, m_redactor);
   const auto& clock = m_clock;
   transport = std::make_unique<http::RetryingTransport>(
       std::move(transport), policy, m_sleeper,
@@ -101,73 +110,31 @@ Result<http::Transport*> Context::transport() {
 
 Result<jira::Client*> Context::jira() {
   if (m_jira) return m_jira.get();
-  auto config = require_config();
+  auto config = this->config();
   if (!config) return std::unexpected(config.error());
-  const auto& settings = (*config)->jira;
-  if (settings.url.empty()) {
-    return fail(ErrorKind::Config, "jira.url is not set",
-                "set [jira] url in the config file or FAULTLINE_JIRA_URL in the environment");
-  }
-  if (settings.token.empty()) {
-    return fail(ErrorKind::Config, "no Jira token",
-                "set [jira] token_env = \"JIRA_API_TOKEN\" (or token_cmd) in the config, or FAULTLINE_JIRA_TOKEN");
-  }
   auto transport = this->transport();
   if (!transport) return std::unexpected(transport.error());
-  jira::Connection connection{settings.url, settings.user, settings.token,
-                              settings.auth == config::AuthScheme::Basic    ? jira::AuthScheme::Basic
-                              : settings.auth == config::AuthScheme::Bearer ? jira::AuthScheme::Bearer
-                                                                            : jira::AuthScheme::Auto};
-  jira::Flavor flavor = jira::Flavor::Cloud;
-  if (settings.flavor == config::Flavor::Cloud) {
-    flavor = jira::Flavor::Cloud;
-  } else if (settings.flavor == config::Flavor::DataCenter) {
-    flavor = jira::Flavor::DataCenter;
-  } else {
-    auto detected = jira::detect_flavor(**transport, connection);
-    if (!detected) return std::unexpected(detected.error());
-    flavor = *detected;
-  }
-  m_jira = std::make_unique<jira::Client>(**transport, std::move(connection), flavor);
+  auto client = app::connect_jira(**config, **transport);
+  if (!client) return std::unexpected(client.error());
+  m_jira = std::move(*client);
   return m_jira.get();
 }
 
 Result<confluence::Client*> Context::confluence() {
   if (m_confluence) return m_confluence.get();
-  auto config = require_config();
+  auto config = this->config();
   if (!config) return std::unexpected(config.error());
-  const auto& settings = (*config)->confluence;
-  if (settings.url.empty()) {
-    return fail(ErrorKind::Config, "confluence.url is not set",
-                "set [confluence] url in the config file or FAULTLINE_CONFLUENCE_URL in the environment");
-  }
-  const std::string& user = settings.user.empty() ? (*config)->jira.user : settings.user;
-  const std::string& token = settings.token.empty() ? (*config)->jira.token : settings.token;
-  if (token.empty()) {
-    return fail(ErrorKind::Config, "no Confluence token",
-                "set [confluence] token_env (or reuse the Jira token), or FAULTLINE_CONFLUENCE_TOKEN");
-  }
   auto transport = this->transport();
   if (!transport) return std::unexpected(transport.error());
-  confluence::Connection connection{settings.url, user, token,
-                                    settings.auth == config::AuthScheme::Basic    ? confluence::AuthScheme::Basic
-                                    : settings.auth == config::AuthScheme::Bearer ? confluence::AuthScheme::Bearer
-                                                                                  : confluence::AuthScheme::Auto};
-  confluence::Flavor flavor = confluence::Flavor::Cloud;
-  if (settings.flavor == config::Flavor::Cloud) {
-    flavor = confluence::Flavor::Cloud;
-  } else if (settings.flavor == config::Flavor::DataCenter) {
-    flavor = confluence::Flavor::DataCenter;
-  } else {
-    flavor = confluence::guess_flavor(settings.url);
-  }
-  m_confluence = std::make_unique<confluence::Client>(**transport, std::move(connection), flavor);
+  auto client = app::connect_confluence(**config, **transport);
+  if (!client) return std::unexpected(client.error());
+  m_confluence = std::move(*client);
   return m_confluence.get();
 }
 
 Result<notify::MailSender*> Context::mail_sender() {
   if (m_mail_sender) return m_mail_sender.get();
-  auto loaded = config();
+  auto loaded = loaded_config();
   if (!loaded) return std::unexpected(loaded.error());
   if (options.dry_run) {
     m_mail_sender = std::make_unique<notify::DryRunMailSender>(err(), m_redactor);
@@ -183,14 +150,19 @@ Result<notify::MailSender*> Context::mail_sender() {
 }
 
 Result<const date::time_zone*> Context::zone() {
-  auto config = this->config();
+  auto config = loaded_config();
   if (!config) return std::unexpected(config.error());
   return core::find_zone((*config)->team.timezone);
+}
+
+void Context::sleep(std::chrono::milliseconds pause) {
+  if (m_sleeper) m_sleeper(pause);
 }
 
 std::size_t Context::dry_run_writes() const { return m_dry_run ? m_dry_run->writes_printed() : 0; }
 
 void Context::report(const Error& error) {
+  clear_progress();
   std::string text = "faultline: " + error.message + "\n";
   for (const auto& detail : error.details) text += "  " + detail + "\n";
   if (!error.hint.empty()) text += "  hint: " + error.hint + "\n";
@@ -200,7 +172,28 @@ void Context::report(const Error& error) {
 
 void Context::warn(std::string_view text) {
   if (options.quiet) return;
+  clear_progress();
   m_streams.err << m_redactor.mask(fmt::format("faultline: warning: {}\n", text));
+}
+
+// A one-line display on stderr, "fetching actions: 150/1200", on a terminal only and never
+// with --quiet.
+void Context::show_progress(std::string_view what, std::size_t done, std::optional<std::size_t> total) {
+  if (!m_streams.err_tty || options.quiet) return;
+  if (total) {
+    m_streams.err << fmt::format("\r\x1b[Kfetching {}: {}/{}", what, done, *total);
+  } else {
+    m_streams.err << fmt::format("\r\x1b[Kfetching {}: {}", what, done);
+  }
+  m_streams.err.flush();
+  m_progress_shown = true;
+}
+
+void Context::clear_progress() {
+  if (!m_progress_shown) return;
+  m_streams.err << "\r\x1b[K";
+  m_streams.err.flush();
+  m_progress_shown = false;
 }
 
 }  // namespace faultline::cli

@@ -52,6 +52,36 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+std::string fit(std::string_view text, std::size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return {};
+  std::string out;
+  std::size_t used = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t len = 1;
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0xF0) len = 4;
+    else if (byte >= 0xE0) len = 3;
+    else if (byte >= 0xC0) len = 2;
+    len = std::min(len, text.size() - i);
+    const auto piece = text.substr(i, len);
+    const auto w = display_width(piece);
+    if (used + w + 1 > width) break;
+    out += piece;
+    used += w;
+    i += len;
+  }
+  return out + "…";
+}
+
+std::string pad(std::string_view text, std::size_t width) {
+  std::string out = fit(text, width);
+  const auto w = display_width(out);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
 void Table::print(std::ostream& out, TableStyle style) const {
   if (style == TableStyle::TabSeparated) {
     for (const auto& row : m_rows) {

@@ -1,8 +1,11 @@
 #include "faultline/cli/prompt.hpp"
 
 #include <istream>
+#include <sstream>
 
 #include <fmt/format.h>
+
+#include "faultline/util/files.hpp"
 
 namespace faultline::cli {
 
@@ -23,6 +26,20 @@ Result<std::string> ask(Context& ctx, std::string_view question, std::string_vie
   if (answer.empty()) answer = std::string(default_value);
   if (answer.empty()) return fail(ErrorKind::Usage, fmt::format("missing {}", flag), fmt::format("answer the question or pass {}", flag));
   return answer;
+}
+
+Result<std::string> read_text_argument(Context& ctx, const std::string& value) {
+  if (value == "-") {
+    std::stringstream text;
+    text << ctx.streams().in.rdbuf();
+    return text.str();
+  }
+  if (!value.empty() && value.front() == '@') {
+    auto text = read_file(value.substr(1));
+    if (!text) return fail(ErrorKind::Usage, fmt::format("cannot read '{}'", value.substr(1)), "check the path after @");
+    return text;
+  }
+  return value;
 }
 
 }  // namespace faultline::cli

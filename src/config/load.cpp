@@ -1,4 +1,5 @@
 #include "faultline/config/load.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <algorithm>
 #include <array>
@@ -135,12 +136,9 @@ bool is_env_name(std::string_view name) {
 // Checks an http(s) URL and trims trailing slashes. The error never repeats the URL, which
 // may be a secret (webhook keys live in URLs).
 std::expected<std::string, std::string> normalize_url(std::string_view text, Choices schemes) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) text.remove_suffix(1);
+  text = trim(text);
   const auto separator = text.find("://");
-  std::string scheme = separator == std::string_view::npos ? std::string() : std::string(text.substr(0, separator));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  const std::string scheme = separator == std::string_view::npos ? std::string() : lower(text.substr(0, separator));
   if (separator == std::string_view::npos || !contains(schemes, scheme)) {
     return std::unexpected(fmt::format("not an {} URL", fmt::join(schemes, " or ")));
   }

@@ -3,34 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "faultline/util/strings.hpp"
-
 namespace faultline::confluence::detail {
 namespace {
-
-constexpr std::size_t k_raw_limit = 300;
 
 void add(std::vector<std::string>& out, const nlohmann::json& j, const char* key) {
   if (j.is_object() && j.contains(key) && j[key].is_string() && !j[key].get<std::string>().empty()) {
     out.push_back(j[key].get<std::string>());
-  }
-}
-
-std::string_view reason(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
   }
 }
 
@@ -62,53 +40,13 @@ std::vector<std::string> error_messages(std::string_view body) {
     }
     if (!out.empty()) return out;
   }
-  auto first = body.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return out;
-  if (body[first] == '<') {
-    if (auto title = html_title(body, k_raw_limit); !title.empty()) {
-      out.push_back("an HTML page titled \"" + title + "\"");
-    } else {
-      out.push_back("an HTML page of " + std::to_string(body.size()) + " bytes");
-    }
-    return out;
-  }
-  out.push_back(one_line(body, k_raw_limit));
+  if (auto described = http::describe_body(body); !described.empty()) out.push_back(std::move(described));
   return out;
 }
 
-ErrorKind kind_for_status(int status) {
-  if (status == 401 || status == 403) return ErrorKind::Auth;
-  if (status == 404) return ErrorKind::NotFound;
-  if (status == 409) return ErrorKind::Conflict;
-  if (status == 429 || status >= 500) return ErrorKind::Unavailable;
-  return ErrorKind::Failed;
-}
-
-Error api_error(http::Method method, std::string_view path, const http::Response& response) {
-  Error error;
-  error.kind = kind_for_status(response.status);
-  error.http_status = response.status;
-  error.details = error_messages(response.body);
-  std::string status = std::to_string(response.status);
-  if (auto r = reason(response.status); !r.empty()) status += " " + std::string(r);
-  error.message = "Confluence answered " + status + " to " + http::to_string(method) + " " + std::string(path);
-  if (error.details.empty()) {
-    error.message += " (empty body)";
-  } else {
-    std::string joined;
-    for (const auto& d : error.details) joined += (joined.empty() ? "" : "; ") + d;
-    error.message += ": " + joined;
-  }
-  if (response.status == 401) {
-    error.hint = "Check the user and token: Cloud takes an e-mail address with an API token (Basic), "
-                 "Data Center a personal access token (Bearer) or a user name with a password.";
-  } else if (response.status == 403) {
-    error.hint = "The credentials were accepted but lack permission in this space.";
-  } else if (response.status == 429) {
-    auto after = response.header("Retry-After");
-    error.hint = after ? "Rate limited; the server asked to retry after " + *after + " s." : "Rate limited; retry later.";
-  }
-  return error;
-}
+const http::RestProduct k_confluence_product{
+    "Confluence", "The credentials were accepted but lack permission in this space.",
+    "Check confluence.url (Cloud ends in /wiki), the network and any proxy.",
+    "Check confluence.url: Cloud needs the /wiki suffix, Data Center its context path."};
 
 }  // namespace faultline::confluence::detail

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "faultline/http/transport.hpp"
+#include "faultline/http/rest.hpp"
 #include "faultline/util/error.hpp"
 
 namespace faultline::confluence::detail {
@@ -15,10 +15,7 @@ namespace faultline::confluence::detail {
 // page becomes its title). Empty for an empty body.
 std::vector<std::string> error_messages(std::string_view body);
 
-// ErrorKind by status: 401/403 Auth, 404 NotFound, 409 Conflict, 429/5xx Unavailable, else Failed.
-ErrorKind kind_for_status(int status);
-
-// "Confluence answered 409 Conflict to PUT /api/v2/pages/1: <messages>".
-Error api_error(http::Method method, std::string_view path, const http::Response& response);
+// How Confluence is named in errors and what it suggests (see http::RestProduct).
+extern const http::RestProduct k_confluence_product;
 
 }  // namespace faultline::confluence::detail

@@ -42,7 +42,7 @@ std::string Client::absolute(std::string_view link, const nlohmann::json& links)
   if (link.empty()) return {};
   if (link.starts_with("http://") || link.starts_with("https://")) return std::string(link);
   std::string base = text(links, "base");
-  if (base.empty()) base = m_connection.base_url;
+  if (base.empty()) base = m_api.base_url();
   return base + std::string(link);
 }
 
@@ -180,7 +180,7 @@ Result<Page> Client::update_page(const Page& current, std::string_view title, st
     const auto& error = reply.error();
     bool stale = error.http_status == 409;
     if (error.http_status == 400) {
-      for (const auto& d : error.details) stale = stale || ascii_lower(d).find("version") != std::string::npos;
+      for (const auto& d : error.details) stale = stale || lower(d).find("version") != std::string::npos;
     }
     if (stale) return std::unexpected(as_conflict(error, current));
     return std::unexpected(error);

@@ -27,7 +27,7 @@ Result<std::vector<SearchHit>> Client::search(std::string_view cql, int limit) {
   std::vector<SearchHit> out;
   const std::string path = "/rest/api/content/search";
   const int page_size = std::clamp(limit, 1, 100);
-  std::string url = http::build_url(m_connection.base_url, path,
+  std::string url = http::build_url(m_api.base_url(), path,
                                     {{"cql", std::string(cql)}, {"limit", std::to_string(page_size)}, {"expand", "space"}});
   for (int pages = 0; pages < 1000; ++pages) {
     auto reply = send_url(http::Method::Get, path, url, nullptr, http::RetrySafety::ByMethod);
@@ -49,7 +49,7 @@ Result<std::vector<SearchHit>> Client::search(std::string_view cql, int limit) {
     std::string next = text(links, "next");
     if (next.empty() || body["results"].empty()) break;
     // Always our own base: the token is never sent to a host the answer names.
-    url = m_connection.base_url + next;
+    url = m_api.base_url() + next;
   }
   return out;
 }

@@ -151,4 +151,9 @@ json action_to_json(const Action& action, date::year_month_day today) {
   };
 }
 
+std::string owner_label(const Action& action) {
+  if (!action.owner_display.empty()) return action.owner_display;
+  return action.owner.empty() ? "(unassigned)" : action.owner;
+}
+
 }  // namespace faultline::core

@@ -1,4 +1,5 @@
 #include "faultline/core/alerts.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -166,12 +167,6 @@ std::string annotation_markdown(std::string_view value) {
     if (auto link = md_link(md_escape(value, Lines::Join), value); !link.empty()) return link;
   }
   return md_escape(value, Lines::Keep);
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string label_or(const StringMap& labels, std::initializer_list<const char*> keys) {

@@ -1,4 +1,5 @@
 #include "faultline/core/levels.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -14,12 +15,6 @@ constexpr std::string_view k_condition_form = "expected 'metric op number' (op: 
 
 bool is_metric_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool is_metric_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) text.remove_suffix(1);
-  return text;
-}
 
 // The comparison operator at the start of `text` and its length, longest first.
 std::optional<std::pair<Comparison, std::size_t>> read_operator(std::string_view text) {

@@ -1,4 +1,5 @@
 #include "faultline/core/markdown_tree.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <cctype>
 #include <cstring>
@@ -217,8 +218,7 @@ std::string md_plain_text(const MdNode& node) {
 bool is_safe_link(std::string_view url) {
   const auto colon = url.find(':');
   if (colon == std::string_view::npos) return false;
-  std::string scheme;
-  for (const char c : url.substr(0, colon)) scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string scheme = lower(url.substr(0, colon));
   if (scheme == "mailto") return colon + 1 < url.size();
   return (scheme == "http" || scheme == "https") && url.substr(colon + 1).starts_with("//") &&
          url.size() > colon + 3;

@@ -1,6 +1,7 @@
 // Reminder decisions for `faultline remind`: grouping, escalation, staleness, missed
 // reviews, intervals, the last-reminded marker and message splitting. Pure.
 #include "faultline/core/reminders.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,16 +10,6 @@
 #include "faultline/core/timestamp.hpp"
 
 namespace faultline::core {
-
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 const char* to_string(ReminderKind kind) {
   switch (kind) {

@@ -1,18 +1,11 @@
 #include "faultline/core/review_clock.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <cctype>
 
 namespace faultline::core {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 int value_for_level(std::string_view level, int fallback, const std::map<std::string, int>& by_level) {
   if (const auto it = by_level.find(std::string(level)); it != by_level.end()) return it->second;

@@ -1,6 +1,7 @@
 // Parses the review file (TOML front matter between "+++" lines, Markdown sections split on
 // "## " headings) into a ReviewDoc, collecting every problem with its line. Pure.
 #include "faultline/core/review.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <algorithm>
 #include <array>
@@ -86,13 +87,6 @@ const char* type_name(const toml::node& node) {
     case toml::node_type::date_time: return "a date-time";
     default: return "nothing";
   }
-}
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
 }
 
 // The lines of `text` (without their terminators), "\r\n" and "\n" both ending a line.
@@ -234,7 +228,7 @@ private:
                                                    (name ? "an empty string" : type_name(item)));
         continue;
       }
-      m_result.doc.participants.push_back(trim(name->get()));
+      m_result.doc.participants.emplace_back(trim(name->get()));
     }
   }
 
@@ -324,7 +318,7 @@ private:
         problem(line_of(node), field, std::string("expected a string, found ") + type_name(node));
         continue;
       }
-      const std::string text = trim(value->get());
+      const std::string text(trim(value->get()));
       if (name == "summary") action.summary = text;
       else if (name == "owner") action.owner = text;
       else if (name == "key") {
@@ -339,12 +333,10 @@ private:
                   "'" + text + "' is not a valid action id: 1-40 characters, lower-case letters, digits "
                   "and '-', starting with a letter or digit");
       } else if (name == "kind") {
-        std::string lower = text;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (auto kind = parse_action_kind(lower)) action.kind = *kind;
+        if (auto kind = parse_action_kind(text)) action.kind = *kind;
         else
           problem(line_of(node), field,
-                  "'" + text + "' is not a kind: use " + one_of(k_kinds) + did_you_mean(lower, k_kinds));
+                  "'" + text + "' is not a kind: use " + one_of(k_kinds) + did_you_mean(lower(text), k_kinds));
       }
     }
     if (action.summary.empty()) problem(action.line, where + ".summary", "missing: say what will be done");
@@ -422,7 +414,7 @@ private:
     bool preamble_reported = false;
     for (std::size_t i = start; i < lines.size(); ++i) {
       const std::string_view line = lines[i];
-      const std::string stripped = trim(line);
+      const std::string stripped(trim(line));
       if (!fence.empty()) {
         if (stripped.starts_with(fence)) fence.clear();
       } else if (stripped.starts_with("```") || stripped.starts_with("~~~")) {
@@ -432,7 +424,7 @@ private:
         section.title = trim(line.substr(2));
         section.line = static_cast<int>(i + 1);
         if (section.title.empty()) problem(section.line, "sections", "a '## ' heading needs a title");
-        else if (!titles.insert(ascii_lower_copy(section.title)).second)
+        else if (!titles.insert(lower(section.title)).second)
           problem(section.line, "sections", "duplicate section '" + section.title + "': merge the two");
         sections.push_back(std::move(section));
         continue;
@@ -449,12 +441,6 @@ private:
       sections.back().markdown += '\n';
     }
     for (auto& section : sections) section.markdown = trim_blank_lines(section.markdown);
-  }
-
-  static std::string ascii_lower_copy(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
   }
 
   // Drops blank lines at the start and the end, keeping indentation of the first line.
@@ -493,12 +479,11 @@ const char* to_string(ActionKind kind) {
 }
 
 std::optional<ActionKind> parse_action_kind(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower == "prevent") return ActionKind::Prevent;
-  if (lower == "mitigate") return ActionKind::Mitigate;
-  if (lower == "detect") return ActionKind::Detect;
-  if (lower == "process") return ActionKind::Process;
+  const std::string kind = lower(text);
+  if (kind == "prevent") return ActionKind::Prevent;
+  if (kind == "mitigate") return ActionKind::Mitigate;
+  if (kind == "detect") return ActionKind::Detect;
+  if (kind == "process") return ActionKind::Process;
   return std::nullopt;
 }
 

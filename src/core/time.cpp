@@ -1,4 +1,5 @@
 #include "faultline/core/time.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <cctype>
 #include <optional>
@@ -32,22 +33,6 @@ std::string quote_input(std::string_view text) {
   }
   out += "\"";
   return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -1,6 +1,7 @@
 // The board's lanes: JQL for open faults and actions, lane assignment, ordering and the
 // board JSON model. Pure.
 #include "faultline/core/tracking.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -15,12 +16,6 @@ namespace faultline::core {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The rank of a level for sorting: P1 = 1 ... unknown levels after all known ones.
 int level_rank(std::string_view level) {

@@ -1,4 +1,5 @@
 #include "faultline/http/retry.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,12 +10,6 @@ namespace faultline::http {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 std::optional<int> parse_int(std::string_view text) {
   int value = 0;

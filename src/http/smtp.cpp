@@ -1,6 +1,7 @@
 // One e-mail over SMTP with libcurl: smtp:// with STARTTLS required (plain only to loopback
 // when the options allow it), smtps:// with implicit TLS, timeouts and the CA bundle.
 #include "faultline/http/smtp.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <curl/curl.h>
 
@@ -76,8 +77,7 @@ std::string without_secret(std::string text, const std::string& secret) {
 }  // namespace
 
 bool is_loopback_url(std::string_view url) {
-  std::string host = host_of(url);
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string host = lower(host_of(url));
   const bool dotted_digits = !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos &&
                              std::count(host.begin(), host.end(), '.') == 3;
   return host == "localhost" || host == "::1" || (dotted_digits && host.starts_with("127."));

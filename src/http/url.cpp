@@ -1,4 +1,5 @@
 #include "faultline/http/url.hpp"
+#include "faultline/util/build_info.hpp"
 
 
 namespace faultline::http {
@@ -114,6 +115,6 @@ std::string basic_authorization(std::string_view user, std::string_view secret) 
 
 std::string bearer_authorization(std::string_view token) { return "Bearer " + std::string(token); }
 
-std::string user_agent() { return std::string("faultline/") + FAULTLINE_VERSION + " (+libcurl)"; }
+std::string user_agent() { return "faultline/" + std::string(version()) + " (+libcurl)"; }
 
 }  // namespace faultline::http

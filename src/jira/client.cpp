@@ -61,15 +61,6 @@ std::string Issue::status_category() const {
   return detail::text(detail::member(detail::member(fields, "status"), "statusCategory"), "key");
 }
 
-std::string authorization_for(const Connection& connection, Flavor flavor) {
-  AuthScheme scheme = connection.auth;
-  if (scheme == AuthScheme::Auto) {
-    scheme = (flavor == Flavor::DataCenter && connection.user.empty()) ? AuthScheme::Bearer : AuthScheme::Basic;
-  }
-  if (scheme == AuthScheme::Bearer) return http::bearer_authorization(connection.token);
-  return http::basic_authorization(connection.user, connection.token);
-}
-
 Result<Flavor> detect_flavor(http::Transport& transport, const Connection& connection) {
   auto host = host_of(connection.base_url);
   if (ends_with(host, ".atlassian.net") || host == "api.atlassian.com") return Flavor::Cloud;
@@ -84,19 +75,23 @@ Result<Flavor> detect_flavor(http::Transport& transport, const Connection& conne
   return detail::text(reply->body, "deploymentType") == "Cloud" ? Flavor::Cloud : Flavor::DataCenter;
 }
 
+namespace {
+
+std::vector<std::string> error_details(std::string_view body) { return parse_error_body(body).details(); }
+
+}  // namespace
+
 Client::Client(http::Transport& transport, Connection connection, Flavor flavor)
-    : m_transport(transport), m_connection(std::move(connection)), m_flavor(flavor) {
-  m_connection.base_url = http::trim_base_url(m_connection.base_url);
-  m_authorization = authorization_for(m_connection, m_flavor);
-  m_redactor.add_secret(m_connection.token);
-}
+    : m_transport(transport),
+      m_flavor(flavor),
+      m_api(std::move(connection), flavor == Flavor::DataCenter, k_jira_product, &error_details) {}
 
 std::string_view Client::api_root() const {
   return m_flavor == Flavor::Cloud ? k_cloud_root : k_datacenter_root;
 }
 
 std::string Client::browse_url(std::string_view key) const {
-  return m_connection.base_url + "/browse/" + std::string(key);
+  return m_api.base_url() + "/browse/" + std::string(key);
 }
 
 nlohmann::json Client::user_json(const UserRef& user) const {
@@ -110,52 +105,11 @@ nlohmann::json Client::rich_text(std::string_view markdown) const {
 
 http::Request Client::make_request(http::Method method, std::string_view path, const http::QueryParams& query,
                                    const nlohmann::json* body, http::RetrySafety retry) const {
-  http::Request request;
-  request.method = method;
-  request.url = http::build_url(m_connection.base_url, path, query);
-  request.retry = retry;
-  request.headers.emplace_back("Authorization", m_authorization);
-  request.headers.emplace_back("Accept", "application/json");
-  request.headers.emplace_back("User-Agent", http::user_agent());
-  if (body) {
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = body->dump();
-  }
-  return request;
-}
-
-Error Client::masked(Error error) const {
-  error.message = m_redactor.mask(error.message);
-  error.hint = m_redactor.mask(error.hint);
-  for (auto& d : error.details) d = m_redactor.mask(d);
-  return error;
+  return m_api.request(method, path, query, body, retry);
 }
 
 Result<Client::Reply> Client::to_reply(http::Method method, std::string_view path, const http::Outcome& outcome) const {
-  if (!outcome) {
-    Error error;
-    error.kind = ErrorKind::Unavailable;
-    error.message = "Could not reach Jira for " + std::string(http::to_string(method)) + " " + std::string(path) +
-                    " at " + m_connection.base_url + ": " + outcome.error().message;
-    error.hint = "Check jira.url, the network and any proxy; the request was not answered.";
-    return std::unexpected(masked(std::move(error)));
-  }
-  const auto& response = *outcome;
-  if (!response.ok()) return std::unexpected(masked(api_error("Jira", method, path, response)));
-  Reply reply;
-  reply.status = response.status;
-  if (response.body.find_first_not_of(" \t\r\n") == std::string::npos) return reply;
-  reply.body = nlohmann::json::parse(response.body, nullptr, false);
-  if (reply.body.is_discarded()) {
-    Error error;
-    error.kind = ErrorKind::Failed;
-    error.http_status = response.status;
-    error.message = "Jira answered " + std::to_string(response.status) + " to " + http::to_string(method) + " " +
-                    std::string(path) + " with a body that is not JSON: " + parse_error_body(response.body).raw;
-    error.hint = "Check jira.url: a proxy or login page may be answering instead of Jira.";
-    return std::unexpected(masked(std::move(error)));
-  }
-  return reply;
+  return m_api.reply(method, path, outcome);
 }
 
 Result<Client::Reply> Client::call(http::Method method, std::string_view path, const http::QueryParams& query,

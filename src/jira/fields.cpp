@@ -61,10 +61,9 @@ Result<std::string> find_field_id(const std::vector<Field>& fields, std::string_
   for (const auto& f : fields) {
     if (f.id == name_or_id) return f.id;
   }
-  const auto wanted = detail::lower(name_or_id);
   std::vector<const Field*> matches;
   for (const auto& f : fields) {
-    if (detail::lower(f.name) == wanted) matches.push_back(&f);
+    if (detail::iequals(f.name, name_or_id)) matches.push_back(&f);
   }
   if (matches.size() == 1) return matches.front()->id;
   if (matches.empty()) {

@@ -75,7 +75,7 @@ BulkCreateResult Client::create_issues(std::span<const IssueInput> inputs) {
       int index = detail::number(e, "failedElementNumber", -1);
       if (index < 0 || static_cast<std::size_t>(index) >= count) continue;
       failures[static_cast<std::size_t>(index)] =
-          masked(element_error(detail::number(e, "status"), detail::member(e, "elementErrors"),
+          m_api.masked(element_error(detail::number(e, "status"), detail::member(e, "elementErrors"),
                                "Creating issue " + std::to_string(start + static_cast<std::size_t>(index) + 1) +
                                    " of " + std::to_string(inputs.size())));
     }

@@ -15,9 +15,8 @@ using json_access::k_empty_array;
 using json_access::member;
 using json_access::number;
 using json_access::text;
+using faultline::iequals;
 using faultline::join;
-
-// ASCII lower case, for case-insensitive name matching.
-inline std::string lower(std::string_view s) { return ascii_lower(s); }
+using faultline::lower;
 
 }  // namespace faultline::jira::detail

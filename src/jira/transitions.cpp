@@ -49,17 +49,16 @@ Result<Transition> Client::transition_to_status(std::string_view key, std::strin
                                                 const TransitionInput& input) {
   auto available = transitions(key);
   if (!available) return std::unexpected(available.error());
-  const auto wanted = detail::lower(status_name);
   const Transition* chosen = nullptr;
   for (const auto& t : *available) {
-    if (detail::lower(t.to_status) == wanted) {
+    if (detail::iequals(t.to_status, status_name)) {
       chosen = &t;
       break;
     }
   }
   if (!chosen) {
     for (const auto& t : *available) {
-      if (detail::lower(t.name) == wanted) {
+      if (detail::iequals(t.name, status_name)) {
         chosen = &t;
         break;
       }

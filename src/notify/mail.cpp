@@ -1,4 +1,5 @@
 #include "faultline/notify/mail.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <ctime>
 
@@ -8,13 +9,6 @@
 namespace faultline::notify {
 
 namespace {
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
 
 bool is_plain_ascii(std::string_view text) {
   for (char c : text) {
@@ -80,8 +74,8 @@ std::string mail_address(std::string_view mailbox) {
   const auto open = mailbox.rfind('<');
   const auto close = mailbox.rfind('>');
   if (open != std::string_view::npos && close != std::string_view::npos && close > open)
-    return trim(mailbox.substr(open + 1, close - open - 1));
-  return trim(mailbox);
+    return std::string(trim(mailbox.substr(open + 1, close - open - 1)));
+  return std::string(trim(mailbox));
 }
 
 std::string encode_header_value(std::string_view value) {

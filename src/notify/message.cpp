@@ -1,4 +1,7 @@
 #include "faultline/notify/message.hpp"
+#include "faultline/util/build_info.hpp"
+#include "faultline/util/files.hpp"
+#include "faultline/util/strings.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -16,26 +19,11 @@ namespace fs = std::filesystem;
 using kainjow::mustache::mustache;
 
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 std::string string_at(const nlohmann::json& data_model, const char* key) {
   if (!data_model.is_object()) return {};
   const auto it = data_model.find(key);
   if (it == data_model.end() || !it->is_string()) return {};
   return it->get<std::string>();
-}
-
-std::optional<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
 }
 
 }  // namespace
@@ -49,7 +37,7 @@ TemplateDirs default_template_dirs(std::string user_dir) {
     const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / "notify";
     if (fs::is_directory(installed, error)) dirs.shipped_dirs.push_back(installed.lexically_normal().string());
   }
-  dirs.shipped_dirs.push_back(std::string(FAULTLINE_SOURCE_TEMPLATE_DIR) + "/notify");
+  dirs.shipped_dirs.push_back(std::string(source_template_dir()) + "/notify");
   return dirs;
 }
 
@@ -80,17 +68,17 @@ Result<Message> render_template_text(std::string_view file_name, std::string_vie
   std::string_view rest = rendered;
   while (!rest.empty()) {
     const auto end = rest.find('\n');
-    const std::string line = trim(rest.substr(0, end));
+    const std::string line(trim(rest.substr(0, end)));
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
     if (line.empty()) continue;
-    message.title = line.starts_with("# ") ? trim(std::string_view(line).substr(2)) : line;
+    message.title = line.starts_with("# ") ? std::string(trim(std::string_view(line).substr(2))) : line;
     break;
   }
   if (message.title.empty()) {
     return fail(ErrorKind::Config, std::string(file_name) + ": renders no title line",
                 "the first non-empty line of a notification template is the message title");
   }
-  message.markdown_body = trim(rest);
+  message.markdown_body = std::string(trim(rest));
 
   if (data_model.is_object()) {
     if (const auto link = data_model.find("link"); link != data_model.end() && link->is_object()) {

@@ -8,6 +8,9 @@
 #include <kainjow/mustache.hpp>
 
 #include "faultline/core/mustache_data.hpp"
+#include "faultline/util/build_info.hpp"
+#include "faultline/util/files.hpp"
+#include "faultline/util/strings.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/report/report.hpp"
 
@@ -19,14 +22,6 @@ namespace fs = std::filesystem;
 using kainjow::mustache::data;
 using kainjow::mustache::mustache;
 
-
-std::optional<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 const char* extension(Format format) {
   switch (format) {
@@ -70,7 +65,7 @@ std::vector<fs::path> search_dirs(const std::string& user_dir) {
     const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / "review";
     if (fs::is_directory(installed, error)) dirs.push_back(installed.lexically_normal());
   }
-  dirs.push_back(fs::path(FAULTLINE_SOURCE_TEMPLATE_DIR) / "review");
+  dirs.push_back(fs::path(source_template_dir()) / "review");
   return dirs;
 }
 
@@ -89,13 +84,6 @@ Result<std::optional<TemplateFile>> find_template(const std::vector<fs::path>& d
     return std::optional<TemplateFile>(TemplateFile{path, std::move(*text)});
   }
   return std::optional<TemplateFile>();
-}
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
 }
 
 // The template must parse; Error (Config) "file:line: message".
@@ -117,7 +105,7 @@ Result<void> load_partials(const TemplateFile& file, const std::vector<fs::path>
   while ((pos = file.text.find("{{>", pos)) != std::string::npos) {
     const auto end = file.text.find("}}", pos);
     if (end == std::string::npos) break;  // the syntax check reports it
-    const std::string name = trim(std::string_view(file.text).substr(pos + 3, end - pos - 3));
+    const std::string name(trim(std::string_view(file.text).substr(pos + 3, end - pos - 3)));
     const int line = core::line_of_offset(file.text, pos);
     pos = end + 2;
     if (partials.contains(name)) continue;

@@ -1,4 +1,4 @@
-// Atomic file writes: a temporary file in the target's directory, then a rename.
+// Whole-file reads, and atomic writes: a temporary file in the target's directory, then a rename.
 #include "faultline/util/files.hpp"
 
 #include <fstream>
@@ -8,6 +8,18 @@
 namespace faultline {
 
 namespace fs = std::filesystem;
+
+Result<std::string> read_file(const fs::path& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) {
+    return fail(ErrorKind::NotFound, "no file " + path.string(), "check the path");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return fail(ErrorKind::Failed, "cannot read " + path.string(), "check the file's permissions");
+  return text.str();
+}
 
 Result<void> write_file_atomically(const fs::path& path, std::string_view text) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");

@@ -1,20 +1,12 @@
 #include "faultline/util/redact.hpp"
 
+#include "faultline/util/strings.hpp"
+
 #include <algorithm>
 #include <array>
 
 namespace faultline {
 namespace {
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return ascii_lower(c); });
-  return out;
-}
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -107,7 +99,7 @@ std::string mask_fields(std::string_view text) {
     const std::string_view name = text.substr(i, end - i);
     out.append(name);
     i = end;
-    if (!is_secret_field_name(ascii_lower(name))) {
+    if (!is_secret_field_name(lower(name))) {
       continue;
     }
     // Optional closing quote of a JSON key, blanks, then the separator.
@@ -170,7 +162,7 @@ std::string mask_schemes(std::string_view text) {
     std::size_t scheme_length = 0;
     if (i == 0 || !is_name_char(text[i - 1])) {
       for (std::string_view scheme : {std::string_view("Basic "), std::string_view("Bearer ")}) {
-        if (ascii_lower(text.substr(i, scheme.size())) == ascii_lower(scheme)) {
+        if (lower(text.substr(i, scheme.size())) == lower(scheme)) {
           scheme_length = scheme.size();
         }
       }
@@ -211,7 +203,7 @@ std::string mask_query(std::string_view text) {
       ++name_end;
     }
     if (name_end == i || name_end >= text.size() || text[name_end] != '=' ||
-        !is_secret_query_name(ascii_lower(text.substr(i, name_end - i)))) {
+        !is_secret_query_name(lower(text.substr(i, name_end - i)))) {
       continue;
     }
     std::size_t value_end = name_end + 1;
@@ -267,6 +259,13 @@ std::string Redactor::mask(std::string_view text) const {
     replace_all(out, secret.text, secret.replacement);
   }
   return mask_query(mask_schemes(mask_fields(out)));
+}
+
+Error Redactor::mask(Error error) const {
+  error.message = mask(error.message);
+  error.hint = mask(error.hint);
+  for (auto& detail : error.details) detail = mask(detail);
+  return error;
 }
 
 }  // namespace faultline

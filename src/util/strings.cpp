@@ -1,6 +1,16 @@
 #include "faultline/util/strings.hpp"
 
+#include <algorithm>
+
 namespace faultline {
+
+namespace {
+
+char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
@@ -11,19 +21,28 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-std::string ascii_lower(std::string_view text) {
+std::string lower(std::string_view text) {
   std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::transform(out.begin(), out.end(), out.begin(), lower_char);
   return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower_char(x) == lower_char(y); });
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 std::string one_line(std::string_view text, std::size_t limit) {
   std::string out;
   bool space = false;
   for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+    if (is_space(c)) {
       space = !out.empty();
       continue;
     }
@@ -36,7 +55,7 @@ std::string one_line(std::string_view text, std::size_t limit) {
 }
 
 std::string html_title(std::string_view body, std::size_t limit) {
-  const std::string lowered = ascii_lower(body);
+  const std::string lowered = lower(body);
   const auto open = lowered.find("<title");
   if (open == std::string::npos) return {};
   const auto start = lowered.find('>', open);

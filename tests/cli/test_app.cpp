@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faultline/util/build_info.hpp"
 #include "support/test_context.hpp"
 
 using faultline::testing::TestApp;
@@ -13,7 +14,7 @@ using faultline::testing::TestApp;
 TEST_CASE("--version prints the version and exits 0", "[cli]") {
   TestApp app;
   REQUIRE(app.run({"--version"}) == 0);
-  CHECK(app.out.str().find("faultline " FAULTLINE_VERSION) != std::string::npos);
+  CHECK(app.out.str().find("faultline " + std::string(faultline::version())) != std::string::npos);
 }
 
 TEST_CASE("an unknown command is a usage error with exit code 2", "[cli]") {

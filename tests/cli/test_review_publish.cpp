@@ -1,6 +1,6 @@
 // `review publish` validation with a FakeTransport (Data Center): a file with problems and an
 // owner Jira does not know gets every problem with file:line, exit 2 and no write request;
-// a missing file is exit 2 before any request. Also the pure naming helpers.
+// a missing file is exit 2 before any request.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "faultline/cli/review_publisher.hpp"
 #include "support/fake_transport.hpp"
 #include "support/test_context.hpp"
 
@@ -92,14 +91,6 @@ TEST_CASE("review publish with a missing file exits 2 before any request", "[cli
   CHECK(app.run({"--config", config, "review", "publish", "FAULT-1", (dir / "nope.md").string()}) == 2);
   CHECK(app.err.str().find("nope.md") != std::string::npos);
   std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("review page naming, labels and link id are stable per fault", "[cli][review][publish]") {
-  CHECK(faultline::cli::review_page_title("FAULT-12", "Checkout down") == "FAULT-12: Checkout down \u2014 Fault review");
-  CHECK(faultline::cli::review_page_labels("FAULT-12", "P2", "Configuration") ==
-        std::vector<std::string>{"fault-review", "fault-12", "fault-level-p2", "fault-type-configuration"});
-  CHECK(faultline::cli::review_page_labels("FAULT-12", "", "") == std::vector<std::string>{"fault-review", "fault-12"});
-  CHECK(faultline::cli::review_link_global_id("10001") == "faultline-review:10001");
 }
 
 TEST_CASE("review publish with an unknown template stops before any write", "[cli][review][publish]") {

@@ -18,7 +18,7 @@
 #include <tuple>
 
 #include "contract/contract_support.hpp"
-#include "faultline/cli/jira_discovery.hpp"
+#include "faultline/app/site_discovery.hpp"
 #include "faultline/confluence/client.hpp"
 #include "faultline/http/curl_transport.hpp"
 #include "faultline/jira/client.hpp"
@@ -126,7 +126,7 @@ void drive_jira(faultline::jira::Client& jira, faultline::http::Transport& trans
   steps.run("server_info", [&] { return jira.server_info(); });
   auto me = steps.run("myself", [&] { return jira.myself(); });
   steps.run("fields", [&] { return jira.fields(); });
-  steps.run("project_statuses", [&] { return faultline::cli::project_statuses(jira, project); });
+  steps.run("project_statuses", [&] { return faultline::app::project_statuses(jira, project); });
 
   std::string fault_type = "10001", subtask_type = "10002";
   auto types = steps.run("issue_types", [&] { return jira.issue_types(project); });

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "faultline/http/url.hpp"
+#include "faultline/util/build_info.hpp"
 
 using namespace faultline::http;
 
@@ -53,5 +54,5 @@ TEST_CASE("basic_authorization is Basic + base64(user:secret)", "[url]") {
 
 TEST_CASE("bearer_authorization and user_agent", "[url]") {
   CHECK(bearer_authorization("abc.def") == "Bearer abc.def");
-  CHECK(user_agent() == std::string("faultline/") + FAULTLINE_VERSION + " (+libcurl)");
+  CHECK(user_agent() == "faultline/" + std::string(faultline::version()) + " (+libcurl)");
 }

@@ -141,7 +141,7 @@ TEST_CASE("open, update and recover a fault end to end; re-runs post nothing twi
   CHECK(updated["commented"] == true);
   CHECK(updated["fault"]["cause"] == "bad config push");
   CHECK(updated["fault"]["progress_status"] == "identified");
-  CHECK(updated["fault"]["status"] == "Reported");  // the model read before the transition
+  CHECK(updated["fault"]["status"] == "Handling");  // the first update starts the handling
   CHECK(comment_count(app, config, key) == 1);
   auto again = run_json(app, update);
   CHECK(again["commented"] == false);

@@ -75,10 +75,10 @@ TEST_CASE("auth header: Basic email:token on Cloud, Bearer PAT on Data Center", 
   }
   SECTION("Data Center with a user name uses Basic; an explicit Bearer wins") {
     jira::Connection basic{k_datacenter_url, "dave", "pw-long-enough", jira::AuthScheme::Auto};
-    CHECK(jira::authorization_for(basic, jira::Flavor::DataCenter) ==
+    CHECK(http::authorization_for(basic, /*data_center=*/true) ==
           http::basic_authorization("dave", "pw-long-enough"));
     basic.auth = jira::AuthScheme::Bearer;
-    CHECK(jira::authorization_for(basic, jira::Flavor::DataCenter) == "Bearer pw-long-enough");
+    CHECK(http::authorization_for(basic, /*data_center=*/true) == "Bearer pw-long-enough");
   }
 }
 

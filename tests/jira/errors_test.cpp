@@ -43,21 +43,21 @@ TEST_CASE("parse_error_body of an empty body has no details", "[jira][errors]") 
 }
 
 TEST_CASE("error kinds follow the status", "[jira][errors]") {
-  CHECK(jira::kind_for_status(400) == ErrorKind::Failed);
-  CHECK(jira::kind_for_status(401) == ErrorKind::Auth);
-  CHECK(jira::kind_for_status(403) == ErrorKind::Auth);
-  CHECK(jira::kind_for_status(404) == ErrorKind::NotFound);
-  CHECK(jira::kind_for_status(409) == ErrorKind::Conflict);
-  CHECK(jira::kind_for_status(422) == ErrorKind::Failed);
-  CHECK(jira::kind_for_status(429) == ErrorKind::Unavailable);
-  CHECK(jira::kind_for_status(503) == ErrorKind::Unavailable);
+  CHECK(http::kind_for_status(400) == ErrorKind::Failed);
+  CHECK(http::kind_for_status(401) == ErrorKind::Auth);
+  CHECK(http::kind_for_status(403) == ErrorKind::Auth);
+  CHECK(http::kind_for_status(404) == ErrorKind::NotFound);
+  CHECK(http::kind_for_status(409) == ErrorKind::Conflict);
+  CHECK(http::kind_for_status(422) == ErrorKind::Failed);
+  CHECK(http::kind_for_status(429) == ErrorKind::Unavailable);
+  CHECK(http::kind_for_status(503) == ErrorKind::Unavailable);
 }
 
 TEST_CASE("api_error shows the server's words, the method and the path", "[jira][errors]") {
   http::Response response;
   response.status = 400;
   response.body = fixture("jira/cloud/error_create_400.json");
-  auto error = jira::api_error("Jira", http::Method::Post, "/rest/api/3/issue", response);
+  auto error = jira::api_error(http::Method::Post, "/rest/api/3/issue", response);
   CHECK(error.kind == ErrorKind::Failed);
   CHECK(error.http_status == 400);
   CHECK_THAT(error.message,
@@ -68,7 +68,7 @@ TEST_CASE("api_error shows the server's words, the method and the path", "[jira]
   response.status = 429;
   response.body = fixture("jira/cloud/error_429.html");
   response.headers = {{"Retry-After", "7"}};
-  auto limited = jira::api_error("Jira", http::Method::Get, "/rest/api/3/myself", response);
+  auto limited = jira::api_error(http::Method::Get, "/rest/api/3/myself", response);
   CHECK(limited.kind == ErrorKind::Unavailable);
   CHECK_THAT(limited.message, Catch::Contains("Oops - an error has occurred"));
   CHECK_THAT(limited.hint, Catch::Contains("7"));
@@ -76,6 +76,6 @@ TEST_CASE("api_error shows the server's words, the method and the path", "[jira]
   response.status = 502;
   response.body.clear();
   response.headers.clear();
-  auto empty = jira::api_error("Jira", http::Method::Get, "/rest/api/2/search", response);
+  auto empty = jira::api_error(http::Method::Get, "/rest/api/2/search", response);
   CHECK(empty.message == "Jira answered 502 Bad Gateway to GET /rest/api/2/search (empty body)");
 }

@@ -1,36 +1,27 @@
-// Everything a command needs from the outside world, handed over in one object (gh's
-// Factory): streams and whether they are terminals, environment, clock, the configuration,
-// the transport and the API clients. Tests build a Context with fakes; main() builds the
-// real one. Nothing below main reads globals or exits.
+// What a command needs from the outside world, handed over in one object (gh's Factory): the
+// use-cases' Services (configuration, clock, transport, clients), plus the process's streams,
+// whether they are terminals, the environment and the global options. Tests build a Context
+// with fakes; main() builds the real one. Nothing below main reads globals or exits.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
-#include "faultline/config/load.hpp"
-#include "faultline/core/time.hpp"
-#include "faultline/http/transport.hpp"
 #include "faultline/util/environment.hpp"
 #include "faultline/util/error.hpp"
 #include "faultline/util/redact.hpp"
 
 namespace faultline::http {
 class DryRunTransport;
-}
-namespace faultline::jira {
-class Client;
-}
-namespace faultline::confluence {
-class Client;
-}
-namespace faultline::notify {
-class MailSender;
+class Transport;
 }
 
 namespace faultline::cli {
@@ -61,14 +52,14 @@ struct Streams {
 using TransportFactory =
     std::function<std::unique_ptr<http::Transport>(const config::HttpSettings&, std::chrono::milliseconds timeout)>;
 
-// Sleeps for retries; the app sleeps for real, tests record.
+// Sleeps for retries and settle waits; the app sleeps for real, tests record.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
-class Context {
+class Context final : public app::Services {
 public:
   Context(Streams streams, const Environment& env, const CommandRunner& runner, const core::Clock& clock,
           TransportFactory transport_factory, Sleeper sleeper);
-  ~Context();
+  ~Context() override;
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
@@ -82,40 +73,33 @@ public:
   std::ostream& out() { return m_streams.out; }
   std::ostream& err() { return m_streams.err; }
   const Environment& env() const { return m_env; }
-  const CommandRunner& runner() const { return m_runner; }
-  const core::Clock& clock() const { return m_clock; }
   Redactor& redactor() { return m_redactor; }
-  // Waits `pause` through the context's sleeper (real in the app, recorded in tests).
-  void sleep(std::chrono::milliseconds pause) const {
-    if (m_sleeper) m_sleeper(pause);
-  }
 
   // True when prompting is allowed: stdin and stderr are terminals.
   bool interactive() const { return m_streams.in_tty && m_streams.err_tty; }
   // True when stdout gets colour: a terminal, no --no-color, no NO_COLOR.
   bool color() const;
 
-  // The configuration, loaded once (--config, --profile, env, overrides). Its secrets join
-  // the redactor and its warnings go to stderr (unless --quiet). Error: kind Config.
-  Result<const config::Config*> config();
-  // Like config() but a missing file is an error telling how to create one.
-  Result<const config::Config*> require_config();
+  // The configuration as found, loaded once (--config, --profile, env, overrides); a missing
+  // file is not an error here (`config show`, `doctor`). Its secrets join the redactor and its
+  // warnings go to stderr (unless --quiet). Error: kind Config.
+  Result<const config::Config*> loaded_config();
 
-  // The transport every client uses: network (or fake) -> retries -> verbose log -> dry run.
-  Result<http::Transport*> transport();
-
-  // The Jira client for the configured site, built once (flavor detected when "auto").
-  // Error: Config when url/credentials are missing; the detection's error otherwise.
-  Result<jira::Client*> jira();
-  // The Confluence client, built once.
-  Result<confluence::Client*> confluence();
-
-  // How e-mail channels send: printed under --dry-run, else SMTP with the config's http
-  // timeouts and CA bundle. Built once. Error: as config().
-  Result<notify::MailSender*> mail_sender();
-
-  // The team's time zone (config team.timezone).
-  Result<const date::time_zone*> zone();
+  // --- app::Services ------------------------------------------------------------------
+  // loaded_config(), but a missing file is an error telling how to create one.
+  Result<const config::Config*> config() override;
+  Result<const date::time_zone*> zone() override;
+  // The transport every client uses: network (or fake) -> dry run -> verbose log -> retries.
+  Result<http::Transport*> transport() override;
+  Result<jira::Client*> jira() override;
+  Result<confluence::Client*> confluence() override;
+  // Printed under --dry-run, else SMTP with the config's http timeouts and CA bundle.
+  Result<notify::MailSender*> mail_sender() override;
+  const core::Clock& clock() const override { return m_clock; }
+  void sleep(std::chrono::milliseconds pause) override;
+  bool dry_run() const override { return options.dry_run; }
+  // Warnings on stderr unless --quiet, errors always, progress on a terminal only; all masked.
+  const app::Diagnostics& diagnostics() const override { return m_diagnostics; }
 
   // How many writes --dry-run has printed instead of sending (0 without --dry-run).
   std::size_t dry_run_writes() const;
@@ -126,6 +110,9 @@ public:
   void warn(std::string_view text);
 
 private:
+  void show_progress(std::string_view what, std::size_t done, std::optional<std::size_t> total);
+  void clear_progress();
+
   Streams m_streams;
   const Environment& m_env;
   const CommandRunner& m_runner;
@@ -133,6 +120,8 @@ private:
   TransportFactory m_transport_factory;
   Sleeper m_sleeper;
   Redactor m_redactor;
+  app::Diagnostics m_diagnostics;
+  bool m_progress_shown = false;
   std::optional<config::Config> m_config;
   std::unique_ptr<http::Transport> m_transport;
   const http::DryRunTransport* m_dry_run = nullptr;  // inside m_transport, under --dry-run

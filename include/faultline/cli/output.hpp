@@ -38,4 +38,11 @@ void print_json(std::ostream& out, const nlohmann::json& value);
 // Visible width of a UTF-8 string (code points; wide CJK characters count 2).
 std::size_t display_width(std::string_view text);
 
+// The longest prefix of `text` (whole UTF-8 code points) at most `width` columns wide; "…"
+// marks a cut.
+std::string fit(std::string_view text, std::size_t width);
+
+// `text` fitted and padded with spaces to exactly `width` columns.
+std::string pad(std::string_view text, std::size_t width);
+
 }  // namespace faultline::cli

@@ -15,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faultline/http/rest.hpp"
 #include "faultline/http/transport.hpp"
 #include "faultline/http/url.hpp"
 #include "faultline/util/error.hpp"
-#include "faultline/util/redact.hpp"
 
 namespace faultline::confluence {
 
@@ -31,17 +31,10 @@ const char* to_string(Flavor flavor);
 // Cloud when the host is *.atlassian.net (or the api.atlassian.com gateway), else DataCenter.
 Flavor guess_flavor(std::string_view base_url);
 
-// Auto: Basic user:token when a user is set, Bearer (Data Center PAT) when it is empty.
-enum class AuthScheme { Auto, Basic, Bearer };
-
-// Where Confluence is. base_url includes the context: ".../wiki" on Cloud, often
-// ".../confluence" on Data Center. The token only ever goes into the Authorization header.
-struct Connection {
-  std::string base_url;
-  std::string user;
-  std::string token;
-  AuthScheme auth = AuthScheme::Auto;
-};
+// Where Confluence is and who we are. base_url includes the context: ".../wiki" on Cloud,
+// often ".../confluence" on Data Center. The token only ever goes into the Authorization header.
+using AuthScheme = http::AuthScheme;
+using Connection = http::RestConnection;
 
 struct Space {
   std::string id;  // numeric id (v2 needs it); Data Center fills it too
@@ -118,10 +111,7 @@ public:
   // page_search_cql). Error: Failed (400) with Confluence's words for invalid CQL.
   Result<std::vector<SearchHit>> search(std::string_view cql, int limit = 100);
 
-  struct Reply {
-    int status = 0;
-    nlohmann::json body;  // null when the answer had no body
-  };
+  using Reply = http::JsonReply;
   // One request to base + path (path below the context: "/api/v2/pages", "/rest/api/...").
   Result<Reply> call(http::Method method, std::string_view path, const http::QueryParams& query = {},
                      const nlohmann::json* body = nullptr, http::RetrySafety retry = http::RetrySafety::ByMethod);
@@ -133,13 +123,10 @@ private:
   Page parse_v2_page(const nlohmann::json& json, std::string_view space_key) const;
   Page parse_v1_page(const nlohmann::json& json) const;
   std::string absolute(std::string_view link, const nlohmann::json& links) const;
-  Error masked(Error error) const;
 
   http::Transport& m_transport;
-  Connection m_connection;
   Flavor m_flavor;
-  std::string m_authorization;
-  Redactor m_redactor;
+  http::RestEndpoint m_api;
   std::map<std::string, Space> m_spaces_by_key;  // cache of find_space
 };
 

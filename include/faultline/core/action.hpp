@@ -53,6 +53,9 @@ std::optional<date::year_month_day> parse_due_date(std::string_view text);
 // Whether the action is done (status category "done").
 bool action_is_done(const Action& action);
 
+// Who an action is shown as: the owner's display name, else their Jira id, else "(unassigned)".
+std::string owner_label(const Action& action);
+
 // Days past due on `today` (0 when not overdue or no due date). Due today is not overdue.
 int days_overdue(const Action& action, date::year_month_day today);
 

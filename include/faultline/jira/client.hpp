@@ -15,11 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faultline/http/rest.hpp"
 #include "faultline/http/transport.hpp"
 #include "faultline/http/url.hpp"
 #include "faultline/jira/types.hpp"
 #include "faultline/util/error.hpp"
-#include "faultline/util/redact.hpp"
 
 namespace faultline::jira {
 
@@ -27,10 +27,6 @@ namespace faultline::jira {
 inline constexpr std::size_t k_bulk_create_limit = 50;
 // Maximum ids in search/jql reconcileIssues.
 inline constexpr std::size_t k_reconcile_limit = 50;
-
-// The Authorization header value for `connection` on `flavor`: Basic user:token, or Bearer
-// token (Data Center PAT); Auto picks Bearer only when the user is empty on Data Center.
-std::string authorization_for(const Connection& connection, Flavor flavor);
 
 // The flavor of the Jira at connection.base_url: *.atlassian.net is Cloud without asking;
 // otherwise GET /rest/api/2/serverInfo (both flavors), deploymentType "Cloud" => Cloud, anything
@@ -49,6 +45,8 @@ public:
   Flavor flavor() const { return m_flavor; }
   // "/rest/api/3" on Cloud, "/rest/api/2" on Data Center.
   std::string_view api_root() const;
+  // The site's base URL, without a trailing slash.
+  const std::string& base_url() const { return m_api.base_url(); }
   // The site URL for people: base + "/browse/" + key.
   std::string browse_url(std::string_view key) const;
   // The JSON Jira expects for a user reference: {"accountId": id} (Cloud) or {"name": id} (DC).
@@ -118,7 +116,8 @@ public:
   Result<void> transition(std::string_view key, std::string_view transition_id, const TransitionInput& input = {});
   // Finds the transition whose target status (or, failing that, own name) equals
   // `status_name` case-insensitively and performs it; returns the transition used.
-  // Error: Failed naming the issue, the status asked for and every available target.
+  // Error: Failed with http_status 0 when no transition leads there, naming the issue, the
+  // status asked for and every available target; Jira's error when the transition is refused.
   Result<Transition> transition_to_status(std::string_view key, std::string_view status_name,
                                           const TransitionInput& input = {});
 
@@ -171,10 +170,7 @@ public:
   Result<std::optional<Board>> find_board(std::string_view name, std::string_view project_key = {});
 
   // --- the plumbing every resource file uses ---------------------------------------------
-  struct Reply {
-    int status = 0;
-    nlohmann::json body;  // null when the answer had no body
-  };
+  using Reply = http::JsonReply;
   // Sends one request to base + path (path from the host root, query separate); a non-2xx
   // answer or a transport failure becomes an Error; a 2xx non-JSON body is Failed.
   Result<Reply> call(http::Method method, std::string_view path, const http::QueryParams& query = {},
@@ -191,13 +187,10 @@ private:
   Result<std::vector<Issue>> search_datacenter(const SearchRequest& request);
   Result<std::vector<ChangeHistory>> full_changelog(std::string_view key);
   nlohmann::json issue_body(const IssueInput& input, bool with_properties) const;
-  Error masked(Error error) const;
 
   http::Transport& m_transport;
-  Connection m_connection;
   Flavor m_flavor;
-  std::string m_authorization;
-  Redactor m_redactor;
+  http::RestEndpoint m_api;
 };
 
 // Parsers shared by the resource files (pure; tolerant of missing keys).

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "faultline/http/transport.hpp"
+#include "faultline/http/rest.hpp"
 #include "faultline/util/error.hpp"
 
 namespace faultline::jira {
@@ -28,18 +28,13 @@ struct ApiErrorBody {
 // Parses any error body; never fails (an empty body gives an empty ApiErrorBody).
 ApiErrorBody parse_error_body(std::string_view body);
 
-// The ErrorKind an HTTP status maps to: 401/403 Auth, 404 NotFound, 409 Conflict,
-// 429 and 5xx Unavailable, other 4xx Failed.
-ErrorKind kind_for_status(int status);
+// How Jira is named in errors and what it suggests (see http::RestProduct).
+extern const http::RestProduct k_jira_product;
 
-// "Bad Request", "Not Found", ... ("" for codes it does not know).
-std::string_view status_reason(int status);
-
-// An Error for a non-2xx answer: "Jira answered 400 Bad Request to POST /rest/api/3/issue:
-// <server messages>", details = the server's messages, http_status set, a hint for 401/403/429.
-// `product` is "Jira" or "Confluence"; `path` must not contain secrets.
-Error api_error(std::string_view product, http::Method method, std::string_view path,
-                const http::Response& response);
+// An Error for a non-2xx answer of Jira: http::api_error with the details of
+// parse_error_body: "Jira answered 400 Bad Request to POST /rest/api/3/issue: <server
+// messages>". `path` must not contain secrets.
+Error api_error(http::Method method, std::string_view path, const http::Response& response);
 
 // An Error for an ErrorCollection inside a 2xx answer (bulk create's elementErrors).
 Error element_error(int status, const nlohmann::json& error_collection, std::string_view what);

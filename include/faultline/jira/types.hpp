@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faultline/core/time.hpp"
+#include "faultline/http/rest.hpp"
 #include "faultline/util/error.hpp"
 
 namespace faultline::jira {
@@ -23,18 +24,10 @@ enum class Flavor { Cloud, DataCenter };
 // "cloud" | "datacenter".
 const char* to_string(Flavor flavor);
 
-// How credentials are sent. Auto: Basic user:token when a user is set, Bearer token (a Data
-// Center personal access token) when the user is empty.
-enum class AuthScheme { Auto, Basic, Bearer };
-
-// Where Jira is and who we are. The token is a secret: it only ever goes into the
-// Authorization header and is masked out of every error message.
-struct Connection {
-  std::string base_url;  // https://site.atlassian.net or https://jira.example.com[/context]
-  std::string user;      // e-mail on Cloud, user name on Data Center; empty for a bearer PAT
-  std::string token;     // API token (Cloud), personal access token or password (Data Center)
-  AuthScheme auth = AuthScheme::Auto;
-};
+// Where Jira is and who we are (the token only ever goes into the Authorization header and is
+// masked out of every error message); Auto sends Bearer for a Data Center PAT (no user).
+using AuthScheme = http::AuthScheme;
+using Connection = http::RestConnection;
 
 // A user as Jira names it: accountId on Cloud, user name on Data Center. The client writes
 // it as {"accountId": id} or {"name": id} by flavor.

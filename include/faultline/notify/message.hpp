@@ -39,7 +39,7 @@ struct TemplateDirs {
 };
 
 // The user's directory plus the shipped ones: <binary>/../share/faultline/templates/notify when
-// it exists, then the source tree's templates/notify (FAULTLINE_SOURCE_TEMPLATE_DIR).
+// it exists, then the source tree's templates/notify (source_template_dir()).
 TemplateDirs default_template_dirs(std::string user_dir);
 
 // The file name of an event's template: "<event>.md.mustache".

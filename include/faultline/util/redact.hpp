@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "faultline/util/error.hpp"
+
 namespace faultline {
 
 // Holds the secrets of one run and masks them in any text.
@@ -24,6 +26,9 @@ public:
   // sign, signature, sig, secret, password, ...) with "***". Byte-safe on any input
   // (UTF-8 or binary): only ASCII bytes are ever compared case-insensitively.
   std::string mask(std::string_view text) const;
+
+  // `error` with its message, hint and details masked.
+  Error mask(Error error) const;
 
   // The mask string: "***".
   static constexpr std::string_view k_mask = "***";

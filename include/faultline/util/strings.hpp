@@ -1,4 +1,5 @@
-// Small string helpers shared by the modules.
+// Small string helpers shared by the modules. ASCII-only case handling: the names compared
+// here (statuses, fields, users, labels, header names) are matched the way Jira matches them.
 #pragma once
 
 #include <string>
@@ -10,8 +11,14 @@ namespace faultline {
 // Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
-// ASCII lower case, for case-insensitive name matching.
-std::string ascii_lower(std::string_view text);
+// ASCII lower case (other bytes, UTF-8 included, unchanged).
+std::string lower(std::string_view text);
+
+// ASCII case-insensitive equality: "Reviewing" == "reviewing".
+bool iequals(std::string_view a, std::string_view b);
+
+// `text` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view trim(std::string_view text);
 
 // Collapses whitespace runs to one space and trims, keeping at most `limit` bytes: a server's
 // error body shown on one line.

@@ -1,16 +1,15 @@
 // `faultline actions done ACTION_KEY`: moves a fault action sub-task to a Done-category
-// status (the workflow's closed status when reachable, else any transition to done).
+// status (the workflow's closed status when reachable, else any Done status, through
+// In-Progress statuses where the workflow needs them).
 // Refuses an issue that is not a fault action (exit 2); an action already done is left as
 // it is.
 #include <memory>
 
 #include <fmt/format.h>
 
-#include "faultline/cli/action_repository.hpp"
+#include "faultline/app/actions.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
-#include "faultline/core/action.hpp"
 
 namespace faultline::cli {
 
@@ -21,21 +20,15 @@ struct ActionsDoneOptions {
 };
 
 Result<ExitCode> run_actions_done(const ActionsDoneOptions& options, Context& ctx) {
-  auto session = open_fault_session(ctx);
-  if (!session) return std::unexpected(session.error());
-  const auto today = core::local_date(ctx.clock().now(), session->zone);
-  ActionRepository repository(*session->jira, *session->config);
-  auto done = repository.mark_done(options.key);
+  auto done = app::mark_action_done(ctx, options.key);
   if (!done) return std::unexpected(done.error());
-  const auto url = session->jira->browse_url(done->action.key);
   if (ctx.options.json) {
-    auto json = core::action_to_json(done->action, today);
-    json["url"] = url;
-    print_json(ctx.out(), nlohmann::json{{"action", json}, {"changed", done->updated}});
+    print_json(ctx.out(), done->json);
     return ExitCode::Ok;
   }
-  ctx.out() << done->action.key << "\t" << done->action.status << "\t" << url << "\n";
-  if (!ctx.options.quiet && !done->updated) ctx.err() << fmt::format("{} was already done\n", done->action.key);
+  const auto& action = done->result.action;
+  ctx.out() << action.key << "\t" << action.status << "\t" << done->url << "\n";
+  if (!ctx.options.quiet && !done->result.updated) ctx.err() << fmt::format("{} was already done\n", action.key);
   return ExitCode::Ok;
 }
 

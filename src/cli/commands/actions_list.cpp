@@ -5,11 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "faultline/cli/action_repository.hpp"
+#include "faultline/app/actions.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
-#include "faultline/core/action.hpp"
 
 namespace faultline::cli {
 
@@ -21,41 +19,17 @@ struct ActionsListOptions {
 };
 
 Result<ExitCode> run_actions_list(const ActionsListOptions& options, Context& ctx) {
-  auto session = open_fault_session(ctx);
-  if (!session) return std::unexpected(session.error());
-  const auto today = core::local_date(ctx.clock().now(), session->zone);
-  ActionRepository repository(*session->jira, *session->config);
-  std::vector<core::Action> actions;
-  if (!options.key.empty()) {
-    auto fault = session->repository->get(options.key);
-    if (!fault) return std::unexpected(fault.error());
-    auto existing = repository.list(fault->key);
-    if (!existing) return std::unexpected(existing.error());
-    for (auto& e : *existing) {
-      if (e.action.parent_summary.empty()) e.action.parent_summary = fault->summary;
-      actions.push_back(std::move(e.action));
-    }
-  } else {
-    auto open = repository.search_open(options.limit);
-    if (!open) return std::unexpected(open.error());
-    actions = std::move(*open);
-  }
-
+  auto list = app::list_actions(ctx, options.key, options.limit);
+  if (!list) return std::unexpected(list.error());
   if (ctx.options.json) {
-    auto list = nlohmann::json::array();
-    for (const auto& a : actions) {
-      auto json = core::action_to_json(a, today);
-      json["url"] = session->jira->browse_url(a.key);
-      list.push_back(std::move(json));
-    }
-    print_json(ctx.out(), list);
+    print_json(ctx.out(), list->json);
     return ExitCode::Ok;
   }
   Table table({"KEY", "FAULT", "STATUS", "DUE", "OWNER", "SUMMARY"});
   const bool color = ctx.color();
-  for (const auto& a : actions) {
+  for (const auto& a : list->actions) {
     std::string due = a.due ? core::format_date(*a.due) : "";
-    if (const int late = core::days_overdue(a, today); late > 0)
+    if (const int late = core::days_overdue(a, list->today); late > 0)
       due = paint(fmt::format("{} ({}d overdue)", due, late), Color::Red, color);
     table.add_row({a.key, a.parent, a.status, due, a.owner_display.empty() ? a.owner : a.owner_display, a.summary});
   }

@@ -8,14 +8,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
-#include "faultline/cli/action_search.hpp"
+#include "faultline/app/tracking.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/core/review_clock.hpp"
 #include "faultline/core/tracking.hpp"
@@ -37,15 +35,6 @@ struct Cell {
   std::optional<Color> color;
 };
 
-struct Board {
-  std::vector<core::Fault> faults;
-  core::ActionLanes lanes;
-  core::TimePoint now;
-  date::year_month_day today;
-  const date::time_zone* zone = nullptr;
-  core::ReviewPolicy policy;
-};
-
 // The terminal width: $COLUMNS, else the window size of stdout, else 80.
 int terminal_columns(Context& ctx) {
   if (auto columns = ctx.env().get("COLUMNS")) {
@@ -58,47 +47,10 @@ int terminal_columns(Context& ctx) {
   return 80;
 }
 
-// The longest prefix of `text` (whole UTF-8 code points) at most `width` columns wide; "…"
-// marks a cut.
-std::string fit(std::string_view text, std::size_t width) {
-  if (display_width(text) <= width) return std::string(text);
-  if (width == 0) return {};
-  std::string out;
-  std::size_t used = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t len = 1;
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0xF0) len = 4;
-    else if (byte >= 0xE0) len = 3;
-    else if (byte >= 0xC0) len = 2;
-    len = std::min(len, text.size() - i);
-    const auto piece = text.substr(i, len);
-    const auto w = display_width(piece);
-    if (used + w + 1 > width) break;
-    out += piece;
-    used += w;
-    i += len;
-  }
-  return out + "…";
-}
-
-std::string pad(std::string_view text, std::size_t width) {
-  std::string out = fit(text, width);
-  const auto w = display_width(out);
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-
 std::optional<Color> level_color(std::string_view level) {
   if (level == "P1") return Color::Red;
   if (level == "P2") return Color::Yellow;
   return std::nullopt;
-}
-
-std::string owner_of(const core::Action& action) {
-  if (!action.owner_display.empty()) return action.owner_display;
-  return action.owner.empty() ? "(unassigned)" : action.owner;
 }
 
 std::string age_of(const core::Fault& fault, core::TimePoint now) {
@@ -120,7 +72,7 @@ std::string short_time(std::optional<core::TimePoint> t, const date::time_zone* 
   return date::format("%Y-%m-%d %H:%M", local.get_local_time());
 }
 
-std::string review_of(const core::Fault& fault, const Board& board) {
+std::string review_of(const core::Fault& fault, const app::Board& board) {
   const auto deadline = core::effective_review_deadline(fault, board.policy);
   if (!deadline) return "";
   const auto state = core::review_state(fault.recovered_at, fault.reviewed_at, *deadline, board.now);
@@ -130,7 +82,7 @@ std::string review_of(const core::Fault& fault, const Board& board) {
 }
 
 // --- piped: tab-separated rows, the lane first ------------------------------------------------
-void print_rows(Context& ctx, const Board& board) {
+void print_rows(Context& ctx, const app::Board& board) {
   auto& out = ctx.out();
   for (const auto& f : board.faults) {
     out << fmt::format("fault\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", f.key, f.level, f.status, age_of(f, board.now),
@@ -139,14 +91,14 @@ void print_rows(Context& ctx, const Board& board) {
   for (const auto* lane : {&board.lanes.overdue, &board.lanes.pending}) {
     const char* name = lane == &board.lanes.overdue ? "overdue" : "pending";
     for (const auto& a : *lane) {
-      out << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", name, a.key, a.parent, owner_of(a),
+      out << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", name, a.key, a.parent, core::owner_label(a),
                          a.due ? core::format_date(*a.due) : "", core::days_overdue(a, board.today), a.status, a.summary);
     }
   }
 }
 
 // --- terminal, narrow: three sections ----------------------------------------------------------
-void print_sections(Context& ctx, const Board& board, bool color) {
+void print_sections(Context& ctx, const app::Board& board, bool color) {
   auto& out = ctx.out();
   out << paint(fmt::format("Faults ({})", board.faults.size()), Color::Bold, color) << "\n";
   if (board.faults.empty()) {
@@ -167,7 +119,7 @@ void print_sections(Context& ctx, const Board& board, bool color) {
     Table table({"KEY", "OVERDUE", "DUE", "OWNER", "STATUS", "FAULT", "SUMMARY"});
     for (const auto& a : board.lanes.overdue) {
       table.add_row({a.key, paint(fmt::format("{}d", core::days_overdue(a, board.today)), Color::Red, color),
-                     a.due ? core::format_date(*a.due) : "", owner_of(a), a.status, a.parent, a.summary});
+                     a.due ? core::format_date(*a.due) : "", core::owner_label(a), a.status, a.parent, a.summary});
     }
     table.print(out, TableStyle::Aligned);
   }
@@ -177,14 +129,14 @@ void print_sections(Context& ctx, const Board& board, bool color) {
   } else {
     Table table({"KEY", "DUE", "OWNER", "STATUS", "FAULT", "SUMMARY"});
     for (const auto& a : board.lanes.pending) {
-      table.add_row({a.key, a.due ? core::format_date(*a.due) : "-", owner_of(a), a.status, a.parent, a.summary});
+      table.add_row({a.key, a.due ? core::format_date(*a.due) : "-", core::owner_label(a), a.status, a.parent, a.summary});
     }
     table.print(out, TableStyle::Aligned);
   }
 }
 
 // --- terminal, wide: three columns ----------------------------------------------------------
-std::vector<Cell> fault_column(const Board& board) {
+std::vector<Cell> fault_column(const app::Board& board) {
   std::vector<Cell> cells{{fmt::format("FAULTS ({})", board.faults.size()), Color::Bold}};
   for (const auto& f : board.faults) {
     cells.push_back({fmt::format("{} {} {} · {}", f.key, f.level, f.status, age_of(f, board.now)), level_color(f.level)});
@@ -201,7 +153,7 @@ std::vector<Cell> fault_column(const Board& board) {
   return cells;
 }
 
-std::vector<Cell> action_column(const Board& board, bool overdue) {
+std::vector<Cell> action_column(const app::Board& board, bool overdue) {
   const auto& lane = overdue ? board.lanes.overdue : board.lanes.pending;
   std::vector<Cell> cells{{fmt::format("{} ACTIONS ({})", overdue ? "OVERDUE" : "PENDING", lane.size()), Color::Bold}};
   for (const auto& a : lane) {
@@ -211,7 +163,7 @@ std::vector<Cell> action_column(const Board& board, bool overdue) {
     } else {
       head += a.due ? "due " + core::format_date(*a.due) : "no due date";
     }
-    head += " · " + owner_of(a);
+    head += " · " + core::owner_label(a);
     cells.push_back({head, overdue ? std::optional<Color>(Color::Red) : std::nullopt});
     cells.push_back({"  " + a.summary, std::nullopt});
     cells.push_back({fmt::format("  {} · {}", a.parent, a.status), Color::Dim});
@@ -220,7 +172,7 @@ std::vector<Cell> action_column(const Board& board, bool overdue) {
   return cells;
 }
 
-void print_columns(Context& ctx, const Board& board, int columns, bool color) {
+void print_columns(Context& ctx, const app::Board& board, int columns, bool color) {
   const auto width = static_cast<std::size_t>((columns - 2 * static_cast<int>(k_gap.size())) / 3);
   const std::vector<std::vector<Cell>> lanes = {fault_column(board), action_column(board, true),
                                                 action_column(board, false)};
@@ -242,49 +194,16 @@ void print_columns(Context& ctx, const Board& board, int columns, bool color) {
 }
 
 Result<ExitCode> run_board(const BoardOptions& options, Context& ctx) {
-  auto session = open_fault_session(ctx);
-  if (!session) return std::unexpected(session.error());
-  const auto& config = *session->config;
-  Board board;
-  board.now = ctx.clock().now();
-  board.zone = session->zone;
-  board.today = core::today_in(board.now, board.zone);
-  board.policy = core::ReviewPolicy{config.team.review_due_hours, config.team.review_due_hours_by_level};
-
-  auto faults = session->repository->search(core::open_faults_jql(config.jira.project, config.jira.fault_type), 0);
-  if (!faults) return std::unexpected(faults.error());
-  std::map<std::string, std::string> known_teams;  // the open faults' teams: not read again for --team
-  for (const auto& fault : *faults) known_teams[fault.key] = fault.team;
-  board.faults = core::filter_faults_by_team(std::move(*faults), options.team);
-  core::sort_fault_lane(board.faults);
-
-  core::ActionQuery query;
-  query.project = config.jira.project;
-  query.today = board.today;
-  auto actions = search_actions(ctx, *session->jira, query);
-  if (!actions) return std::unexpected(actions.error());
-  auto kept = filter_actions_by_team(*session->repository, std::move(*actions), options.team, known_teams);
-  if (!kept) return std::unexpected(kept.error());
-  board.lanes = core::assign_lanes(std::move(*kept), board.today);
-
+  auto board = app::load_board(ctx, options.team);
+  if (!board) return std::unexpected(board.error());
   if (ctx.options.json) {
-    auto json = core::board_json(board.faults, board.lanes, board.now, board.zone, board.policy);
-    for (auto& item : json["faults"]) item["url"] = session->jira->browse_url(item["key"].get<std::string>());
-    for (const char* lane : {"overdue", "pending"}) {
-      for (auto& item : json[lane]) item["url"] = session->jira->browse_url(item["key"].get<std::string>());
-    }
-    print_json(ctx.out(), json);
-    return ExitCode::Ok;
-  }
-  if (!ctx.streams().out_tty) {
-    print_rows(ctx, board);
-    return ExitCode::Ok;
-  }
-  const int columns = terminal_columns(ctx);
-  if (columns >= k_wide_columns) {
-    print_columns(ctx, board, columns, ctx.color());
+    print_json(ctx.out(), board->json);
+  } else if (!ctx.streams().out_tty) {
+    print_rows(ctx, *board);
+  } else if (const int columns = terminal_columns(ctx); columns >= k_wide_columns) {
+    print_columns(ctx, *board, columns, ctx.color());
   } else {
-    print_sections(ctx, board, ctx.color());
+    print_sections(ctx, *board, ctx.color());
   }
   return ExitCode::Ok;
 }

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "faultline/app/fault_session.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 
 namespace faultline::cli {
@@ -18,11 +18,11 @@ struct ClassifyOptions {
 };
 
 Result<ExitCode> run_classify(const ClassifyOptions& options, Context& ctx) {
-  auto config = ctx.require_config();
+  auto config = ctx.config();
   if (!config) return std::unexpected(config.error());
-  auto metrics = parse_metrics(options.metrics);
+  auto metrics = app::parse_metrics(options.metrics);
   if (!metrics) return std::unexpected(metrics.error());
-  auto decision = classify_for_unit(**config, options.business_unit, *metrics);
+  auto decision = app::classify_for_unit(**config, options.business_unit, *metrics);
   if (!decision) return std::unexpected(decision.error());
   if (ctx.options.json) {
     nlohmann::json rule = nullptr;

@@ -3,14 +3,9 @@
 // channels — and says how to fix each failure. Exit 0 only when all pass.
 #include <memory>
 
-#include <fmt/format.h>
-
+#include "faultline/app/doctor.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/jira_discovery.hpp"
 #include "faultline/cli/output.hpp"
-#include "faultline/confluence/client.hpp"
-#include "faultline/jira/client.hpp"
-#include "faultline/notify/channel_check.hpp"
 
 namespace faultline::cli {
 
@@ -18,212 +13,24 @@ namespace {
 
 struct DoctorOptions {};
 
-enum class CheckStatus { Pass, Fail, Skip };
-
-struct Check {
-  std::string name;
-  CheckStatus status = CheckStatus::Pass;
-  std::string detail;
-  std::string fix;
-};
-
-const char* to_string(CheckStatus status) {
-  switch (status) {
-    case CheckStatus::Pass: return "pass";
-    case CheckStatus::Fail: return "fail";
-    case CheckStatus::Skip: return "skip";
-  }
-  return "fail";
-}
-
-class Checks {
-public:
-  void pass(std::string name, std::string detail) { m_checks.push_back({std::move(name), CheckStatus::Pass, std::move(detail), {}}); }
-  void fail(std::string name, std::string detail, std::string fix) {
-    m_checks.push_back({std::move(name), CheckStatus::Fail, std::move(detail), std::move(fix)});
-  }
-  void fail(std::string name, const Error& error) {
-    std::string detail = error.message;
-    for (const auto& d : error.details) detail += "; " + d;
-    fail(std::move(name), detail, error.hint);
-  }
-  void skip(std::string name, std::string why) { m_checks.push_back({std::move(name), CheckStatus::Skip, std::move(why), {}}); }
-  const std::vector<Check>& all() const { return m_checks; }
-  bool all_passed() const {
-    return std::none_of(m_checks.begin(), m_checks.end(), [](const Check& c) { return c.status == CheckStatus::Fail; });
-  }
-
-private:
-  std::vector<Check> m_checks;
-};
-
-void check_jira(Context& ctx, const config::Config& config, Checks& checks) {
-  auto jira = ctx.jira();
-  if (!jira) {
-    checks.fail("jira.connection", jira.error());
-    checks.skip("jira.project", "no Jira connection");
-    return;
-  }
-  auto& client = **jira;
-  checks.pass("jira.connection", fmt::format("{} ({})", config.jira.url, jira::to_string(client.flavor())));
-  auto me = client.myself();
-  if (!me) {
-    checks.fail("jira.auth", me.error());
-    return;
-  }
-  checks.pass("jira.auth", fmt::format("authenticated as {}", me->display_name.empty() ? me->ref().id : me->display_name));
-
-  const auto& project = config.jira.project;
-  auto types = client.issue_types(project);
-  if (!types) {
-    checks.fail("jira.project", types.error().message, fmt::format("check [jira] project = \"{}\" and that you can create issues in it", project));
-    return;
-  }
-  checks.pass("jira.project", project);
-
-  std::string fault_type_id;
-  bool subtask_ok = false;
-  std::vector<std::string> type_names;
-  for (const auto& type : *types) {
-    type_names.push_back(type.name);
-    if (same_name(type.name, config.jira.fault_type)) fault_type_id = type.id;
-    if (same_name(type.name, config.jira.subtask_type) && type.subtask) subtask_ok = true;
-  }
-  auto joined = fmt::format("{}", fmt::join(type_names, ", "));
-  if (fault_type_id.empty()) {
-    checks.fail("jira.fault_type", fmt::format("no issue type '{}' in {}", config.jira.fault_type, project),
-                fmt::format("set [jira] fault_type to one of: {}", joined));
-  } else {
-    checks.pass("jira.fault_type", config.jira.fault_type);
-  }
-  if (!subtask_ok) {
-    checks.fail("jira.subtask_type", fmt::format("no sub-task issue type '{}' in {}", config.jira.subtask_type, project),
-                fmt::format("set [jira] subtask_type to the project's sub-task type (types: {})", joined));
-  } else {
-    checks.pass("jira.subtask_type", config.jira.subtask_type);
-  }
-
-  if (!config.jira.fields.empty()) {
-    auto fields = client.fields();
-    std::vector<jira::FieldMeta> on_screen;
-    if (!fault_type_id.empty()) {
-      if (auto meta = client.create_fields(project, fault_type_id)) on_screen = std::move(*meta);
-    }
-    for (const auto& [fact, name] : config.jira.fields) {
-      const std::string check_name = "jira.fields." + fact;
-      if (!fields) {
-        checks.fail(check_name, fields.error());
-        continue;
-      }
-      auto id = jira::find_field_id(*fields, name);
-      if (!id) {
-        checks.fail(check_name, id.error().message, fmt::format("fix [jira.fields] {} (a field name or customfield_ id)", fact));
-        continue;
-      }
-      const bool creatable = on_screen.empty() || std::any_of(on_screen.begin(), on_screen.end(),
-                                                              [&](const jira::FieldMeta& m) { return m.field_id == *id; });
-      if (!creatable) {
-        checks.fail(check_name, fmt::format("'{}' ({}) is not on the create screen of {}", name, *id, config.jira.fault_type),
-                    "add the field to the project's create screen, or remove the mapping (the fact then lives in the issue property)");
-      } else {
-        checks.pass(check_name, fmt::format("{} -> {}", name, *id));
-      }
-    }
-  }
-
-  auto statuses = project_statuses(client, project);
-  if (!statuses) {
-    checks.fail("jira.workflow", statuses.error());
-    return;
-  }
-  std::vector<std::string> names;
-  for (const auto& [type, list] : *statuses)
-    if (same_name(type, config.jira.fault_type)) names = list;
-  if (names.empty())
-    for (const auto& [type, list] : *statuses) names.insert(names.end(), list.begin(), list.end());
-  const auto& wf = config.jira.workflow;
-  const std::vector<std::pair<std::string, std::string>> steps = {{"reported", wf.reported}, {"handling", wf.handling},
-                                                                   {"recovered", wf.recovered}, {"reviewing", wf.reviewing},
-                                                                   {"closed", wf.closed}};
-  for (const auto& [step, status] : steps) {
-    if (pick_name({status}, names)) {
-      checks.pass("jira.workflow." + step, status);
-    } else {
-      checks.fail("jira.workflow." + step, fmt::format("no status '{}' in the {} workflow", status, config.jira.fault_type),
-                  fmt::format("set [jira.workflow] {} to one of: {}", step, fmt::join(names, ", ")));
-    }
-  }
-}
-
-void check_confluence(Context& ctx, const config::Config& config, Checks& checks) {
-  auto confluence = ctx.confluence();
-  if (!confluence) {
-    checks.fail("confluence.connection", confluence.error());
-    return;
-  }
-  auto& client = **confluence;
-  auto space = client.find_space(config.confluence.space);
-  if (!space) {
-    checks.fail("confluence.space", space.error().message,
-                fmt::format("check [confluence] space = \"{}\" and that you may add pages to it", config.confluence.space));
-    return;
-  }
-  checks.pass("confluence.space", config.confluence.space);
-  auto parent = client.find_page(config.confluence.space, config.confluence.parent);
-  if (!parent) {
-    checks.fail("confluence.parent", parent.error());
-  } else if (!*parent) {
-    checks.fail("confluence.parent", fmt::format("no page '{}' in space {}", config.confluence.parent, config.confluence.space),
-                "create the parent page in Confluence, or set [confluence] parent to an existing page title");
-  } else {
-    checks.pass("confluence.parent", fmt::format("{} (id {})", config.confluence.parent, (*parent)->id));
-  }
-}
-
-void check_channels(const config::Config& config, Checks& checks) {
-  for (const auto& [name, channel] : config.channels) {
-    if (auto problem = notify::check_channel(channel)) {
-      checks.fail("channel." + name, *problem, fmt::format("fix [channels.{}]", name));
-    } else {
-      checks.pass("channel." + name, channel.kind);
-    }
-  }
-  for (const auto& [event, channels] : config.routes) {
-    for (const auto& name : channels)
-      if (!config.channels.contains(name))
-        checks.fail("route." + event, fmt::format("routes to undefined channel '{}'", name), "define [channels." + name + "]");
-  }
-}
-
 Result<ExitCode> run_doctor(const DoctorOptions&, Context& ctx) {
-  Checks checks;
-  auto config = ctx.require_config();
-  if (!config) {
-    checks.fail("config", config.error());
-  } else {
-    checks.pass("config", (*config)->file.empty() ? std::string("environment only") : (*config)->file);
-    check_jira(ctx, **config, checks);
-    check_confluence(ctx, **config, checks);
-    check_channels(**config, checks);
-  }
-
+  const auto report = app::run_doctor(ctx);
   if (ctx.options.json) {
-    nlohmann::json out = {{"ok", checks.all_passed()}, {"checks", nlohmann::json::array()}};
-    for (const auto& c : checks.all())
-      out["checks"].push_back({{"name", c.name}, {"status", to_string(c.status)}, {"detail", c.detail}, {"fix", c.fix}});
-    print_json(ctx.out(), out);
+    print_json(ctx.out(), report.to_json());
   } else {
     const bool color = ctx.color();
     Table table({"STATUS", "CHECK", "DETAIL"});
-    for (const auto& c : checks.all()) {
-      const Color tone = c.status == CheckStatus::Pass ? Color::Green : c.status == CheckStatus::Fail ? Color::Red : Color::Yellow;
+    for (const auto& c : report.checks) {
+      const Color tone = c.status == app::CheckStatus::Pass   ? Color::Green
+                         : c.status == app::CheckStatus::Fail ? Color::Red
+                                                              : Color::Yellow;
       std::string detail = c.detail;
       if (!c.fix.empty()) detail += " — fix: " + c.fix;
-      table.add_row({paint(to_string(c.status), tone, color), c.name, ctx.redactor().mask(detail)});
+      table.add_row({paint(app::to_string(c.status), tone, color), c.name, ctx.redactor().mask(detail)});
     }
     table.print(ctx.out(), ctx.streams().out_tty ? TableStyle::Aligned : TableStyle::TabSeparated);
   }
-  return checks.all_passed() ? ExitCode::Ok : ExitCode::Failed;
+  return report.all_passed() ? ExitCode::Ok : ExitCode::Failed;
 }
 
 }  // namespace

@@ -1,23 +1,18 @@
 // `faultline init`: discovers the site (flavor, issue types, custom fields, workflow
 // statuses, Confluence space) and writes a commented config. Interactive on a terminal;
 // fully non-interactive with flags.
-#include <sys/stat.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "faultline/app/site_discovery.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/init_config.hpp"
-#include "faultline/cli/jira_discovery.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
-#include "faultline/confluence/client.hpp"
+#include "faultline/config/init_file.hpp"
 #include "faultline/http/url.hpp"
-#include "faultline/jira/client.hpp"
+#include "faultline/util/files.hpp"
 
 namespace faultline::cli {
 
@@ -54,96 +49,6 @@ Result<void> need(Context& ctx, const InitOptions& options, std::string& value, 
   return {};
 }
 
-Result<void> write_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream file(temp, std::ios::trunc);
-    if (!file) return fail(ErrorKind::Failed, fmt::format("cannot write {}", temp), "check the directory exists and is writable");
-    file << text;
-    if (!file.flush()) return fail(ErrorKind::Failed, fmt::format("cannot write {}", temp));
-  }
-  ::chmod(temp.c_str(), 0644);
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    return fail(ErrorKind::Failed, fmt::format("cannot write {}: {}", path, ec.message()));
-  }
-  return {};
-}
-
-Result<void> discover_jira(Context& ctx, const InitOptions& options, InitFacts& facts) {
-  auto jira = ctx.jira();
-  if (!jira) return std::unexpected(jira.error());
-  auto& client = **jira;
-  facts.flavor = jira::to_string(client.flavor());
-  auto me = client.myself();
-  if (!me) return std::unexpected(me.error());
-  if (facts.timezone.empty()) facts.timezone = me->time_zone;
-
-  auto types = client.issue_types(facts.project);
-  if (!types) return std::unexpected(types.error());
-  std::vector<std::string> standard;
-  std::string fault_type_id;
-  for (const auto& type : *types) {
-    if (type.subtask) {
-      if (facts.subtask_type.empty()) facts.subtask_type = type.name;
-    } else {
-      standard.push_back(type.name);
-    }
-  }
-  const std::vector<std::string> fault_candidates =
-      options.fault_type.empty() ? std::vector<std::string>{"Fault", "Incident", "Outage", "Bug"}
-                                 : std::vector<std::string>{options.fault_type};
-  if (auto picked = pick_name(fault_candidates, standard)) {
-    facts.fault_type = *picked;
-  } else if (!options.fault_type.empty()) {
-    return fail(ErrorKind::Config, fmt::format("project {} has no issue type '{}'", facts.project, options.fault_type),
-                fmt::format("choose one of: {}", fmt::join(standard, ", ")));
-  } else {
-    facts.fault_type = standard.empty() ? "Task" : standard.front();
-    facts.notes.push_back(fmt::format("no Fault/Incident issue type found; using '{}'", facts.fault_type));
-  }
-  if (facts.subtask_type.empty()) {
-    facts.subtask_type = "Sub-task";
-    facts.notes.push_back("the project offers no sub-task type: review actions need one");
-  }
-
-  auto fields = client.fields();
-  if (!fields) return std::unexpected(fields.error());
-  std::vector<std::string> custom_names;
-  for (const auto& field : *fields)
-    if (field.custom) custom_names.push_back(field.name);
-  for (const auto& [fact, candidates] : fact_field_candidates()) {
-    if (auto name = pick_name(candidates, custom_names)) facts.fields[fact] = *name;
-  }
-
-  auto statuses = project_statuses(client, facts.project);
-  if (!statuses) return std::unexpected(statuses.error());
-  std::vector<std::string> names;
-  for (const auto& [type, list] : *statuses)
-    if (same_name(type, facts.fault_type)) names = list;
-  for (const auto& [step, candidates] : workflow_status_candidates()) {
-    if (auto name = pick_name(candidates, names)) {
-      facts.workflow[step] = *name;
-    } else {
-      facts.notes.push_back(fmt::format("no status found for the '{}' step; set [jira.workflow] {}", step, step));
-    }
-  }
-  return {};
-}
-
-Result<void> discover_confluence(Context& ctx, InitFacts& facts) {
-  auto confluence = ctx.confluence();
-  if (!confluence) return std::unexpected(confluence.error());
-  auto space = (*confluence)->find_space(facts.space);
-  if (!space) return std::unexpected(space.error());
-  auto parent = (*confluence)->find_page(facts.space, facts.parent);
-  if (!parent) return std::unexpected(parent.error());
-  if (!*parent) facts.notes.push_back(fmt::format("no page '{}' in space {} yet: create it before publishing reviews", facts.parent, facts.space));
-  return {};
-}
-
 Result<void> run_init(InitOptions options, Context& ctx) {
   if (!options.force && std::filesystem::exists(options.output)) {
     return fail(ErrorKind::Usage, fmt::format("{} already exists", options.output),
@@ -173,7 +78,7 @@ Result<void> run_init(InitOptions options, Context& ctx) {
   ctx.config_overrides["confluence.space"] = options.space;
   ctx.config_overrides["confluence.parent"] = options.parent;
 
-  InitFacts facts;
+  config::InitFacts facts;
   facts.jira_url = http::trim_base_url(options.jira_url);
   facts.user = options.user;
   facts.token_env = options.token_env;
@@ -181,14 +86,17 @@ Result<void> run_init(InitOptions options, Context& ctx) {
   facts.confluence_url = http::trim_base_url(options.confluence_url);
   facts.space = options.space;
   facts.parent = options.parent;
-  if (auto r = discover_jira(ctx, options, facts); !r) return r;
-  if (auto r = discover_confluence(ctx, facts); !r) return r;
+  if (auto r = app::discover_site(ctx, {options.fault_type}, facts); !r) return r;
 
+  const auto text = config::render_init_config(facts);
   if (ctx.options.dry_run) {
-    ctx.out() << render_init_config(facts);
+    ctx.out() << text;
     return {};
   }
-  if (auto r = write_atomically(options.output, render_init_config(facts)); !r) return r;
+  // The file holds no secret (the token is named by token_env): readable like any config.
+  if (auto r = write_file_atomically(options.output, text); !r) return r;
+  std::error_code ignored;
+  std::filesystem::permissions(options.output, std::filesystem::perms(0644), std::filesystem::perm_options::replace, ignored);
   if (ctx.options.json) {
     print_json(ctx.out(), {{"config", options.output},
                            {"flavor", facts.flavor},

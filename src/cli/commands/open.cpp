@@ -1,21 +1,19 @@
-// `faultline open`: creates the fault issue (mapped fields, the `faultline` property,
-// label markers), sets the coordinator as a watcher and announces it to the channels routed
-// for fault.opened. With --dedupe-key an open fault carrying the key gets a comment instead,
-// and after creating the search runs again (on Cloud a few times over about 3 s: its index
-// lags writes) so that of two racing runs the oldest fault wins and the newer one is closed
-// as its duplicate; the losing run prints the winner's key and announces nothing. --from-alert reads an Alertmanager or Grafana
-// webhook payload: a firing group opens (or finds) its fault, a resolved one comments on it.
+// `faultline open`: creates the fault issue (mapped fields, the `faultline` property, label
+// markers), sets the coordinator as a watcher and announces it to the channels routed for
+// fault.opened. With --dedupe-key an open fault carrying the key gets a comment instead, and
+// racing runs converge on the oldest fault (app/open_fault.hpp). --from-alert reads an
+// Alertmanager or Grafana webhook payload: a firing group opens (or finds) its fault, a
+// resolved one comments on it.
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "faultline/app/fault_session.hpp"
+#include "faultline/app/open_alerts.hpp"
+#include "faultline/app/open_fault.hpp"
 #include "faultline/cli/command.hpp"
-#include "faultline/cli/fault_open.hpp"
-#include "faultline/cli/fault_session.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
-#include "faultline/core/alerts.hpp"
-#include "faultline/jira/client.hpp"
 
 namespace faultline::cli {
 
@@ -41,143 +39,110 @@ struct OpenOptions {
 
 // Decides the level: --level, else the unit's rules over --metric, else a prompt.
 Result<std::string> decide_level(const OpenOptions& options, Context& ctx, const config::Config& config) {
-  if (!options.level.empty()) return normalize_level(options.level, "--level");
+  if (!options.level.empty()) return app::normalize_level(options.level, "--level");
   if (!options.metrics.empty()) {
     if (options.business_unit.empty())
       return fail(ErrorKind::Usage, "--metric needs --bu (the business unit whose level rules apply)");
-    auto metrics = parse_metrics(options.metrics);
+    auto metrics = app::parse_metrics(options.metrics);
     if (!metrics) return std::unexpected(metrics.error());
-    auto decision = classify_for_unit(config, options.business_unit, *metrics);
+    auto decision = app::classify_for_unit(config, options.business_unit, *metrics);
     if (!decision) return std::unexpected(decision.error());
     return decision->level;
   }
   auto answer = ask(ctx, "Level (P1-P4)", "--level");
   if (!answer) return std::unexpected(answer.error());
-  return normalize_level(*answer, "--level");
+  return app::normalize_level(*answer, "--level");
 }
 
-// `open --from-alert`: one fault per alert group (or per alert); a firing draft opens (or
-// finds) its fault, a resolved one comments on its open fault and never opens one.
 Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
-  auto text = read_text_argument(ctx, options.from_alert == "-" ? "-" : "@" + options.from_alert);
-  if (!text) return std::unexpected(text.error());
-  auto group = core::parse_alert_payload_text(*text);
-  if (!group) {
-    auto error = group.error();
-    error.message = fmt::format("{}: {}", options.from_alert == "-" ? "stdin" : options.from_alert, error.message);
-    return std::unexpected(error);
+  const bool from_stdin = options.from_alert == "-";
+  auto payload = read_text_argument(ctx, from_stdin ? "-" : "@" + options.from_alert);
+  if (!payload) return std::unexpected(payload.error());
+  app::AlertOpenRequest request{*payload, from_stdin ? "stdin" : options.from_alert, options.per_alert, options.level,
+                                options.team, options.service, !options.no_notify};
+  auto items = app::open_from_alert(ctx, request);
+  if (!items) return std::unexpected(items.error());
+  if (ctx.options.json) {
+    auto faults = nlohmann::json::array();
+    for (const auto& item : *items) faults.push_back(item.json);
+    print_json(ctx.out(), nlohmann::json{{"faults", faults}});
+    return ExitCode::Ok;
   }
-  auto session = open_fault_session(ctx);
-  if (!session) return std::unexpected(session.error());
-  const auto drafts = core::alert_faults(*group, options.per_alert ? core::AlertGrouping::PerAlert : core::AlertGrouping::PerGroup,
-                                         session->config->alert_rules);
-  auto results = nlohmann::json::array();
-  for (const auto& draft : drafts) {
-    auto fault = core::fault_from_alert(draft);
-    fault.coordinator = session->config->team.coordinator;
-    if (!options.level.empty()) {
-      auto level = normalize_level(options.level, "--level");
-      if (!level) return std::unexpected(level.error());
-      fault.level = *level;
-    }
-    if (!options.team.empty()) fault.team = options.team;
-    if (!options.service.empty()) fault.service = options.service;
-    if (draft.status == "resolved") {
-      auto open_faults = session->repository->find_open_by_dedupe(draft.dedupe_key);
-      if (!open_faults) return std::unexpected(open_faults.error());
-      nlohmann::json item{{"dedupe_key", draft.dedupe_key}, {"alert_status", "resolved"}, {"created", false}};
-      if (open_faults->empty()) {
-        item["key"] = nullptr;
-        item["action"] = "none";
-      } else {
-        const auto& target = open_faults->front();
-        const auto ended = draft.ended_at ? core::format_iso(*draft.ended_at, session->zone) : std::string("now");
-        const auto key = op_key({"alert-resolved", target.key, draft.dedupe_key, ended});
-        auto commented = ensure_comment(*session->jira, target.key, key,
-                                        fmt::format("Alert resolved at {}: {}", ended, draft.title));
-        if (!commented) return std::unexpected(commented.error());
-        item["key"] = target.key;
-        item["url"] = session->jira->browse_url(target.key);
-        item["action"] = *commented == OpStatus::Done ? "commented" : "already_commented";
-      }
-      if (!ctx.options.json) ctx.out() << (item["key"].is_null() ? std::string("-") : item["key"].get<std::string>()) << "\tresolved\n";
-      results.push_back(std::move(item));
-      continue;
-    }
-    auto outcome = open_fault(ctx, *session, std::move(fault), options.no_notify ? Announce::No : Announce::Yes);
-    if (!outcome) return std::unexpected(outcome.error());
-    auto item = outcome->to_json(*session);
-    item["dedupe_key"] = draft.dedupe_key;
-    item["alert_status"] = "firing";
-    item["action"] = outcome->dry_run                   ? "dry_run"
-                     : outcome->created                 ? "created"
-                     : !outcome->duplicate_of.empty() ? "closed_duplicate"
-                                                        : "commented";
-    if (!ctx.options.json) ctx.out() << outcome->fault.key << "\t" << session->jira->browse_url(outcome->fault.key) << "\n";
-    results.push_back(std::move(item));
+  for (const auto& item : *items) {
+    if (item.resolved) ctx.out() << (item.key.empty() ? std::string("-") : item.key) << "\tresolved\n";
+    else ctx.out() << item.key << "\t" << item.url << "\n";
   }
-  if (ctx.options.json) print_json(ctx.out(), nlohmann::json{{"faults", results}});
   return ExitCode::Ok;
 }
 
-Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
-  auto config = ctx.require_config();
-  if (!config) return std::unexpected(config.error());
-  if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
-  std::string title = options.title;
-  if (title.empty()) {
+// The fault the flags describe (asking for the title and level on a terminal).
+Result<core::Fault> draft_fault(const OpenOptions& options, Context& ctx, const config::Config& config) {
+  core::Fault fault;
+  fault.summary = options.title;
+  if (fault.summary.empty()) {
     auto answer = ask(ctx, "Title", "--title");
     if (!answer) return std::unexpected(answer.error());
-    title = *answer;
+    fault.summary = *answer;
   }
-  auto level = decide_level(options, ctx, **config);
+  auto level = decide_level(options, ctx, config);
   if (!level) return std::unexpected(level.error());
-  std::string description;
+  fault.level = *level;
   if (!options.description.empty()) {
     auto text = read_text_argument(ctx, options.description);
     if (!text) return std::unexpected(text.error());
-    description = *text;
+    fault.description = *text;
   }
-
-  auto session = open_fault_session(ctx);
-  if (!session) return std::unexpected(session.error());
+  auto zone = ctx.zone();
+  if (!zone) return std::unexpected(zone.error());
   const auto now = ctx.clock().now();
-
-  core::Fault fault;
-  fault.summary = title;
-  fault.description = description;
-  fault.level = *level;
   fault.type = options.type;
   fault.source = options.source;
   fault.team = options.team;
   fault.service = options.service;
   fault.business_unit = options.business_unit;
-  fault.coordinator = options.coordinator.empty() ? session->config->team.coordinator : options.coordinator;
+  fault.coordinator = options.coordinator.empty() ? config.team.coordinator : options.coordinator;
   fault.dedupe_key = options.dedupe_key;
   fault.detected_at = now;
   fault.started_at = now;
   if (!options.started_at.empty()) {
-    auto started = core::parse_time(options.started_at, now, session->zone);
+    auto started = core::parse_time(options.started_at, now, *zone);
     if (!started) return std::unexpected(Error{ErrorKind::Usage, "--started-at: " + started.error().message, started.error().hint, 0, {}});
     fault.started_at = *started;
   }
-  fault.labels = {};
+  return fault;
+}
 
-  auto outcome = open_fault(ctx, *session, std::move(fault), options.no_notify ? Announce::No : Announce::Yes);
-  if (!outcome) return std::unexpected(outcome.error());
+void print_opened(Context& ctx, const app::OpenOutcome& outcome, const date::time_zone* zone) {
   if (ctx.options.json) {
-    print_json(ctx.out(), outcome->to_json(*session));
-  } else if (outcome->dry_run) {
-    ctx.err() << "dry run: nothing was sent, no fault created\n";
-  } else {
-    ctx.out() << outcome->fault.key << "\t" << session->jira->browse_url(outcome->fault.key) << "\n";
-    if (!outcome->duplicate_of.empty() && !ctx.options.quiet)
-      ctx.err() << fmt::format("{} was opened for the same dedupe key at the same time; {} is the older and stands, "
-                               "{} was closed as its duplicate\n",
-                               outcome->closed_duplicate, outcome->duplicate_of, outcome->closed_duplicate);
-    else if (!outcome->created && !ctx.options.quiet)
-      ctx.err() << fmt::format("{} is already open for this dedupe key: reported again as a comment\n", outcome->fault.key);
+    print_json(ctx.out(), outcome.to_json(zone));
+    return;
   }
+  if (outcome.dry_run) {
+    ctx.err() << "dry run: nothing was sent, no fault created\n";
+    return;
+  }
+  ctx.out() << outcome.fault.key << "\t" << outcome.url << "\n";
+  if (ctx.options.quiet) return;
+  if (!outcome.duplicate_of.empty()) {
+    ctx.err() << fmt::format("{} was opened for the same dedupe key at the same time; {} is the older and stands, "
+                             "{} was closed as its duplicate\n",
+                             outcome.closed_duplicate, outcome.duplicate_of, outcome.closed_duplicate);
+  } else if (!outcome.created) {
+    ctx.err() << fmt::format("{} is already open for this dedupe key: reported again as a comment\n", outcome.fault.key);
+  }
+}
+
+Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
+  auto config = ctx.config();
+  if (!config) return std::unexpected(config.error());
+  if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
+  auto draft = draft_fault(options, ctx, **config);
+  if (!draft) return std::unexpected(draft.error());
+  auto session = app::open_fault_session(ctx);
+  if (!session) return std::unexpected(session.error());
+  auto outcome = app::open_fault(ctx, *session, std::move(*draft), options.no_notify ? app::Announce::No : app::Announce::Yes);
+  if (!outcome) return std::unexpected(outcome.error());
+  print_opened(ctx, *outcome, session->zone);
   return ExitCode::Ok;
 }
 

@@ -1,24 +1,24 @@
 // `faultline review publish KEY FILE [--template NAME] [--force]`: validates the review file
 // (every problem with file:line, exit 2, nothing written), then publishes the report page,
 // the action sub-tasks, the remote link, the Reviewing status and one chat post. The work is
-// in cli/review_publisher.cpp.
+// in app/review_publisher.cpp.
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "faultline/app/review_publisher.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
-#include "faultline/cli/review_publisher.hpp"
 
 namespace faultline::cli {
 
 namespace {
 
-Result<ExitCode> run_review_publish(const PublishOptions& options, Context& ctx) {
-  auto outcome = publish_review(ctx, options);
+Result<ExitCode> run_review_publish(const app::PublishOptions& options, Context& ctx) {
+  auto outcome = app::publish_review(ctx, options);
   if (!outcome) return std::unexpected(outcome.error());
   if (ctx.options.json) {
-    print_json(ctx.out(), publish_outcome_json(*outcome));
+    print_json(ctx.out(), app::publish_outcome_json(*outcome));
     return ExitCode::Ok;
   }
   ctx.out() << outcome->page_url << "\n";
@@ -40,7 +40,7 @@ Result<ExitCode> run_review_publish(const PublishOptions& options, Context& ctx)
 }  // namespace
 
 void register_review_publish(CLI::App& review, Context& ctx) {
-  auto options = std::make_shared<PublishOptions>();
+  auto options = std::make_shared<app::PublishOptions>();
   auto* cmd = review.add_subcommand("publish", "Publish a review: Confluence report page, action sub-tasks, chat post");
   cmd->add_option("KEY", options->key, "The fault issue key")->required();
   cmd->add_option("FILE", options->file, "The review file (from `faultline review init`)")->required();

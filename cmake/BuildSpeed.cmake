@@ -1,0 +1,49 @@
+# Build time (bench/build-time.sh measures it):
+# - precompiled headers: every translation unit of the library parses the standard library,
+#   JSON, fmt and date once per build instead of once per file; the tests add Catch2 and the
+#   command layer CLI11. Each set is compiled once (faultline_pch, faultline_cli_pch,
+#   faultline_test_pch) and reused by every target of its kind (same compile flags).
+# - ccache when it is installed (FAULTLINE_CCACHE), with the sloppiness precompiled headers
+#   need;
+# - an optional unity build (FAULTLINE_UNITY): fewer, larger translation units.
+option(FAULTLINE_PCH "Use precompiled headers" ON)
+option(FAULTLINE_CCACHE "Use ccache when it is installed" ON)
+option(FAULTLINE_UNITY "Unity build: compile each target's sources in batches" OFF)
+
+if(FAULTLINE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(FAULTLINE_CCACHE_PROGRAM ccache)
+  if(FAULTLINE_CCACHE_PROGRAM)
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
+        "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+        ${FAULTLINE_CCACHE_PROGRAM})
+  endif()
+endif()
+
+if(FAULTLINE_UNITY)
+  set(CMAKE_UNITY_BUILD ON)
+  set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+endif()
+
+set(faultline_pch_headers
+  <algorithm> <array> <chrono> <cstddef> <cstdint> <expected> <filesystem> <functional> <map>
+  <memory> <optional> <set> <span> <sstream> <string> <string_view> <utility> <vector>
+  <nlohmann/json.hpp> <fmt/format.h> <date/date.h> <date/tz.h>)
+
+# faultline_pch_target(NAME HEADERS... [LIBS libs...]): a tiny library whose only job is to
+# compile the precompiled header that other targets reuse.
+function(faultline_pch_target name)
+  cmake_parse_arguments(ARG "" "" "HEADERS;LIBS" ${ARGN})
+  add_library(${name} STATIC ${PROJECT_SOURCE_DIR}/cmake/pch_anchor.cpp)
+  target_link_libraries(${name} PUBLIC faultline::deps_public ${ARG_LIBS})
+  faultline_warnings(${name})
+  if(FAULTLINE_PCH)
+    target_precompile_headers(${name} PRIVATE ${ARG_HEADERS})
+  endif()
+endfunction()
+
+# faultline_reuse_pch(TARGET PCH_TARGET): TARGET compiles with PCH_TARGET's header.
+function(faultline_reuse_pch target pch_target)
+  if(FAULTLINE_PCH)
+    target_precompile_headers(${target} REUSE_FROM ${pch_target})
+  endif()
+endfunction()

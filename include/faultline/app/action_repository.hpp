@@ -1,0 +1,111 @@
+// A fault's action sub-tasks in Jira: read with strongly consistent reads (the parent's
+// `subtasks` field, then each sub-task by key — never search, which lags on Cloud), matched
+// to wanted actions by the stable id in their fault-action-id-<id> label, created in bulk
+// (chunks of 50) and updated when summary, due date, owner or kind changed, so a re-run
+// (even after a crash between the bulk create and anything else) never makes a duplicate.
+// Also owner resolution (resolve_user, cached) and "mark done".
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <date/date.h>
+
+#include "faultline/config/config.hpp"
+#include "faultline/core/action.hpp"
+#include "faultline/jira/client.hpp"
+#include "faultline/util/error.hpp"
+
+namespace faultline::app {
+
+// The label that carries an action's kind: "fault-action-kind-" + kind.
+std::string action_kind_label(std::string_view kind);
+
+// An action as faultline wants it to be in Jira.
+struct ActionSpec {
+  std::string id;       // stable id (core::is_valid_action_id)
+  std::string summary;
+  std::optional<date::year_month_day> due;
+  std::string kind;     // prevent | mitigate | detect | process | ""
+  std::string owner;    // as written (people key or Jira user), for messages
+  std::optional<jira::UserRef> assignee;  // resolved owner; nullopt = unassigned
+  std::string key;      // an existing sub-task key to update ("" = match by id)
+};
+
+// An action sub-task as read, with its raw labels (kept on update).
+struct ExistingAction {
+  core::Action action;
+  std::vector<std::string> labels;
+};
+
+// What sync() did for one spec, in spec order.
+struct SyncedAction {
+  core::Action action;   // as read back from Jira after the write (key, status, owner display)
+  bool created = false;
+  bool updated = false;
+};
+
+// Which existing sub-task a spec maps to (index into `existing`, or nullopt = create) and
+// whether its fields differ. Pure; used by sync() and by validation.
+struct ActionMatch {
+  std::optional<std::size_t> existing;
+  bool needs_update = false;
+};
+// Matches each spec: by `key` when set, else by id. Specs whose key is set but absent from
+// `existing` get nullopt too (validation reports them before any write).
+std::vector<ActionMatch> match_actions(const std::vector<ActionSpec>& specs, const std::vector<ExistingAction>& existing);
+
+class ActionRepository {
+public:
+  // `client` and `config` must outlive the repository.
+  ActionRepository(jira::Client& client, const config::Config& config);
+
+  // The Jira user a config name stands for, checked to exist: resolve_user() (users.hpp) with
+  // role "owner", cached per name.
+  // Error: Usage naming the owner and how to fix it; the lookup's own error otherwise.
+  Result<jira::UserRef> resolve_owner(std::string_view name);
+
+  // The action sub-tasks (label fault-action) of `fault_key`, in the parent's sub-task order.
+  // GET the parent (fields=subtasks) then each sub-task. Error: NotFound for the fault.
+  Result<std::vector<ExistingAction>> list(std::string_view fault_key);
+
+  // One issue read as an action. Error: NotFound; Usage when it is not a fault action
+  // (no fault-action label).
+  Result<ExistingAction> get(std::string_view key);
+
+  // Creates the missing actions (one bulk call per 50) and updates the changed ones under
+  // `fault_key`; returns one entry per spec, in order. `existing` is what list() returned.
+  // Error: Failed listing every sub-task that could not be created or updated (those that
+  // were written stay written: a re-run finds them by their id label).
+  Result<std::vector<SyncedAction>> sync(std::string_view fault_key, const std::vector<ActionSpec>& specs,
+                                         const std::vector<ExistingAction>& existing);
+
+  // Open actions (status category not done) of the project, by search (may lag on Cloud),
+  // oldest due date first. Error: the search failed.
+  Result<std::vector<core::Action>> search_open(int limit);
+
+  // Moves the action to a Done-category status (advance_to_done: the config's closed status or
+  // any Done status, through In-Progress statuses where needed). Returns the action as read
+  // afterwards, or as it was when already done. Error: Failed naming the available
+  // transitions when no path leads to done.
+  Result<SyncedAction> mark_done(std::string_view key);
+
+private:
+  jira::IssueInput create_input(std::string_view fault_key, const ActionSpec& spec) const;
+  // Creates the specs without a match in bulk; fills `out` for them, failures by name.
+  void create_missing(std::string_view fault_key, const std::vector<ActionSpec>& specs,
+                      const std::vector<ActionMatch>& matches, std::vector<SyncedAction>& out,
+                      std::vector<std::string>& failures);
+  // Writes a changed spec to its sub-task; the failure in words, or nullopt.
+  std::optional<std::string> update_one(std::string_view fault_key, const ActionSpec& spec, const ExistingAction& current);
+  jira::IssueQuery action_query() const;
+
+  jira::Client& m_client;
+  const config::Config& m_config;
+  std::map<std::string, jira::UserRef, std::less<>> m_owners;
+};
+
+}  // namespace faultline::app

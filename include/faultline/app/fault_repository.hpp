@@ -1,0 +1,106 @@
+// Fault issues in Jira: the project's FaultSchema resolved once (config jira.fields names ->
+// field ids and shapes), and the reads and writes every fault use-case shares — create with
+// labels and the `faultline` property, find open faults by dedupe key, read one fault, save
+// changed facts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+
+#include "faultline/config/config.hpp"
+#include "faultline/core/fault.hpp"
+#include "faultline/core/timeline.hpp"
+#include "faultline/http/transport.hpp"
+#include "faultline/jira/client.hpp"
+#include "faultline/util/error.hpp"
+
+namespace faultline::app {
+
+// One fault as read for display: the facts, the raw issue (with changelog) and its comments.
+struct FaultRecord {
+  core::Fault fault;
+  jira::Issue issue;
+  std::vector<jira::Comment> comments;
+};
+
+// What create() made.
+struct CreatedFault {
+  std::string key;
+  std::string id;
+};
+
+class FaultRepository {
+public:
+  // `client` and `config` must outlive the repository; `zone` is the team's time zone.
+  FaultRepository(jira::Client& client, const config::Config& config, const date::time_zone* zone);
+
+  // Resolves the schema (GET /field once). Error: the field list could not be read, or a
+  // configured field name is unknown / ambiguous (Config, naming [jira.fields] <fact>).
+  Result<void> load_schema();
+  // The resolved schema (bindings empty before load_schema()).
+  const core::FaultSchema& schema() const { return m_schema; }
+
+  // Creates the fault issue: bound fields, summary, description (Markdown), labels and the
+  // `faultline` property set at create time. Error: Jira's own words (Failed / Auth ...).
+  Result<CreatedFault> create(const core::Fault& fault);
+
+  // Open faults (status category not Done) of the configured project and type carrying the
+  // dedupe label of `dedupe_key`, oldest first (created, then numeric id). `reconcile_ids`
+  // are issue ids written moments ago (Cloud's lagging index). Error: the search failed.
+  Result<std::vector<core::Fault>> find_open_by_dedupe(std::string_view dedupe_key,
+                                                       const std::vector<std::string>& reconcile_ids = {});
+
+  // Faults matching `jql` (already built with jql_quote), newest first. Error: search failed.
+  Result<std::vector<core::Fault>> search(const std::string& jql, int limit);
+
+  // One fault by key. Error: NotFound when the issue does not exist; Failed when it is not
+  // a fault of the configured type or a field has the wrong shape.
+  Result<core::Fault> get(std::string_view key);
+  // One fault with its changelog and comments (for show). Error: as get().
+  Result<FaultRecord> get_record(std::string_view key);
+
+  // Writes the facts set in `changes` to their bound fields and the whole of `updated` to
+  // the `faultline` property (it holds every unbound fact), plus its labels when they
+  // differ from `current`'s. Error: Jira refused the edit or the property.
+  Result<void> save(std::string_view key, const core::Fault& current, const core::Fault& changes,
+                    const core::Fault& updated);
+
+  // Lets search results that came without the `faultline` property (Data Center's
+  // /rest/api/2/search has no `properties` parameter) get it in one concurrent batch through
+  // `transport`.send_all instead of one request after another. `transport` must be the one
+  // the client sends through and outlive the repository.
+  void use_batch_transport(http::Transport& transport) { m_batch_transport = &transport; }
+
+  // The JQL clause selecting this project's faults: project = "X" AND issuetype = "Fault".
+  std::string fault_scope_jql() const;
+
+  // The issue fields and rich-text fields for the facts set in `fault` (rich text for
+  // textarea fields, so Cloud gets ADF).
+  jira::IssueInput fields_input(const core::Fault& fault) const;
+
+private:
+  // The issue as fault_from_issue reads it, rich-text fields flattened to plain text.
+  nlohmann::json issue_json(const jira::Issue& issue) const;
+  // Reads the `faultline` property of search results that came without it (Data Center's
+  // search does not return properties): together through the batch transport when set, else
+  // one by one; a property that cannot be read is left out.
+  void fill_properties(std::vector<jira::Issue>& issues);
+
+  jira::Client& m_client;
+  const config::Config& m_config;
+  const date::time_zone* m_zone;
+  core::FaultSchema m_schema;
+  std::vector<std::string> m_text_field_ids;  // textarea custom fields: written as rich text
+  http::Transport* m_batch_transport = nullptr;  // fill_properties' send_all; null = one by one
+};
+
+// The timeline of a fault as read by get_record(): its changelog, comments and rollback
+// records, oldest first (core::build_timeline). Comments whose time cannot be read are left out.
+std::vector<core::TimelineEntry> record_timeline(const FaultRecord& record);
+
+}  // namespace faultline::app

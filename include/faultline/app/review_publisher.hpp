@@ -1,0 +1,159 @@
+// `review publish`: turns a review file into the fault's one Confluence report page, its
+// action sub-tasks, a remote link, the Reviewing status and one chat post. Validation comes
+// first and writes nothing; then named idempotent steps (OperationList), so a re-run after a
+// failure at any step repeats nothing already done, and a re-run with the same file writes
+// nothing at all (no page version, no sub-task, no message).
+//
+// Edit detection: faultline records the page version it published (issue property
+// faultline.review) and puts "faultline publish <hash>" in every version message it writes.
+// When the page's current version is newer than the recorded one and its version message is
+// not faultline's, someone edited the page in Confluence: publish stops (exit 1) before any
+// write, unless --force, which overwrites the page with the rendered report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "faultline/app/action_repository.hpp"
+#include "faultline/app/fault_session.hpp"
+#include "faultline/app/operations.hpp"
+#include "faultline/confluence/client.hpp"
+#include "faultline/core/review.hpp"
+#include "faultline/notify/notifier.hpp"
+
+namespace faultline::app {
+
+class Services;
+
+// The issue property that records the published page: {"page_id","version","hash","url",
+// "title"} (plus "creating": hash while a page is being created).
+inline constexpr std::string_view k_review_property = "faultline.review";
+
+// The prefix of the version message of every page version faultline writes.
+inline constexpr std::string_view k_publish_message_prefix = "faultline publish ";
+
+// The remote link global id of a fault's review page: "faultline-review:" + issue id
+// (stable per fault: the same link is updated even if the page is ever recreated).
+std::string review_link_global_id(std::string_view fault_issue_id);
+
+// The page title: "KEY: summary — Fault review".
+std::string review_page_title(std::string_view key, std::string_view summary);
+
+// The Confluence labels of a review page: fault-review, the key lower-cased, the level and
+// type markers (fault-level-p2, fault-type-<slug>) when known.
+std::vector<std::string> review_page_labels(std::string_view key, std::string_view level, std::string_view type);
+
+struct PublishOptions {
+  std::string key;
+  std::string file;
+  std::string template_name = "fault-analysis";
+  bool force = false;
+  bool no_notify = false;
+};
+
+// One action as published.
+struct PublishedAction {
+  std::string id, key, summary, owner, owner_display, due;  // due "YYYY-MM-DD" or ""
+  bool created = false;
+  bool updated = false;
+};
+
+struct PublishOutcome {
+  std::string page_id, page_url, page_title;
+  int page_version = 0;
+  bool page_changed = false;
+  std::vector<PublishedAction> actions;
+  nlohmann::json operations = nlohmann::json::array();
+  std::vector<notify::DeliveryReport> notifications;
+};
+
+// What faultline.review holds.
+struct ReviewRecord {
+  std::string page_id, hash, url, title, creating;
+  int version = 0;
+
+  nlohmann::json to_json() const;
+  static ReviewRecord from_json(const nlohmann::json& json);
+  bool operator==(const ReviewRecord&) const = default;
+};
+
+// One publish of one review file. validate() reads (the file, the fault, its sub-tasks, the
+// owners, the template trial); locate_page() reads the parent, the record and the page and
+// detects edits made in Confluence; run() performs the steps in order. Each step is a public
+// method that returns Done or Skipped, so it can be exercised on its own.
+class ReviewPublisher {
+public:
+  ReviewPublisher(Services& services, FaultSession& session, PublishOptions options);
+
+  // Parses `text` (the review file) against the fault. Error: Usage listing every problem of
+  // the file (file:line, in details; nothing written); the template's error; Jira's error.
+  Result<void> validate(std::string_view text);
+  // Finds the parent page and this fault's page (by the recorded id, else by title). Error:
+  // Config when the parent is missing; Failed when the page was edited in Confluence since the
+  // last publish (unless force); Confluence's error.
+  Result<void> locate_page();
+  // The steps: actions -> transition -> confirm -> page -> labels -> record -> link -> save,
+  // then the chat post. Error: the failing step's, named in the message.
+  Result<PublishOutcome> run();
+
+  // --- the steps, in order ---------------------------------------------------------------
+  Result<OpStatus> sync_actions();       // create the missing sub-tasks, update changed ones
+  Result<OpStatus> move_to_reviewing();  // the workflow forward to the reviewing step
+  Result<OpStatus> confirm_facts();      // the file's facts and the review time saved
+  Result<OpStatus> write_page();         // the page created, or one new version when it changed
+  Result<OpStatus> label_page();         // the missing labels added
+  Result<OpStatus> record_page();        // faultline.review updated
+  Result<OpStatus> link_page();          // the remote link upserted by its global id
+  Result<OpStatus> save_page_facts();    // review page id and url saved on the fault
+  void announce();                       // review.published, once per fault
+
+private:
+  std::vector<ActionSpec> action_specs(std::vector<core::ReviewProblem>& problems);
+  Result<void> check_template() const;
+  Result<void> read_record();
+  Result<void> find_page(const std::string& title);
+  Result<void> detect_edits();
+  Result<std::string> render_body();
+  Result<OpStatus> create_page(const std::string& body);
+  PublishOutcome outcome() const;
+
+  Services& m_services;
+  FaultSession& m_session;
+  PublishOptions m_options;
+  ActionRepository m_actions;
+  core::TimePoint m_now;
+  confluence::Client* m_confluence = nullptr;
+
+  core::ReviewParse m_parsed;
+  core::Fault m_current;  // the fault as read before any write
+  core::Fault m_fault;    // the fault as the steps leave it
+  std::vector<ExistingAction> m_existing;
+  std::vector<ActionSpec> m_specs;
+  std::vector<SyncedAction> m_synced;
+  std::optional<Error> m_lookup_error;  // an owner lookup that failed for another reason than "no such user"
+
+  std::string m_parent_id;
+  std::string m_title;
+  ReviewRecord m_record;
+  std::optional<confluence::Page> m_page;
+  std::string m_ours_hash;  // the hash in the current version's message when it is faultline's
+  std::string m_body_hash;
+  bool m_page_changed = false;
+  OperationList m_ops;
+  std::vector<notify::DeliveryReport> m_notifications;
+};
+
+// Reads `options.file`, validates it against the fault and publishes it (ReviewPublisher).
+// Errors: Usage for an unreadable file or listing every problem of it (nothing written);
+// Failed when the page was edited in Confluence since the last publish (without force) or a
+// step failed; the client's error kinds otherwise.
+Result<PublishOutcome> publish_review(Services& services, const PublishOptions& options);
+
+// {"page":{"id","url","version"},"actions":[{"id","key","summary","owner","owner_display",
+//  "due","created","updated"}],"operations":[...],"notifications":[...]}.
+nlohmann::json publish_outcome_json(const PublishOutcome& outcome);
+
+}  // namespace faultline::app

@@ -1,0 +1,69 @@
+// Fault notifications: event data and delivery with the issue-property sent log.
+#include "faultline/app/fault_events.hpp"
+
+#include "faultline/app/operations.hpp"
+#include "faultline/app/services.hpp"
+#include "faultline/config/config.hpp"
+#include "faultline/jira/client.hpp"
+#include "faultline/notify/message.hpp"
+#include "faultline/util/json_access.hpp"
+
+namespace faultline::app {
+
+std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira::Client& client,
+                                                       std::string_view issue_key, std::string_view event,
+                                                       const nlohmann::json& data) {
+  std::vector<notify::DeliveryReport> reports;
+  auto config = services.config();
+  auto transport = services.transport();
+  if (!config || !transport) return reports;
+  auto route = (*config)->routes.find(std::string(event));
+  if (route == (*config)->routes.end() || route->second.empty()) return reports;
+  const auto& diagnostics = services.diagnostics();
+  PropertySentLog sent_log(client, std::string(issue_key));
+  if (!sent_log.load_warning().empty()) diagnostics.warn("notify: " + sent_log.load_warning());
+  notify::NotifierOptions options;
+  options.templates = notify::default_template_dirs((*config)->team.template_dir);
+  options.sent_log = &sent_log;
+  if (auto mail = services.mail_sender()) options.mail = *mail;
+  notify::Notifier notifier(**transport, **config, std::move(options));
+  reports = notifier.notify(event, data);
+  for (const auto& report : reports) {
+    if (report.status == notify::ReportStatus::Failed) {
+      diagnostics.error(notify::describe(report));
+    } else if (!report.warning.empty()) {
+      diagnostics.warn(notify::describe(report));
+    }
+  }
+  return reports;
+}
+
+nlohmann::json notifications_json(const std::vector<notify::DeliveryReport>& reports) {
+  auto list = nlohmann::json::array();
+  for (const auto& report : reports) list.push_back(notify::to_json(report));
+  return list;
+}
+
+nlohmann::json fault_event_json(const core::Fault& fault, const date::time_zone* zone) {
+  auto json = core::fault_to_json(fault, zone);
+  if (fault.started_at) json["started"] = core::format_iso(*fault.started_at, zone);
+  if (fault.recovered_at) json["recovered"] = core::format_iso(*fault.recovered_at, zone);
+  if (json.value("time_to_recover", nlohmann::json()).is_string()) json["duration"] = json["time_to_recover"];
+  return json_access::without_empty(json);
+}
+
+nlohmann::json mentions_json(std::string_view person) {
+  auto list = nlohmann::json::array();
+  if (!person.empty()) list.push_back(std::string(person));
+  return list;
+}
+
+nlohmann::json fault_event_data(const core::Fault& fault, std::string_view event, const jira::Client& client,
+                                const date::time_zone* zone) {
+  return nlohmann::json{{"fault", fault_event_json(fault, zone)},
+                        {"link", {{"url", client.browse_url(fault.key)}, {"title", fault.key}}},
+                        {"mentions", mentions_json(fault.coordinator)},
+                        {"dedupe_key", fault.key + ":" + std::string(event)}};
+}
+
+}  // namespace faultline::app

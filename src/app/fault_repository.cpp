@@ -1,0 +1,248 @@
+#include "faultline/app/fault_repository.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "faultline/core/labels.hpp"
+#include "faultline/core/query.hpp"
+#include "faultline/core/text.hpp"
+#include "faultline/http/url.hpp"
+
+namespace faultline::app {
+
+namespace {
+
+// The FieldBinding shape for a Jira field's schema.
+std::string binding_type(const jira::Field& field) {
+  const auto& custom = field.schema_custom;
+  if (field.schema_type == "option" || custom.ends_with(":select") || custom.ends_with(":radiobuttons")) return "option";
+  if (field.schema_type == "array" && field.schema_items == "option") return "options";
+  if (field.schema_type == "array" && field.schema_items == "string") return "array";
+  if (field.schema_type == "datetime") return "datetime";
+  if (field.schema_type == "date") return "date";
+  if (field.schema_type == "number") return "number";
+  if (field.schema_type == "user") return "user";
+  return "string";
+}
+
+long long numeric_id(const std::string& id) {
+  try {
+    return std::stoll(id);
+  } catch (...) {
+    return 0;
+  }
+}
+
+// Oldest first: created time, then the numeric issue id (ids grow with creation).
+void sort_oldest_first(std::vector<core::Fault>& faults) {
+  std::stable_sort(faults.begin(), faults.end(), [](const core::Fault& a, const core::Fault& b) {
+    if (a.created && b.created && *a.created != *b.created) return *a.created < *b.created;
+    return numeric_id(a.id) < numeric_id(b.id);
+  });
+}
+
+}  // namespace
+
+FaultRepository::FaultRepository(jira::Client& client, const config::Config& config, const date::time_zone* zone)
+    : m_client(client), m_config(config), m_zone(zone) {
+  m_schema.user_id_kind = client.flavor() == jira::Flavor::Cloud ? core::UserIdKind::AccountId : core::UserIdKind::Name;
+}
+
+Result<void> FaultRepository::load_schema() {
+  m_schema.bindings.clear();
+  m_text_field_ids.clear();
+  if (m_config.jira.fields.empty()) return {};
+  auto fields = m_client.fields();
+  if (!fields) return std::unexpected(fields.error());
+  for (const auto& [fact, name] : m_config.jira.fields) {
+    auto id = jira::find_field_id(*fields, name);
+    if (!id) {
+      auto error = id.error();
+      error.kind = ErrorKind::Config;
+      error.hint = fmt::format("fix [jira.fields] {} (a field name or customfield_ id); `faultline doctor` checks it", fact);
+      return std::unexpected(error);
+    }
+    auto field = std::find_if(fields->begin(), fields->end(), [&](const jira::Field& f) { return f.id == *id; });
+    core::FieldBinding binding{std::string(core::canonical_fact_name(fact)), *id, binding_type(*field)};
+    if (field->schema_custom.ends_with(":textarea")) m_text_field_ids.push_back(*id);
+    m_schema.bindings.push_back(std::move(binding));
+  }
+  return {};
+}
+
+jira::IssueInput FaultRepository::fields_input(const core::Fault& fault) const {
+  jira::IssueInput input;
+  input.fields = core::fault_fields_json(fault, m_schema, m_zone);
+  for (const auto& id : m_text_field_ids) {
+    auto it = input.fields.find(id);
+    if (it == input.fields.end() || !it->is_string()) continue;
+    input.text_fields[id] = it->get<std::string>();
+    input.fields.erase(id);
+  }
+  return input;
+}
+
+std::string FaultRepository::fault_scope_jql() const {
+  return core::jql_and({"project = " + core::jql_quote(m_config.jira.project),
+                        "issuetype = " + core::jql_quote(m_config.jira.fault_type)});
+}
+
+nlohmann::json FaultRepository::issue_json(const jira::Issue& issue) const {
+  nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+  // Rich-text fields come back as ADF on Cloud: the fault model holds their plain text.
+  for (const auto& id : m_text_field_ids) {
+    auto it = json["fields"].find(id);
+    if (it != json["fields"].end() && it->is_object()) *it = core::adf_to_text(*it);
+  }
+  return json;
+}
+
+void FaultRepository::fill_properties(std::vector<jira::Issue>& issues) {
+  std::vector<jira::Issue*> missing;
+  for (auto& issue : issues) {
+    if (issue.properties.is_object() && issue.properties.contains(m_schema.property_key)) continue;
+    missing.push_back(&issue);
+  }
+  auto store = [this](jira::Issue& issue, nlohmann::json value) {
+    if (!issue.properties.is_object()) issue.properties = nlohmann::json::object();
+    issue.properties[m_schema.property_key] = std::move(value);
+  };
+  if (m_batch_transport == nullptr || missing.size() < 2) {
+    for (auto* issue : missing)
+      if (auto value = m_client.property(issue->key, m_schema.property_key)) store(*issue, std::move(*value));
+    return;
+  }
+  // GET /issue/{key}/properties/{property} for all of them at once (reads: safe to retry).
+  std::vector<http::Request> requests;
+  std::vector<std::string> paths;
+  for (const auto* issue : missing) {
+    paths.push_back(std::string(m_client.api_root()) + "/issue/" + http::url_encode(issue->key) + "/properties/" +
+                    http::url_encode(m_schema.property_key));
+    requests.push_back(m_client.make_request(http::Method::Get, paths.back(), {}, nullptr, http::RetrySafety::ByMethod));
+  }
+  auto outcomes = m_batch_transport->send_all(requests);
+  for (std::size_t i = 0; i < missing.size() && i < outcomes.size(); ++i) {
+    auto reply = m_client.to_reply(http::Method::Get, paths[i], outcomes[i]);
+    if (reply && reply->body.is_object() && reply->body.contains("value")) store(*missing[i], std::move(reply->body["value"]));
+  }
+}
+
+Result<CreatedFault> FaultRepository::create(const core::Fault& fault) {
+  auto input = fields_input(fault);
+  input.fields["project"] = {{"key", m_config.jira.project}};
+  input.fields["issuetype"] = {{"name", m_config.jira.fault_type}};
+  input.fields["summary"] = fault.summary;
+  input.fields["labels"] = core::fault_labels(fault);
+  if (!fault.description.empty()) input.text_fields["description"] = fault.description;
+  input.properties.push_back({m_schema.property_key, core::fault_property_json(fault, m_schema)});
+  auto created = m_client.create_issue(input);
+  if (!created) return std::unexpected(created.error());
+  return CreatedFault{created->key, created->id};
+}
+
+Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql, int limit) {
+  jira::SearchRequest request;
+  request.jql = jql;
+  request.properties = {m_schema.property_key};
+  request.limit = limit;
+  auto issues = m_client.search(request);
+  if (!issues) return std::unexpected(issues.error());
+  fill_properties(*issues);
+  std::vector<core::Fault> faults;
+  for (const auto& issue : *issues) {
+    auto json = issue_json(issue);
+    auto fault = core::fault_from_issue(json, m_schema, m_zone);
+    if (!fault) {
+      auto error = fault.error();
+      error.message = issue.key + ": " + error.message;
+      return std::unexpected(error);
+    }
+    faults.push_back(std::move(*fault));
+  }
+  return faults;
+}
+
+Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::string_view dedupe_key,
+                                                                      const std::vector<std::string>& reconcile_ids) {
+  jira::SearchRequest request;
+  request.jql = core::jql_and({fault_scope_jql(), "labels = " + core::jql_quote(core::dedupe_label(dedupe_key)),
+                               "statusCategory != " + core::jql_quote("Done")}) +
+                " ORDER BY created ASC";
+  request.properties = {m_schema.property_key};
+  request.reconcile_issue_ids = reconcile_ids;
+  auto issues = m_client.search(request);
+  if (!issues) return std::unexpected(issues.error());
+  fill_properties(*issues);
+  std::vector<core::Fault> faults;
+  for (const auto& issue : *issues) {
+    if (issue.status_category() == "done") continue;  // a reconciled issue closed meanwhile
+    auto json = issue_json(issue);
+    auto fault = core::fault_from_issue(json, m_schema, m_zone);
+    if (!fault) return std::unexpected(fault.error());
+    faults.push_back(std::move(*fault));
+  }
+  sort_oldest_first(faults);
+  return faults;
+}
+
+Result<core::Fault> FaultRepository::get(std::string_view key) {
+  jira::IssueQuery query;
+  query.properties = {m_schema.property_key};
+  auto issue = m_client.get_issue(key, query);
+  if (!issue) return std::unexpected(issue.error());
+  auto json = issue_json(*issue);
+  return core::fault_from_issue(json, m_schema, m_zone);
+}
+
+Result<FaultRecord> FaultRepository::get_record(std::string_view key) {
+  jira::IssueQuery query;
+  query.properties = {m_schema.property_key};
+  query.changelog = jira::Changelog::Include;
+  auto issue = m_client.get_issue(key, query);
+  if (!issue) return std::unexpected(issue.error());
+  auto json = issue_json(*issue);
+  auto fault = core::fault_from_issue(json, m_schema, m_zone);
+  if (!fault) return std::unexpected(fault.error());
+  auto comments = m_client.comments(key);
+  if (!comments) return std::unexpected(comments.error());
+  return FaultRecord{std::move(*fault), std::move(*issue), std::move(*comments)};
+}
+
+Result<void> FaultRepository::save(std::string_view key, const core::Fault& current, const core::Fault& changes,
+                                   const core::Fault& updated) {
+  auto input = fields_input(changes);
+  auto labels = core::fault_labels(updated);
+  if (labels != current.labels) input.fields["labels"] = labels;
+  if (!input.fields.empty() || !input.text_fields.empty()) {
+    if (auto edited = m_client.edit_issue(key, input); !edited) return std::unexpected(edited.error());
+  }
+  auto property = m_client.set_property(key, m_schema.property_key, core::fault_property_json(updated, m_schema));
+  if (!property) return std::unexpected(property.error());
+  return {};
+}
+
+std::vector<core::TimelineEntry> record_timeline(const FaultRecord& record) {
+  nlohmann::json issue{{"id", record.issue.id}, {"key", record.issue.key}, {"fields", record.issue.fields}};
+  auto histories = nlohmann::json::array();
+  for (const auto& h : record.issue.changelog) {
+    auto items = nlohmann::json::array();
+    for (const auto& i : h.items)
+      items.push_back({{"field", i.field}, {"fieldId", i.field_id}, {"from", i.from}, {"fromString", i.from_string},
+                       {"to", i.to}, {"toString", i.to_string}});
+    histories.push_back({{"id", h.id},
+                         {"created", h.created},
+                         {"author", {{"displayName", h.author.display_name}, {"name", h.author.name}}},
+                         {"items", items}});
+  }
+  issue["changelog"] = {{"histories", histories}};
+  std::vector<core::CommentLike> comments;
+  for (const auto& c : record.comments) {
+    auto at = jira::parse_datetime(c.created);
+    if (!at) continue;
+    comments.push_back({*at, c.author.display_name.empty() ? c.author.ref().id : c.author.display_name, c.text});
+  }
+  return core::build_timeline(issue, comments, record.fault.rollbacks);
+}
+
+}  // namespace faultline::app

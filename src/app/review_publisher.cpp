@@ -1,0 +1,533 @@
+// `review publish`: validation, then the named idempotent steps actions -> transition ->
+// confirm -> page -> labels -> record -> link -> save -> notify (see review_publisher.hpp for
+// edit detection).
+#include "faultline/app/review_publisher.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "faultline/app/fault_events.hpp"
+#include "faultline/app/fault_workflow.hpp"
+#include "faultline/app/services.hpp"
+#include "faultline/config/config.hpp"
+#include "faultline/core/labels.hpp"
+#include "faultline/core/timeline.hpp"
+#include "faultline/jira/client.hpp"
+#include "faultline/report/report.hpp"
+#include "faultline/util/files.hpp"
+#include "faultline/util/strings.hpp"
+
+namespace faultline::app {
+
+namespace {
+
+// The version message and author of a page's current version (raw call: the Page model has
+// neither). Empty strings when the answer does not carry them.
+struct VersionInfo {
+  std::string message, author;
+};
+
+Result<VersionInfo> current_version(confluence::Client& client, const std::string& page_id) {
+  VersionInfo info;
+  if (client.flavor() == confluence::Flavor::Cloud) {
+    auto reply = client.call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id));
+    if (!reply) return std::unexpected(reply.error());
+    const auto& version = reply->body.value("version", nlohmann::json::object());
+    info.message = version.value("message", "");
+    info.author = version.value("authorId", "");
+  } else {
+    auto reply = client.call(http::Method::Get, "/rest/api/content/" + http::url_encode(page_id), {{"expand", "version"}});
+    if (!reply) return std::unexpected(reply.error());
+    const auto& version = reply->body.value("version", nlohmann::json::object());
+    info.message = version.value("message", "");
+    const auto& by = version.value("by", nlohmann::json::object());
+    info.author = by.value("displayName", by.value("username", ""));
+  }
+  return info;
+}
+
+std::string message_hash(std::string_view message) {
+  if (!message.starts_with(k_publish_message_prefix)) return {};
+  return std::string(message.substr(k_publish_message_prefix.size()));
+}
+
+// The timeline for the report: the issue's changelog, comments and rollbacks, without the
+// changes publish itself makes to bound review fields (so a re-run renders the same page).
+std::vector<core::TimelineEntry> report_timeline(const FaultRecord& record, const config::Config& config) {
+  auto timeline = record_timeline(record);
+  std::vector<std::string> volatile_fields;
+  for (const auto& [fact, name] : config.jira.fields) {
+    const auto canonical = core::canonical_fact_name(fact);
+    if (canonical == "reviewed_at" || canonical == "review_page_id" || canonical == "review_page_url")
+      volatile_fields.push_back(name + ":");
+  }
+  std::erase_if(timeline, [&](const core::TimelineEntry& e) {
+    if (e.kind != "field") return false;
+    return std::any_of(volatile_fields.begin(), volatile_fields.end(),
+                       [&](const std::string& prefix) { return e.text.starts_with(prefix); });
+  });
+  return timeline;
+}
+
+// Equal at whole seconds (review files carry seconds, Jira milliseconds).
+bool same_second(const std::optional<core::TimePoint>& a, const std::optional<core::TimePoint>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return std::chrono::floor<std::chrono::seconds>(*a) == std::chrono::floor<std::chrono::seconds>(*b);
+}
+
+// The fault facts the review file confirms (level, type, ...), set where the file has them.
+core::Fault confirmed_facts(const core::ReviewDoc& doc, const core::Fault& current) {
+  core::Fault changes;
+  auto set = [](std::string& target, const std::string& value, const std::string& now) {
+    if (!value.empty() && value != now) target = value;
+  };
+  set(changes.level, doc.level, current.level);
+  set(changes.type, doc.type, current.type);
+  set(changes.source, doc.source, current.source);
+  set(changes.team, doc.team, current.team);
+  set(changes.business_unit, doc.business_unit, current.business_unit);
+  set(changes.impact, doc.impact, current.impact);
+  if (doc.started_at && !same_second(doc.started_at, current.started_at)) changes.started_at = doc.started_at;
+  if (doc.detected_at && !same_second(doc.detected_at, current.detected_at)) changes.detected_at = doc.detected_at;
+  if (doc.recovered_at && !same_second(doc.recovered_at, current.recovered_at)) changes.recovered_at = doc.recovered_at;
+  return changes;
+}
+
+// `base` with the facts set in `changes` applied.
+core::Fault apply_facts(core::Fault base, const core::Fault& changes) {
+  auto take = [](std::string& target, const std::string& value) {
+    if (!value.empty()) target = value;
+  };
+  take(base.level, changes.level);
+  take(base.type, changes.type);
+  take(base.source, changes.source);
+  take(base.team, changes.team);
+  take(base.business_unit, changes.business_unit);
+  take(base.impact, changes.impact);
+  take(base.review_page_id, changes.review_page_id);
+  take(base.review_page_url, changes.review_page_url);
+  if (changes.started_at) base.started_at = changes.started_at;
+  if (changes.detected_at) base.detected_at = changes.detected_at;
+  if (changes.recovered_at) base.recovered_at = changes.recovered_at;
+  if (changes.reviewed_at) base.reviewed_at = changes.reviewed_at;
+  return base;
+}
+
+bool has_facts(const core::Fault& f) {
+  return !f.level.empty() || !f.type.empty() || !f.source.empty() || !f.team.empty() || !f.business_unit.empty() ||
+         !f.impact.empty() || !f.review_page_id.empty() || !f.review_page_url.empty() || f.started_at || f.detected_at ||
+         f.recovered_at || f.reviewed_at;
+}
+
+// The Usage error listing every problem of the file, by line.
+Error problems_error(const std::string& file, std::vector<core::ReviewProblem> problems) {
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const core::ReviewProblem& a, const core::ReviewProblem& b) { return a.line < b.line; });
+  Error error{ErrorKind::Usage,
+              fmt::format("{}: {} problem{}; nothing was published", file, problems.size(), problems.size() == 1 ? "" : "s"),
+              "fix the review file and run the same command again", 0, {}};
+  for (const auto& p : problems) error.details.push_back(core::to_string(p));
+  return error;
+}
+
+// The remote link from the fault to its review page.
+jira::RemoteLinkInput page_link(const std::string& global_id, const confluence::Page& page) {
+  jira::RemoteLinkInput link;
+  link.global_id = global_id;
+  link.url = page.web_url;
+  link.title = page.title;
+  link.summary = "Fault review report";
+  link.relationship = "fault review";
+  link.application_type = "com.atlassian.confluence";
+  link.application_name = "Confluence";
+  return link;
+}
+
+}  // namespace
+
+std::string review_link_global_id(std::string_view fault_issue_id) { return "faultline-review:" + std::string(fault_issue_id); }
+
+std::string review_page_title(std::string_view key, std::string_view summary) {
+  return fmt::format("{}: {} \u2014 Fault review", key, summary);
+}
+
+std::vector<std::string> review_page_labels(std::string_view key, std::string_view level, std::string_view type) {
+  std::vector<std::string> labels = {"fault-review", lower(key)};
+  if (auto l = core::prefixed_label(core::k_level_label_prefix, level); !l.empty()) labels.push_back(l);
+  if (auto t = core::prefixed_label(core::k_type_label_prefix, type); !t.empty()) labels.push_back(t);
+  return labels;
+}
+
+nlohmann::json ReviewRecord::to_json() const {
+  nlohmann::json json{{"page_id", page_id}, {"version", version}, {"hash", hash}, {"url", url}, {"title", title}};
+  if (!creating.empty()) json["creating"] = creating;
+  return json;
+}
+
+ReviewRecord ReviewRecord::from_json(const nlohmann::json& json) {
+  ReviewRecord record;
+  if (!json.is_object()) return record;
+  record.page_id = json.value("page_id", "");
+  record.version = json.value("version", 0);
+  record.hash = json.value("hash", "");
+  record.url = json.value("url", "");
+  record.title = json.value("title", "");
+  record.creating = json.value("creating", "");
+  return record;
+}
+
+ReviewPublisher::ReviewPublisher(Services& services, FaultSession& session, PublishOptions options)
+    : m_services(services),
+      m_session(session),
+      m_options(std::move(options)),
+      m_actions(*session.jira, *session.config),
+      m_now(services.clock().now()) {}
+
+// ---------------------------------------------------------------- validation: reads only
+
+std::vector<ActionSpec> ReviewPublisher::action_specs(std::vector<core::ReviewProblem>& problems) {
+  std::vector<ActionSpec> specs;
+  for (const auto& a : m_parsed.doc.actions) {
+    ActionSpec spec{a.id, a.summary, a.due, core::to_string(a.kind), a.owner, std::nullopt, a.key};
+    if (!a.owner.empty()) {
+      auto owner = m_actions.resolve_owner(a.owner);
+      if (owner) {
+        spec.assignee = *owner;
+      } else if (owner.error().kind == ErrorKind::Usage) {  // Jira knows no such user
+        problems.push_back({m_options.file, a.line, "owner", owner.error().message});
+      } else {
+        m_lookup_error = owner.error();
+        break;
+      }
+    }
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+Result<void> ReviewPublisher::check_template() const {
+  std::vector<report::ActionRow> rows;
+  for (const auto& a : m_parsed.doc.actions) rows.push_back({a, a.key, {}, {}, {}});
+  const auto& jira = *m_session.jira;
+  auto data = report::report_data(m_current, m_parsed.doc, {}, rows, m_session.zone, jira.base_url(), std::nullopt,
+                                  std::nullopt);
+  auto trial = report::render_report(data, m_options.template_name, report::Format::Storage,
+                                     m_session.config->team.template_dir);
+  if (!trial) return std::unexpected(trial.error());
+  return {};
+}
+
+Result<void> ReviewPublisher::validate(std::string_view text) {
+  const auto today = core::local_date(m_now, m_session.zone);
+  m_parsed = core::parse_review(text, m_options.file, today, m_session.zone);
+  auto current = m_session.repository->get(m_options.key);
+  if (!current) return std::unexpected(current.error());
+  m_current = *current;
+  m_fault = m_current;
+  auto existing = m_actions.list(m_current.key);
+  if (!existing) return std::unexpected(existing.error());
+  m_existing = std::move(*existing);
+
+  auto problems = m_parsed.problems;
+  m_specs = action_specs(problems);
+  if (m_lookup_error) return std::unexpected(*m_lookup_error);
+  const auto matches = match_actions(m_specs, m_existing);
+  for (std::size_t i = 0; i < m_specs.size(); ++i) {
+    if (!m_specs[i].key.empty() && !matches[i].existing)
+      problems.push_back({m_options.file, m_parsed.doc.actions[i].line, "key",
+                          fmt::format("{} is not an action sub-task of {}", m_specs[i].key, m_current.key)});
+  }
+  if (!problems.empty()) return std::unexpected(problems_error(m_options.file, std::move(problems)));
+  // The template is checked before any write (the page step renders again, with the keys).
+  return check_template();
+}
+
+Result<void> ReviewPublisher::read_record() {
+  auto stored = m_session.jira->property(m_current.key, k_review_property);
+  if (stored) {
+    m_record = ReviewRecord::from_json(*stored);
+  } else if (stored.error().kind != ErrorKind::NotFound) {
+    return std::unexpected(stored.error());
+  }
+  return {};
+}
+
+Result<void> ReviewPublisher::find_page(const std::string& title) {
+  auto& conf = *m_confluence;
+  for (const auto& id : {m_record.page_id, m_current.review_page_id}) {
+    if (id.empty() || m_page) continue;
+    auto found = conf.get_page(id);
+    if (found) m_page = std::move(*found);
+    else if (found.error().kind != ErrorKind::NotFound) return std::unexpected(found.error());
+  }
+  if (m_page) return {};
+  auto found = conf.find_page(m_session.config->confluence.space, title);
+  if (!found) return std::unexpected(found.error());
+  if (*found) m_page = std::move(**found);
+  return {};
+}
+
+// A newer version whose message is not faultline's was made by a person.
+Result<void> ReviewPublisher::detect_edits() {
+  if (!m_page) return {};
+  const auto& page = *m_page;
+  auto version = current_version(*m_confluence, page.id);
+  if (!version) return std::unexpected(version.error());
+  m_ours_hash = message_hash(version->message);
+  const bool recorded = m_record.page_id == page.id && m_record.version == page.version;
+  // Version 1 made by a publish that stopped before recording it.
+  const bool created_by_us = !m_record.creating.empty() && page.version == 1 && m_record.page_id.empty();
+  if (created_by_us) m_ours_hash = m_record.creating;
+  if (recorded || !m_ours_hash.empty() || created_by_us) return {};
+  const auto since = m_record.page_id == page.id && m_record.version > 0
+                         ? fmt::format("since faultline published version {}", m_record.version)
+                         : std::string("and faultline has no record of publishing it");
+  if (!m_options.force) {
+    return fail(ErrorKind::Failed,
+                fmt::format("the review page '{}' (id {}, version {}) was edited in Confluence{} {}; nothing was "
+                            "published",
+                            page.title, page.id, page.version, version->author.empty() ? "" : " by " + version->author,
+                            since),
+                fmt::format("copy the edits into {} and publish again, or publish with --force to overwrite them ({})",
+                            m_options.file, page.web_url));
+  }
+  m_services.diagnostics().warn(
+      fmt::format("--force: overwriting the edits made in Confluence to '{}' (version {})", page.title, page.version));
+  return {};
+}
+
+Result<void> ReviewPublisher::locate_page() {
+  auto conf = m_services.confluence();
+  if (!conf) return std::unexpected(conf.error());
+  m_confluence = *conf;
+  const auto& settings = m_session.config->confluence;
+  auto parent = m_confluence->find_page(settings.space, settings.parent);
+  if (!parent) return std::unexpected(parent.error());
+  if (!*parent)
+    return fail(ErrorKind::Config,
+                fmt::format("the parent page '{}' does not exist in Confluence space {}", settings.parent, settings.space),
+                "create it, or set [confluence] parent to the title of an existing page");
+  m_parent_id = (*parent)->id;
+  if (auto read = read_record(); !read) return read;
+  m_title = review_page_title(m_current.key, m_current.summary);
+  if (auto found = find_page(m_title); !found) return found;
+  return detect_edits();
+}
+
+// ----------------------------------------------------------------------- the steps
+
+Result<OpStatus> ReviewPublisher::sync_actions() {
+  auto done = m_actions.sync(m_current.key, m_specs, m_existing);
+  if (!done) return std::unexpected(done.error());
+  m_synced = std::move(*done);
+  const bool wrote = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.created || s.updated; });
+  return wrote ? OpStatus::Done : OpStatus::Skipped;
+}
+
+Result<OpStatus> ReviewPublisher::move_to_reviewing() {
+  return advance_to(*m_session.jira, m_session.config->jira.workflow, m_fault, WorkflowStep::Reviewing);
+}
+
+Result<OpStatus> ReviewPublisher::confirm_facts() {
+  auto changes = confirmed_facts(m_parsed.doc, m_current);
+  if (!m_current.reviewed_at) changes.reviewed_at = m_now;
+  if (!has_facts(changes)) return OpStatus::Skipped;
+  auto updated = apply_facts(m_current, changes);
+  updated.status = m_fault.status;
+  if (auto saved = m_session.repository->save(m_current.key, m_current, changes, updated); !saved)
+    return std::unexpected(saved.error());
+  return OpStatus::Done;
+}
+
+// The page is rendered from the fault as it stands after the writes above, so a re-run
+// (which changes nothing) renders the same body.
+Result<std::string> ReviewPublisher::render_body() {
+  auto read = m_session.repository->get_record(m_current.key);
+  if (!read) return std::unexpected(read.error());
+  m_fault = read->fault;
+  core::Fault shown = m_fault;
+  shown.updated.reset();
+  shown.review_page_id.clear();
+  shown.review_page_url.clear();
+  auto& jira = *m_session.jira;
+  std::vector<report::ActionRow> rows;
+  for (std::size_t i = 0; i < m_synced.size() && i < m_parsed.doc.actions.size(); ++i) {
+    report::ActionRow row;
+    row.action = m_parsed.doc.actions[i];
+    row.action.key = m_synced[i].action.key;
+    row.key = m_synced[i].action.key;
+    row.url = jira.browse_url(row.key);
+    row.owner_display = m_synced[i].action.owner_display;
+    row.status = m_synced[i].action.status;
+    rows.push_back(std::move(row));
+  }
+  const auto& config = *m_session.config;
+  const auto timeline = report_timeline(*read, config);
+  auto data = report::report_data(shown, m_parsed.doc, timeline, rows, m_session.zone, jira.base_url(), std::nullopt,
+                                  std::nullopt);
+  return report::render_report(data, m_options.template_name, report::Format::Storage, config.team.template_dir);
+}
+
+Result<OpStatus> ReviewPublisher::write_page() {
+  auto body = render_body();
+  if (!body) return std::unexpected(body.error());
+  m_body_hash = op_key({m_title, *body});
+  if (!m_page) return create_page(*body);
+  const bool recorded = m_record.page_id == m_page->id && m_record.version == m_page->version;
+  const bool unchanged = m_page->title == m_title && ((recorded && m_record.hash == m_body_hash) || m_ours_hash == m_body_hash);
+  if (unchanged) return OpStatus::Skipped;
+  auto updated = m_confluence->update_page(*m_page, m_title, *body, std::string(k_publish_message_prefix) + m_body_hash);
+  if (!updated) return std::unexpected(updated.error());
+  m_page = std::move(*updated);
+  m_page_changed = true;
+  return OpStatus::Done;
+}
+
+// Says what is being created first, so a crash before the record is written still lets the
+// re-run recognise the page as faultline's (found by title, version 1).
+Result<OpStatus> ReviewPublisher::create_page(const std::string& body) {
+  ReviewRecord intent = m_record;
+  intent.creating = m_body_hash;
+  if (auto noted = m_session.jira->set_property(m_current.key, k_review_property, intent.to_json()); !noted)
+    return std::unexpected(noted.error());
+  m_record = intent;
+  auto created = m_confluence->create_page(m_session.config->confluence.space, m_title, m_parent_id, body);
+  if (!created) return std::unexpected(created.error());
+  m_page = std::move(*created);
+  m_page_changed = true;
+  return OpStatus::Done;
+}
+
+Result<OpStatus> ReviewPublisher::label_page() {
+  const auto wanted = review_page_labels(m_fault.key, m_fault.level, m_fault.type);
+  auto have = m_confluence->labels(m_page->id);
+  if (!have) return std::unexpected(have.error());
+  std::vector<std::string> missing;
+  for (const auto& l : wanted)
+    if (std::find(have->begin(), have->end(), l) == have->end()) missing.push_back(l);
+  if (missing.empty()) return OpStatus::Skipped;
+  if (auto added = m_confluence->add_labels(m_page->id, missing); !added) return std::unexpected(added.error());
+  return OpStatus::Done;
+}
+
+Result<OpStatus> ReviewPublisher::record_page() {
+  ReviewRecord next{m_page->id, m_body_hash, m_page->web_url, m_page->title, "", m_page->version};
+  if (next == m_record) return OpStatus::Skipped;
+  if (auto written = m_session.jira->set_property(m_current.key, k_review_property, next.to_json()); !written)
+    return std::unexpected(written.error());
+  m_record = next;
+  return OpStatus::Done;
+}
+
+Result<OpStatus> ReviewPublisher::link_page() {
+  auto& jira = *m_session.jira;
+  const auto global_id = review_link_global_id(m_current.id);
+  // Jira answers 404 for a global id it does not have yet.
+  auto links = jira.remote_links(m_current.key, global_id);
+  if (!links && links.error().kind != ErrorKind::NotFound) return std::unexpected(links.error());
+  if (links) {
+    for (const auto& l : *links)
+      if (l.global_id == global_id && l.url == m_page->web_url && l.title == m_page->title) return OpStatus::Skipped;
+  }
+  if (auto upserted = jira.upsert_remote_link(m_current.key, page_link(global_id, *m_page)); !upserted)
+    return std::unexpected(upserted.error());
+  return OpStatus::Done;
+}
+
+Result<OpStatus> ReviewPublisher::save_page_facts() {
+  if (m_fault.review_page_id == m_page->id && m_fault.review_page_url == m_page->web_url) return OpStatus::Skipped;
+  core::Fault changes;
+  changes.review_page_id = m_page->id;
+  changes.review_page_url = m_page->web_url;
+  auto updated = apply_facts(m_fault, changes);
+  if (auto saved = m_session.repository->save(m_fault.key, m_fault, changes, updated); !saved)
+    return std::unexpected(saved.error());
+  m_fault = updated;
+  return OpStatus::Done;
+}
+
+void ReviewPublisher::announce() {
+  const auto& page = *m_page;
+  nlohmann::json review{{"url", page.web_url}, {"title", page.title}};
+  if (!m_synced.empty()) review["actions_count"] = static_cast<int>(m_synced.size());
+  auto data = fault_event_data(m_fault, "review.published", *m_session.jira, m_session.zone);
+  data["review"] = review;
+  data["link"] = {{"url", page.web_url}, {"title", page.title}};
+  m_notifications = notify_fault_event(m_services, *m_session.jira, m_fault.key, "review.published", data);
+}
+
+PublishOutcome ReviewPublisher::outcome() const {
+  PublishOutcome outcome;
+  outcome.page_id = m_page->id;
+  outcome.page_url = m_page->web_url;
+  outcome.page_title = m_page->title;
+  outcome.page_version = m_page->version;
+  outcome.page_changed = m_page_changed;
+  for (std::size_t i = 0; i < m_synced.size(); ++i) {
+    const auto& a = m_synced[i].action;
+    outcome.actions.push_back({m_specs[i].id, a.key, a.summary, a.owner, a.owner_display,
+                               a.due ? core::format_date(*a.due) : std::string(), m_synced[i].created,
+                               m_synced[i].updated});
+  }
+  outcome.operations = m_ops.to_json();
+  outcome.notifications = m_notifications;
+  return outcome;
+}
+
+Result<PublishOutcome> ReviewPublisher::run() {
+  const auto& key = m_current.key;
+  const auto& workflow = m_session.config->jira.workflow;
+  m_ops.add({"actions", op_key({"review-actions", key}), [this] { return sync_actions(); }});
+  m_ops.add({"transition", op_key({"transition", key, workflow.reviewing}), [this] { return move_to_reviewing(); }});
+  m_ops.add({"confirm", op_key({"review-confirm", key}), [this] { return confirm_facts(); }});
+  m_ops.add({"page", op_key({"review-page", key}), [this] { return write_page(); }});
+  m_ops.add({"labels", op_key({"review-labels", key}), [this] { return label_page(); }});
+  m_ops.add({"record", op_key({"review-record", key}), [this] { return record_page(); }});
+  m_ops.add({"link", op_key({"review-link", key}), [this] { return link_page(); }});
+  m_ops.add({"save", op_key({"review-save", key}), [this] { return save_page_facts(); }});
+  if (auto ran = m_ops.run(); !ran) {
+    auto error = ran.error();
+    const auto& results = m_ops.results();
+    error.message = fmt::format("review publish stopped at step '{}': {}", results.empty() ? "" : results.back().name,
+                                error.message);
+    if (error.hint.empty()) error.hint = "fix the cause and run the same command again: steps already done are not repeated";
+    return std::unexpected(error);
+  }
+  if (!m_options.no_notify) announce();
+  return outcome();
+}
+
+Result<PublishOutcome> publish_review(Services& services, const PublishOptions& options) {
+  auto text = read_file(options.file);
+  if (!text) {
+    return fail(ErrorKind::Usage, fmt::format("cannot read review file '{}'", options.file),
+                "check the path (`faultline review init KEY -o FILE` writes one)");
+  }
+  auto session = open_fault_session(services);
+  if (!session) return std::unexpected(session.error());
+  ReviewPublisher publisher(services, *session, options);
+  if (auto valid = publisher.validate(*text); !valid) return std::unexpected(valid.error());
+  if (auto located = publisher.locate_page(); !located) return std::unexpected(located.error());
+  return publisher.run();
+}
+
+nlohmann::json publish_outcome_json(const PublishOutcome& outcome) {
+  auto actions = nlohmann::json::array();
+  for (const auto& a : outcome.actions) {
+    actions.push_back({{"id", a.id},
+                       {"key", a.key},
+                       {"summary", a.summary},
+                       {"owner", a.owner},
+                       {"owner_display", a.owner_display},
+                       {"due", a.due.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.due)},
+                       {"created", a.created},
+                       {"updated", a.updated}});
+  }
+  return {{"page", {{"id", outcome.page_id}, {"url", outcome.page_url}, {"version", outcome.page_version}}},
+          {"actions", actions},
+          {"operations", outcome.operations},
+          {"notifications", notifications_json(outcome.notifications)}};
+}
+
+}  // namespace faultline::app
