@@ -71,45 +71,9 @@ std::string trim_slash(std::string url) {
   return url;
 }
 
-}  // namespace
-
-nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& review,
-                           const std::vector<core::TimelineEntry>& timeline,
-                           const std::vector<ActionRow>& actions, const date::time_zone* zone,
-                           const std::string& jira_base_url) {
-  return report_data(fault, review, timeline, actions, zone, jira_base_url, std::nullopt, std::nullopt);
-}
-
-nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& review,
-                           const std::vector<core::TimelineEntry>& timeline,
-                           const std::vector<ActionRow>& actions, const date::time_zone* zone,
-                           const std::string& jira_base_url, const std::optional<PageInfo>& page,
-                           std::optional<core::TimePoint> generated_at) {
-  const std::string base = trim_slash(jira_base_url);
-  json data;
-  data["fault"] = core::fault_to_json(fault, zone);
-  data["fault_url"] = base.empty() || fault.key.empty() ? std::string() : base + "/browse/" + fault.key;
-  data["jira_base_url"] = base;
-  data["title"] = fault.key.empty() ? fault.summary : fault.key + ": " + fault.summary;
-
-  // The review file as written.
-  json rv;
-  rv["file"] = review.file;
-  rv["level"] = review.level;
-  rv["type"] = review.type;
-  rv["source"] = review.source;
-  rv["team"] = review.team;
-  rv["business_unit"] = review.business_unit;
-  rv["owner"] = review.owner;
-  rv["impact"] = review.impact;
-  rv["participants"] = review.participants;
-  rv["participants_text"] = join(review.participants, ", ");
-  rv["started_at"] = time_json(review.started_at, zone);
-  rv["detected_at"] = time_json(review.detected_at, zone);
-  rv["recovered_at"] = time_json(review.recovered_at, zone);
-
-  // Sections: the file's, in file order, then the default ones it leaves out (empty), so a
-  // template can always address review.by_slug.<default slug>.
+// The review's sections: the file's, in file order, then the default ones it leaves out
+// (empty), so a template can always address review.by_slug.<default slug>.
+void add_sections(json& rv, const core::ReviewDoc& review) {
   json sections = json::array();
   json by_slug = json::object();
   json extra = json::array();
@@ -134,16 +98,36 @@ nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& revi
   rv["by_slug"] = std::move(by_slug);
   rv["extra_sections"] = extra;
   rv["has_extra_sections"] = !extra.empty();
-  data["review"] = std::move(rv);
+}
 
-  // The facts: the review's value where it gives one, else the fault's.
+// The review file as written.
+json review_json(const core::ReviewDoc& review, const date::time_zone* zone) {
+  json rv;
+  rv["file"] = review.file;
+  rv["level"] = review.level;
+  rv["type"] = review.type;
+  rv["source"] = review.source;
+  rv["team"] = review.team;
+  rv["business_unit"] = review.business_unit;
+  rv["owner"] = review.owner;
+  rv["impact"] = review.impact;
+  rv["participants"] = review.participants;
+  rv["participants_text"] = join(review.participants, ", ");
+  rv["started_at"] = time_json(review.started_at, zone);
+  rv["detected_at"] = time_json(review.detected_at, zone);
+  rv["recovered_at"] = time_json(review.recovered_at, zone);
+  add_sections(rv, review);
+  return rv;
+}
+
+// The facts: the review's value where it gives one, else the fault's.
+json facts_json(const core::Fault& fault, const core::ReviewDoc& review, const date::time_zone* zone) {
   const auto started = either(review.started_at, fault.started_at);
   const auto detected = either(review.detected_at, fault.detected_at);
   const auto recovered = either(review.recovered_at, fault.recovered_at);
-  const std::string& level = either(review.level, fault.level);
   const std::string impact = either(review.impact, fault.impact);
   json facts;
-  facts["level"] = level;
+  facts["level"] = either(review.level, fault.level);
   facts["type"] = either(review.type, fault.type);
   facts["source"] = either(review.source, fault.source);
   facts["team"] = either(review.team, fault.team);
@@ -160,12 +144,10 @@ nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& revi
   facts["recovered_at"] = time_display(recovered, zone);
   facts["time_to_detect"] = age_json(started, detected);
   facts["time_to_recover"] = age_json(started, recovered);
-  data["facts"] = std::move(facts);
-  data["level"] = level;
-  data["level_colour"] = level_colour(level);
-  data["status"] = fault.status;
-  data["status_colour"] = status_colour(fault.status_category);
+  return facts;
+}
 
+json timeline_json(const std::vector<core::TimelineEntry>& timeline, const date::time_zone* zone) {
   json rows = json::array();
   for (const auto& entry : timeline) {
     rows.push_back({{"at", core::format_iso(entry.at, zone)},
@@ -174,31 +156,65 @@ nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& revi
                     {"author", entry.author},
                     {"text", entry.text}});
   }
-  data["has_timeline"] = !rows.empty();
-  data["timeline"] = std::move(rows);
+  return rows;
+}
 
-  json action_rows = json::array();
+// The action rows, numbered, each linked to its sub-task when it has a key.
+json actions_json(const std::vector<ActionRow>& actions, const std::string& base) {
+  json rows = json::array();
   int number = 0;
   for (const auto& row : actions) {
     const std::string key = either(row.key, row.action.key);
     std::string url = row.url;
     if (url.empty() && !key.empty() && !base.empty()) url = base + "/browse/" + key;
-    action_rows.push_back({{"number", ++number},
-                           {"id", row.action.id},
-                           {"summary", row.action.summary},
-                           {"owner", row.action.owner},
-                           {"owner_display", either(row.owner_display, row.action.owner)},
-                           {"due", row.action.due ? json(date::format("%F", *row.action.due)) : json(nullptr)},
-                           {"due_text", row.action.due_text},
-                           {"kind", core::to_string(row.action.kind)},
-                           {"key", key},
-                           {"url", url},
-                           {"status", row.status},
-                           {"line", row.action.line}});
+    rows.push_back({{"number", ++number},
+                    {"id", row.action.id},
+                    {"summary", row.action.summary},
+                    {"owner", row.action.owner},
+                    {"owner_display", either(row.owner_display, row.action.owner)},
+                    {"due", row.action.due ? json(date::format("%F", *row.action.due)) : json(nullptr)},
+                    {"due_text", row.action.due_text},
+                    {"kind", core::to_string(row.action.kind)},
+                    {"key", key},
+                    {"url", url},
+                    {"status", row.status},
+                    {"line", row.action.line}});
   }
-  data["has_actions"] = !action_rows.empty();
-  data["actions"] = std::move(action_rows);
+  return rows;
+}
 
+}  // namespace
+
+
+nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& review,
+                           const std::vector<core::TimelineEntry>& timeline,
+                           const std::vector<ActionRow>& actions, const date::time_zone* zone,
+                           const std::string& jira_base_url) {
+  return report_data(fault, review, timeline, actions, zone, jira_base_url, std::nullopt, std::nullopt);
+}
+
+nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& review,
+                           const std::vector<core::TimelineEntry>& timeline,
+                           const std::vector<ActionRow>& actions, const date::time_zone* zone,
+                           const std::string& jira_base_url, const std::optional<PageInfo>& page,
+                           std::optional<core::TimePoint> generated_at) {
+  const std::string base = trim_slash(jira_base_url);
+  json data;
+  data["fault"] = core::fault_to_json(fault, zone);
+  data["fault_url"] = base.empty() || fault.key.empty() ? std::string() : base + "/browse/" + fault.key;
+  data["jira_base_url"] = base;
+  data["title"] = fault.key.empty() ? fault.summary : fault.key + ": " + fault.summary;
+  data["review"] = review_json(review, zone);
+  data["facts"] = facts_json(fault, review, zone);
+  const std::string& level = either(review.level, fault.level);
+  data["level"] = level;
+  data["level_colour"] = level_colour(level);
+  data["status"] = fault.status;
+  data["status_colour"] = status_colour(fault.status_category);
+  data["timeline"] = timeline_json(timeline, zone);
+  data["has_timeline"] = !data["timeline"].empty();
+  data["actions"] = actions_json(actions, base);
+  data["has_actions"] = !data["actions"].empty();
   if (page) data["page"] = {{"id", page->id}, {"url", page->url}, {"version", page->version}};
   else data["page"] = nullptr;
   data["generated_at"] = generated_at ? json(core::format_iso(*generated_at, zone)) : json(nullptr);
