@@ -33,8 +33,7 @@ std::vector<std::string> labels_of(const jira::Issue& issue) {
 
 Result<ExistingAction> to_existing(const jira::Issue& issue) {
   nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
-  auto action = core::action_from_issue(json);
-  if (!action) return std::unexpected(action.error());
+  FAULTLINE_TRY(action, core::action_from_issue(json));
   return ExistingAction{std::move(*action), labels_of(issue)};
 }
 
@@ -109,8 +108,7 @@ ActionRepository::ActionRepository(jira::Client& client, const config::Config& c
 
 Result<jira::UserRef> ActionRepository::resolve_owner(std::string_view name) {
   if (auto it = m_owners.find(name); it != m_owners.end()) return it->second;
-  auto user = resolve_user(m_client, m_config, name, "owner");
-  if (!user) return std::unexpected(user.error());
+  FAULTLINE_TRY(user, resolve_user(m_client, m_config, name, "owner"));
   m_owners.emplace(std::string(name), *user);
   return *user;
 }
@@ -123,8 +121,7 @@ jira::IssueQuery ActionRepository::action_query() const {
 }
 
 Result<ExistingAction> ActionRepository::get(std::string_view key) {
-  auto issue = m_client.get_issue(key, action_query());
-  if (!issue) return std::unexpected(issue.error());
+  FAULTLINE_TRY(issue, m_client.get_issue(key, action_query()));
   if (!has_label(labels_of(*issue), core::k_action_label))
     return fail(ErrorKind::Usage, fmt::format("{} is not a fault action (it has no '{}' label)", key, core::k_action_label),
                 "fault actions are sub-tasks made by `faultline actions add` or `review publish`");
@@ -134,8 +131,7 @@ Result<ExistingAction> ActionRepository::get(std::string_view key) {
 Result<std::vector<ExistingAction>> ActionRepository::list(std::string_view fault_key) {
   jira::IssueQuery parent_query;
   parent_query.fields = {"subtasks"};
-  auto parent = m_client.get_issue(fault_key, parent_query);
-  if (!parent) return std::unexpected(parent.error());
+  FAULTLINE_TRY(parent, m_client.get_issue(fault_key, parent_query));
   std::vector<ExistingAction> out;
   auto subtasks = parent->fields.find("subtasks");
   if (subtasks == parent->fields.end() || !subtasks->is_array()) return out;
@@ -148,8 +144,7 @@ Result<std::vector<ExistingAction>> ActionRepository::list(std::string_view faul
       return std::unexpected(issue.error());
     }
     if (!has_label(labels_of(*issue), core::k_action_label)) continue;
-    auto existing = to_existing(*issue);
-    if (!existing) return std::unexpected(existing.error());
+    FAULTLINE_TRY(existing, to_existing(*issue));
     if (existing->action.parent.empty()) existing->action.parent = std::string(fault_key);
     out.push_back(std::move(*existing));
   }
@@ -254,12 +249,10 @@ Result<std::vector<core::Action>> ActionRepository::search_open(int limit) {
   request.fields = core::action_fields();
   request.properties = {std::string(core::k_action_property)};
   request.limit = limit;
-  auto issues = m_client.search(request);
-  if (!issues) return std::unexpected(issues.error());
+  FAULTLINE_TRY(issues, m_client.search(request));
   std::vector<core::Action> out;
   for (const auto& issue : *issues) {
-    auto existing = to_existing(issue);
-    if (!existing) return std::unexpected(existing.error());
+    FAULTLINE_TRY(existing, to_existing(issue));
     if (core::action_is_done(existing->action)) continue;
     out.push_back(std::move(existing->action));
   }
@@ -267,12 +260,10 @@ Result<std::vector<core::Action>> ActionRepository::search_open(int limit) {
 }
 
 Result<SyncedAction> ActionRepository::mark_done(std::string_view key) {
-  auto current = get(key);
-  if (!current) return std::unexpected(current.error());
+  FAULTLINE_TRY(current, get(key));
   if (core::action_is_done(current->action)) return SyncedAction{current->action, false, false};
   if (auto moved = advance_to_done(m_client, m_config.jira.workflow, key); !moved) return std::unexpected(moved.error());
-  auto read = get(key);
-  if (!read) return std::unexpected(read.error());
+  FAULTLINE_TRY(read, get(key));
   return SyncedAction{read->action, false, true};
 }
 

@@ -31,8 +31,7 @@ Result<std::vector<jira::Issue>> search_all_pages(Services& services, jira::Clie
     if (total && *total > 0) known = static_cast<std::size_t>(*total);
     diagnostics.progress(what, read, known);
   };
-  auto issues = client.search(paged);
-  if (!issues) return std::unexpected(issues.error());
+  FAULTLINE_TRY(issues, client.search(paged));
   // A page that shifted under a concurrent edit can repeat an issue: keep each key once.
   std::set<std::string> seen;
   std::erase_if(*issues, [&seen](const jira::Issue& issue) { return !seen.insert(issue.key).second; });
@@ -55,8 +54,7 @@ Result<std::vector<core::Action>> search_actions(Services& services, jira::Clien
     }
     for (const auto& issue : *issues) {
       nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
-      auto action = core::action_from_issue(json);
-      if (!action) return std::unexpected(action.error());
+      FAULTLINE_TRY(action, core::action_from_issue(json));
       if (!seen.insert(action->key).second) continue;
       actions.push_back(std::move(*action));
     }
@@ -87,8 +85,7 @@ Result<std::vector<core::Action>> filter_actions_by_team(FaultRepository& reposi
   for (const auto& action : actions) {
     if (!action.parent.empty() && !known.contains(action.parent)) unknown.insert(action.parent);
   }
-  auto teams = fault_teams(repository, unknown);
-  if (!teams) return std::unexpected(teams.error());
+  FAULTLINE_TRY(teams, fault_teams(repository, unknown));
   teams->insert(known.begin(), known.end());
   std::set<std::string> kept;
   for (const auto& [key, fault_team] : *teams) {

@@ -42,16 +42,12 @@ Result<date::year_month_day> due_date(const std::string& text, core::TimePoint n
 }  // namespace
 
 Result<AddedAction> add_action(Services& services, const AddActionRequest& request) {
-  auto spec = validated_spec(request);
-  if (!spec) return std::unexpected(spec.error());
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(spec, validated_spec(request));
+  FAULTLINE_TRY(session, open_fault_session(services));
   const auto now = services.clock().now();
-  auto due = due_date(request.due, now, session->zone);
-  if (!due) return std::unexpected(due.error());
+  FAULTLINE_TRY(due, due_date(request.due, now, session->zone));
   spec->due = *due;
-  auto fault = session->repository->get(request.key);
-  if (!fault) return std::unexpected(fault.error());
+  FAULTLINE_TRY(fault, session->repository->get(request.key));
   ActionRepository actions(*session->jira, *session->config);
   auto owner = actions.resolve_owner(request.owner);
   if (!owner) {
@@ -60,8 +56,7 @@ Result<AddedAction> add_action(Services& services, const AddActionRequest& reque
     return std::unexpected(error);
   }
   spec->assignee = *owner;
-  auto existing = actions.list(fault->key);
-  if (!existing) return std::unexpected(existing.error());
+  FAULTLINE_TRY(existing, actions.list(fault->key));
   auto synced = actions.sync(fault->key, {*spec}, *existing);
   if (!synced) return std::unexpected(synced.error());
   AddedAction added{synced->front(), fault->key, spec->id, session->jira->browse_url(synced->front().action.key), {}};
@@ -72,23 +67,19 @@ Result<AddedAction> add_action(Services& services, const AddActionRequest& reque
 }
 
 Result<ActionList> list_actions(Services& services, const std::string& fault_key, int limit) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   ActionList list;
   list.today = core::local_date(services.clock().now(), session->zone);
   ActionRepository repository(*session->jira, *session->config);
   if (!fault_key.empty()) {
-    auto fault = session->repository->get(fault_key);
-    if (!fault) return std::unexpected(fault.error());
-    auto existing = repository.list(fault->key);
-    if (!existing) return std::unexpected(existing.error());
+    FAULTLINE_TRY(fault, session->repository->get(fault_key));
+    FAULTLINE_TRY(existing, repository.list(fault->key));
     for (auto& e : *existing) {
       if (e.action.parent_summary.empty()) e.action.parent_summary = fault->summary;
       list.actions.push_back(std::move(e.action));
     }
   } else {
-    auto open = repository.search_open(limit);
-    if (!open) return std::unexpected(open.error());
+    FAULTLINE_TRY(open, repository.search_open(limit));
     list.actions = std::move(*open);
   }
   list.json = nlohmann::json::array();
@@ -101,12 +92,10 @@ Result<ActionList> list_actions(Services& services, const std::string& fault_key
 }
 
 Result<DoneAction> mark_action_done(Services& services, const std::string& key) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   const auto today = core::local_date(services.clock().now(), session->zone);
   ActionRepository repository(*session->jira, *session->config);
-  auto done = repository.mark_done(key);
-  if (!done) return std::unexpected(done.error());
+  FAULTLINE_TRY(done, repository.mark_done(key));
   DoneAction result{*done, session->jira->browse_url(done->action.key), {}};
   auto json = core::action_to_json(done->action, today);
   json["url"] = result.url;

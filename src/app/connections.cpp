@@ -33,8 +33,7 @@ Result<std::unique_ptr<jira::Client>> connect_jira(const config::Config& config,
   if (settings.flavor == config::Flavor::DataCenter) {
     flavor = jira::Flavor::DataCenter;
   } else if (settings.flavor == config::Flavor::Auto) {
-    auto detected = jira::detect_flavor(transport, connection);
-    if (!detected) return std::unexpected(detected.error());
+    FAULTLINE_TRY(detected, jira::detect_flavor(transport, connection));
     flavor = *detected;
   }
   return std::make_unique<jira::Client>(transport, std::move(connection), flavor);

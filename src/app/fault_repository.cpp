@@ -53,8 +53,7 @@ Result<void> FaultRepository::load_schema() {
   m_schema.bindings.clear();
   m_text_field_ids.clear();
   if (m_config.jira.fields.empty()) return {};
-  auto fields = m_client.fields();
-  if (!fields) return std::unexpected(fields.error());
+  FAULTLINE_TRY(fields, m_client.fields());
   for (const auto& [fact, name] : m_config.jira.fields) {
     auto id = jira::find_field_id(*fields, name);
     if (!id) {
@@ -136,8 +135,7 @@ Result<CreatedFault> FaultRepository::create(const core::Fault& fault) {
   input.fields["labels"] = core::fault_labels(fault);
   if (!fault.description.empty()) input.text_fields["description"] = fault.description;
   input.properties.push_back({m_schema.property_key, core::fault_property_json(fault, m_schema)});
-  auto created = m_client.create_issue(input);
-  if (!created) return std::unexpected(created.error());
+  FAULTLINE_TRY(created, m_client.create_issue(input));
   return CreatedFault{created->key, created->id};
 }
 
@@ -146,8 +144,7 @@ Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql,
   request.jql = jql;
   request.properties = {m_schema.property_key};
   request.limit = limit;
-  auto issues = m_client.search(request);
-  if (!issues) return std::unexpected(issues.error());
+  FAULTLINE_TRY(issues, m_client.search(request));
   fill_properties(*issues);
   std::vector<core::Fault> faults;
   for (const auto& issue : *issues) {
@@ -171,15 +168,13 @@ Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::strin
                 " ORDER BY created ASC";
   request.properties = {m_schema.property_key};
   request.reconcile_issue_ids = reconcile_ids;
-  auto issues = m_client.search(request);
-  if (!issues) return std::unexpected(issues.error());
+  FAULTLINE_TRY(issues, m_client.search(request));
   fill_properties(*issues);
   std::vector<core::Fault> faults;
   for (const auto& issue : *issues) {
     if (issue.status_category() == "done") continue;  // a reconciled issue closed meanwhile
     auto json = issue_json(issue);
-    auto fault = core::fault_from_issue(json, m_schema, m_zone);
-    if (!fault) return std::unexpected(fault.error());
+    FAULTLINE_TRY(fault, core::fault_from_issue(json, m_schema, m_zone));
     faults.push_back(std::move(*fault));
   }
   sort_oldest_first(faults);
@@ -189,8 +184,7 @@ Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::strin
 Result<core::Fault> FaultRepository::get(std::string_view key) {
   jira::IssueQuery query;
   query.properties = {m_schema.property_key};
-  auto issue = m_client.get_issue(key, query);
-  if (!issue) return std::unexpected(issue.error());
+  FAULTLINE_TRY(issue, m_client.get_issue(key, query));
   auto json = issue_json(*issue);
   return core::fault_from_issue(json, m_schema, m_zone);
 }
@@ -199,13 +193,10 @@ Result<FaultRecord> FaultRepository::get_record(std::string_view key) {
   jira::IssueQuery query;
   query.properties = {m_schema.property_key};
   query.changelog = jira::Changelog::Include;
-  auto issue = m_client.get_issue(key, query);
-  if (!issue) return std::unexpected(issue.error());
+  FAULTLINE_TRY(issue, m_client.get_issue(key, query));
   auto json = issue_json(*issue);
-  auto fault = core::fault_from_issue(json, m_schema, m_zone);
-  if (!fault) return std::unexpected(fault.error());
-  auto comments = m_client.comments(key);
-  if (!comments) return std::unexpected(comments.error());
+  FAULTLINE_TRY(fault, core::fault_from_issue(json, m_schema, m_zone));
+  FAULTLINE_TRY(comments, m_client.comments(key));
   return FaultRecord{std::move(*fault), std::move(*issue), std::move(*comments)};
 }
 
@@ -217,8 +208,8 @@ Result<void> FaultRepository::save(std::string_view key, const core::Fault& curr
   if (!input.fields.empty() || !input.text_fields.empty()) {
     if (auto edited = m_client.edit_issue(key, input); !edited) return std::unexpected(edited.error());
   }
-  auto property = m_client.set_property(key, m_schema.property_key, core::fault_property_json(updated, m_schema));
-  if (!property) return std::unexpected(property.error());
+  FAULTLINE_TRY(property,
+                m_client.set_property(key, m_schema.property_key, core::fault_property_json(updated, m_schema)));
   return {};
 }
 

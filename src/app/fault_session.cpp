@@ -13,14 +13,11 @@ namespace faultline::app {
 
 Result<FaultSession> open_fault_session(Services& services) {
   FaultSession session;
-  auto config = services.config();
-  if (!config) return std::unexpected(config.error());
+  FAULTLINE_TRY(config, services.config());
   session.config = *config;
-  auto zone = services.zone();
-  if (!zone) return std::unexpected(zone.error());
+  FAULTLINE_TRY(zone, services.zone());
   session.zone = *zone;
-  auto jira = services.jira();
-  if (!jira) return std::unexpected(jira.error());
+  FAULTLINE_TRY(jira, services.jira());
   session.jira = *jira;
   session.repository = std::make_unique<FaultRepository>(*session.jira, *session.config, session.zone);
   // Properties missing from search results (Data Center) are then read in one batch.

@@ -84,8 +84,7 @@ Result<std::string> advance_to_done(jira::Client& client, const config::Workflow
   constexpr int k_max_hops = 4;
   std::set<std::string> visited;
   for (int hop = 0; hop < k_max_hops; ++hop) {
-    auto transitions = client.transitions(key);
-    if (!transitions) return std::unexpected(transitions.error());
+    FAULTLINE_TRY(transitions, client.transitions(key));
     const jira::Transition* chosen = closing_transition(*transitions, workflow);
     if (chosen == nullptr) {
       for (const auto& t : *transitions) {

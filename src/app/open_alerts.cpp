@@ -19,8 +19,7 @@ Result<AlertOpenItem> resolve_alert(FaultSession& session, const core::AlertFaul
   AlertOpenItem item;
   item.resolved = true;
   item.json = {{"dedupe_key", draft.dedupe_key}, {"alert_status", "resolved"}, {"created", false}};
-  auto open_faults = session.repository->find_open_by_dedupe(draft.dedupe_key);
-  if (!open_faults) return std::unexpected(open_faults.error());
+  FAULTLINE_TRY(open_faults, session.repository->find_open_by_dedupe(draft.dedupe_key));
   if (open_faults->empty()) {
     item.json["key"] = nullptr;
     item.json["action"] = "none";
@@ -47,8 +46,8 @@ Result<AlertOpenItem> fire_alert(Services& services, FaultSession& session, cons
   if (!level.empty()) fault.level = level;
   if (!request.team.empty()) fault.team = request.team;
   if (!request.service.empty()) fault.service = request.service;
-  auto outcome = open_fault(services, session, std::move(fault), request.notify ? Announce::Yes : Announce::No);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(outcome,
+                open_fault(services, session, std::move(fault), request.notify ? Announce::Yes : Announce::No));
   AlertOpenItem item;
   item.key = outcome->fault.key;
   item.url = outcome->url;
@@ -73,18 +72,16 @@ Result<std::vector<AlertOpenItem>> open_from_alert(Services& services, const Ale
   }
   std::string level;
   if (!request.level.empty()) {
-    auto normalized = normalize_level(request.level, "--level");
-    if (!normalized) return std::unexpected(normalized.error());
+    FAULTLINE_TRY(normalized, normalize_level(request.level, "--level"));
     level = *normalized;
   }
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   const auto grouping = request.per_alert ? core::AlertGrouping::PerAlert : core::AlertGrouping::PerGroup;
   std::vector<AlertOpenItem> items;
   for (const auto& draft : core::alert_faults(*group, grouping, session->config->alert_rules)) {
-    auto item = draft.status == "resolved" ? resolve_alert(*session, draft)
-                                           : fire_alert(services, *session, draft, request, level);
-    if (!item) return std::unexpected(item.error());
+    FAULTLINE_TRY(item,
+                  draft.status == "resolved" ? resolve_alert(*session, draft)
+                                             : fire_alert(services, *session, draft, request, level));
     items.push_back(std::move(*item));
   }
   return items;

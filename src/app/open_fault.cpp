@@ -52,8 +52,7 @@ struct ClosedState {
 Result<ClosedState> closed_state(jira::Client& client, std::string_view key) {
   jira::IssueQuery query;
   query.fields = {"status", "issuelinks"};
-  auto issue = client.get_issue(key, query);
-  if (!issue) return std::unexpected(issue.error());
+  FAULTLINE_TRY(issue, client.get_issue(key, query));
   ClosedState state{issue->status_category() == "done", {}};
   // close_duplicates links the closed fault outward ("duplicates") to the winner.
   for (const char* wanted : {"Duplicate", "Relates"}) {
@@ -72,8 +71,7 @@ Result<ClosedState> closed_state(jira::Client& client, std::string_view key) {
 Result<bool> is_done(jira::Client& client, std::string_view key) {
   jira::IssueQuery query;
   query.fields = {"status"};
-  auto issue = client.get_issue(key, query);
-  if (!issue) return std::unexpected(issue.error());
+  FAULTLINE_TRY(issue, client.get_issue(key, query));
   return issue->status_category() == "done";
 }
 
@@ -82,12 +80,10 @@ Result<bool> is_done(jira::Client& client, std::string_view key) {
 Result<void> close_one(FaultSession& session, const core::Fault& winner, const core::Fault& dup) {
   auto& client = *session.jira;
   const auto& workflow = session.config->jira.workflow;
-  auto transitions = client.transitions(dup.key);
-  if (!transitions) return std::unexpected(transitions.error());
+  FAULTLINE_TRY(transitions, client.transitions(dup.key));
   const auto* transition = closing_transition(*transitions, workflow);
   if (transition == nullptr) {
-    auto done = is_done(client, dup.key);
-    if (!done) return std::unexpected(done.error());
+    FAULTLINE_TRY(done, is_done(client, dup.key));
     if (*done) return {};
     return fail(ErrorKind::Failed,
                 fmt::format("{}: no transition leads to '{}' or to any Done status, so it cannot be closed as a "
@@ -113,8 +109,7 @@ Result<void> close_one(FaultSession& session, const core::Fault& winner, const c
 
 // The link type a duplicate gets: "Duplicate", else "Relates", else none ("").
 Result<std::string> duplicate_link_type(jira::Client& client) {
-  auto types = client.issue_link_types();
-  if (!types) return std::unexpected(types.error());
+  FAULTLINE_TRY(types, client.issue_link_types());
   for (const char* wanted : {"Duplicate", "Relates"}) {
     auto found = std::find_if(types->begin(), types->end(), [&](const jira::IssueLinkType& t) { return iequals(t.name, wanted); });
     if (found != types->end()) return found->name;
@@ -128,8 +123,7 @@ Result<std::vector<std::string>> close_duplicates(FaultSession& session, const s
   std::vector<std::string> closed;
   if (open_faults.size() < 2) return closed;
   const auto& winner = open_faults.front();
-  auto link_type = duplicate_link_type(*session.jira);
-  if (!link_type) return std::unexpected(link_type.error());
+  FAULTLINE_TRY(link_type, duplicate_link_type(*session.jira));
   for (std::size_t i = 1; i < open_faults.size(); ++i) {
     const auto& dup = open_faults[i];
     if (dup.key == winner.key) continue;
@@ -156,8 +150,7 @@ public:
     m_outcome.fault = std::move(draft);
     const auto& dedupe_key = m_outcome.fault.dedupe_key;
     if (!dedupe_key.empty()) {
-      auto existing = m_session.repository->find_open_by_dedupe(dedupe_key);
-      if (!existing) return std::unexpected(existing.error());
+      FAULTLINE_TRY(existing, m_session.repository->find_open_by_dedupe(dedupe_key));
       if (!existing->empty()) return report_again(std::move(*existing));
     }
     if (auto created = create_and_settle(); !created) {
@@ -194,8 +187,7 @@ private:
     if (existing.size() > 1) {
       // An earlier race left several open faults with this key (Cloud's search lag).
       ops.add({"converge", op_key({"converge", fault.dedupe_key}), [this, &existing]() -> Result<OpStatus> {
-                 auto done = close_duplicates(m_session, existing);
-                 if (!done) return std::unexpected(done.error());
+                 FAULTLINE_TRY(done, close_duplicates(m_session, existing));
                  m_outcome.duplicates_closed = *done;
                  return OpStatus::Done;
                }});
@@ -212,8 +204,7 @@ private:
     auto& ops = m_outcome.operations;
     ops.add({"create", op_key({"create", fault.dedupe_key.empty() ? fault.summary : fault.dedupe_key}),
              [this]() -> Result<OpStatus> {
-               auto made = m_session.repository->create(m_outcome.fault);
-               if (!made) return std::unexpected(made.error());
+               FAULTLINE_TRY(made, m_session.repository->create(m_outcome.fault));
                m_made = *made;
                m_outcome.fault.key = m_made.key;
                m_outcome.fault.id = m_made.id;
@@ -234,8 +225,7 @@ private:
     bool ours_closed = false;
     for (std::size_t attempt = 0; attempt < attempts; ++attempt) {
       if (attempt > 0 && m_settle.sleep) m_settle.sleep(m_settle.pauses[attempt - 1]);
-      auto settled = look_once(ours_closed);
-      if (!settled) return std::unexpected(settled.error());
+      FAULTLINE_TRY(settled, look_once(ours_closed));
       if (*settled) return **settled;
     }
     if (!ours_closed) return OpStatus::Skipped;
@@ -257,8 +247,7 @@ private:
       // Ours was reconciled into the search, so missing means it no longer matches: a racing
       // run closed it as a duplicate. (Or the index ignored the reconcile: then ours is open
       // and the newest, so it goes last.)
-      auto state = closed_state(*m_session.jira, m_made.key);
-      if (!state) return std::unexpected(state.error());
+      FAULTLINE_TRY(state, closed_state(*m_session.jira, m_made.key));
       if (state->done) {
         ours_closed = true;
         return lost_after_close(open_faults, state->duplicate_of);
@@ -267,8 +256,7 @@ private:
       open_faults.push_back(m_outcome.fault);
     }
     if (open_faults.size() < 2) return std::optional<OpStatus>();
-    auto closed = close_duplicates(m_session, open_faults);
-    if (!closed) return std::unexpected(closed.error());
+    FAULTLINE_TRY(closed, close_duplicates(m_session, open_faults));
     m_outcome.duplicates_closed = *closed;
     if (open_faults.front().key != m_made.key) lost_to(open_faults.front());
     return std::optional<OpStatus>(OpStatus::Done);
@@ -281,8 +269,7 @@ private:
     if (!open_faults.empty()) {
       lost_to(open_faults.front());
     } else if (!linked_to.empty()) {
-      auto winner = m_session.repository->get(linked_to);
-      if (!winner) return std::unexpected(winner.error());
+      FAULTLINE_TRY(winner, m_session.repository->get(linked_to));
       lost_to(*winner);
     } else {
       return std::optional<OpStatus>();  // closed, not linked yet: the racing run is between its two writes

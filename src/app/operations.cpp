@@ -56,8 +56,7 @@ nlohmann::json OperationList::to_json() const {
 Result<OpStatus> ensure_comment(jira::Client& client, std::string_view issue_key, std::string_view key,
                                 std::string_view markdown, std::string* found_created) {
   const auto marker = op_marker(key);
-  auto comments = client.comments(issue_key);
-  if (!comments) return std::unexpected(comments.error());
+  FAULTLINE_TRY(comments, client.comments(issue_key));
   for (const auto& comment : *comments) {
     if (comment.text.find(marker) != std::string::npos) {
       if (found_created != nullptr) *found_created = comment.created;
@@ -91,8 +90,7 @@ Result<void> PropertySentLog::mark_sent(std::string_view dedupe_key, std::string
   auto& list = m_value[std::string(dedupe_key)];
   if (!list.is_array()) list = nlohmann::json::array();
   list.push_back(std::string(channel));
-  auto written = m_client.set_property(m_issue_key, k_notified_property, m_value);
-  if (!written) return std::unexpected(written.error());
+  FAULTLINE_TRY(written, m_client.set_property(m_issue_key, k_notified_property, m_value));
   return {};
 }
 

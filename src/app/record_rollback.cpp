@@ -23,12 +23,10 @@ Result<std::optional<core::Fault>> find_target(const RollbackRequest& request, F
                                                const std::string& dedupe_key) {
   auto& repo = *session.repository;
   if (!request.fault.empty()) {
-    auto fault = repo.get(request.fault);
-    if (!fault) return std::unexpected(fault.error());
+    FAULTLINE_TRY(fault, repo.get(request.fault));
     return std::optional<core::Fault>(std::move(*fault));
   }
-  auto by_key = repo.find_open_by_dedupe(dedupe_key);
-  if (!by_key) return std::unexpected(by_key.error());
+  FAULTLINE_TRY(by_key, repo.find_open_by_dedupe(dedupe_key));
   if (!by_key->empty()) return std::optional<core::Fault>(by_key->front());
   auto open_faults = repo.search(core::jql_and({repo.fault_scope_jql(), "statusCategory != " + core::jql_quote("Done")}) +
                                      " ORDER BY created DESC",
@@ -89,8 +87,7 @@ void add_record_operations(FaultSession& session, const RollbackRequest& request
   const auto& key = outcome.key;
   auto& ops = outcome.operations;
   ops.add({"record", op_key({"record", key, rollback_key}), [&repo, &outcome]() -> Result<OpStatus> {
-             auto current = repo.get(outcome.key);
-             if (!current) return std::unexpected(current.error());
+             FAULTLINE_TRY(current, repo.get(outcome.key));
              outcome.fault = *current;
              for (const auto& existing : current->rollbacks)
                if (same_rollback(existing, outcome.record)) return OpStatus::Skipped;
@@ -128,24 +125,21 @@ nlohmann::json RollbackOutcome::to_json(const core::CiContext& ci, const date::t
 }
 
 Result<RollbackOutcome> record_rollback(Services& services, const RollbackRequest& request) {
-  auto level = normalize_level(request.level, "--level");
-  if (!level) return std::unexpected(level.error());
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(level, normalize_level(request.level, "--level"));
+  FAULTLINE_TRY(session, open_fault_session(services));
   const auto now = services.clock().now();
   RollbackOutcome outcome;
   outcome.record = core::rollback_record(request.ci, request.service, request.from, request.to, now);
   const auto rollback_key = core::rollback_dedupe_key(request.ci, request.service, request.from, request.to);
   const auto dedupe_key = request.dedupe_key.empty() ? rollback_key : request.dedupe_key;
 
-  auto target = find_target(request, *session, dedupe_key);
-  if (!target) return std::unexpected(target.error());
+  FAULTLINE_TRY(target, find_target(request, *session, dedupe_key));
   if (*target) {
     outcome.key = (*target)->key;
   } else {
     auto draft = rollback_fault(request, *level, dedupe_key, session->config->team.coordinator, now);
-    auto opened = open_fault(services, *session, std::move(draft), request.notify ? Announce::Yes : Announce::No);
-    if (!opened) return std::unexpected(opened.error());
+    FAULTLINE_TRY(opened,
+                  open_fault(services, *session, std::move(draft), request.notify ? Announce::Yes : Announce::No));
     if (opened->dry_run) {
       outcome.dry_run = true;
       return outcome;

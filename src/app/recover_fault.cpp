@@ -72,15 +72,12 @@ nlohmann::json RecoverOutcome::to_json(const date::time_zone* zone) const {
 }
 
 Result<RecoverOutcome> recover_fault(Services& services, const RecoverRequest& request) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   auto& repo = *session->repository;
   auto& jira = *session->jira;
   const auto* zone = session->zone;
-  auto current = repo.get(request.key);
-  if (!current) return std::unexpected(current.error());
-  auto changes = recovery_changes(request, *current, session->config->team, services.clock().now(), zone);
-  if (!changes) return std::unexpected(changes.error());
+  FAULTLINE_TRY(current, repo.get(request.key));
+  FAULTLINE_TRY(changes, recovery_changes(request, *current, session->config->team, services.clock().now(), zone));
 
   RecoverOutcome outcome;
   outcome.fault = apply_recovery(*current, *changes);

@@ -53,8 +53,7 @@ Result<nlohmann::json> ReminderClaims::read(const std::string& issue_key, bool f
 }
 
 Result<void> ReminderClaims::write(const std::string& issue_key, const nlohmann::json& value) {
-  auto written = m_client.set_property(issue_key, core::k_reminded_property, value);
-  if (!written) return std::unexpected(written.error());
+  FAULTLINE_TRY(written, m_client.set_property(issue_key, core::k_reminded_property, value));
   m_known[issue_key] = value;
   return {};
 }

@@ -111,8 +111,7 @@ private:
     query.project = m_config.jira.project;
     query.lane = core::ActionLane::Overdue;
     query.today = m_today;
-    auto actions = search_actions(m_services, *m_session.jira, query);
-    if (!actions) return std::unexpected(actions.error());
+    FAULTLINE_TRY(actions, search_actions(m_services, *m_session.jira, query));
     m_outcome.overdue_found = std::any_of(actions->begin(), actions->end(),
                                           [&](const core::Action& a) { return core::days_overdue(a, m_today) > 0; });
     m_owners = core::group_overdue_by_owner(*actions, m_today, m_config.team.escalate_after_days);
@@ -128,9 +127,9 @@ private:
 
   // The stale faults and the missed reviews among the open faults, and their claim requests.
   Result<void> collect_faults() {
-    auto faults = m_session.repository->search(core::open_faults_jql(m_config.jira.project, m_config.jira.fault_type),
-                                               m_request.limit);
-    if (!faults) return std::unexpected(faults.error());
+    FAULTLINE_TRY(faults,
+                  m_session.repository->search(core::open_faults_jql(m_config.jira.project, m_config.jira.fault_type),
+                                               m_request.limit));
     const auto& team = m_config.team;
     const core::ReviewPolicy policy{team.review_due_hours, team.review_due_hours_by_level};
     for (const auto& fault : *faults) {
@@ -342,8 +341,7 @@ nlohmann::json RemindOutcome::to_json() const {
 }
 
 Result<RemindOutcome> send_reminders(Services& services, const RemindRequest& request) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   Reminder reminder(services, *session, request, request.run_id.empty() ? make_run_id() : request.run_id);
   return reminder.run();
 }

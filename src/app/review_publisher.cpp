@@ -31,8 +31,7 @@ struct VersionInfo {
 Result<VersionInfo> current_version(confluence::Client& client, const std::string& page_id) {
   VersionInfo info;
   if (client.flavor() == confluence::Flavor::Cloud) {
-    auto reply = client.call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id));
-    if (!reply) return std::unexpected(reply.error());
+    FAULTLINE_TRY(reply, client.call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id)));
     const auto& version = reply->body.value("version", nlohmann::json::object());
     info.message = version.value("message", "");
     info.author = version.value("authorId", "");
@@ -212,21 +211,19 @@ Result<void> ReviewPublisher::check_template() const {
   const auto& jira = *m_session.jira;
   auto data = report::report_data(m_current, m_parsed.doc, {}, rows, m_session.zone, jira.base_url(), std::nullopt,
                                   std::nullopt);
-  auto trial = report::render_report(data, m_options.template_name, report::Format::Storage,
-                                     m_session.config->team.template_dir);
-  if (!trial) return std::unexpected(trial.error());
+  FAULTLINE_TRY(trial,
+                report::render_report(data, m_options.template_name, report::Format::Storage,
+                                      m_session.config->team.template_dir));
   return {};
 }
 
 Result<void> ReviewPublisher::validate(std::string_view text) {
   const auto today = core::local_date(m_now, m_session.zone);
   m_parsed = core::parse_review(text, m_options.file, today, m_session.zone);
-  auto current = m_session.repository->get(m_options.key);
-  if (!current) return std::unexpected(current.error());
+  FAULTLINE_TRY(current, m_session.repository->get(m_options.key));
   m_current = *current;
   m_fault = m_current;
-  auto existing = m_actions.list(m_current.key);
-  if (!existing) return std::unexpected(existing.error());
+  FAULTLINE_TRY(existing, m_actions.list(m_current.key));
   m_existing = std::move(*existing);
 
   auto problems = m_parsed.problems;
@@ -262,8 +259,7 @@ Result<void> ReviewPublisher::find_page(const std::string& title) {
     else if (found.error().kind != ErrorKind::NotFound) return std::unexpected(found.error());
   }
   if (m_page) return {};
-  auto found = conf.find_page(m_session.config->confluence.space, title);
-  if (!found) return std::unexpected(found.error());
+  FAULTLINE_TRY(found, conf.find_page(m_session.config->confluence.space, title));
   if (*found) m_page = std::move(**found);
   return {};
 }
@@ -272,8 +268,7 @@ Result<void> ReviewPublisher::find_page(const std::string& title) {
 Result<void> ReviewPublisher::detect_edits() {
   if (!m_page) return {};
   const auto& page = *m_page;
-  auto version = current_version(*m_confluence, page.id);
-  if (!version) return std::unexpected(version.error());
+  FAULTLINE_TRY(version, current_version(*m_confluence, page.id));
   m_ours_hash = message_hash(version->message);
   const bool recorded = m_record.page_id == page.id && m_record.version == page.version;
   // Version 1 made by a publish that stopped before recording it.
@@ -298,12 +293,10 @@ Result<void> ReviewPublisher::detect_edits() {
 }
 
 Result<void> ReviewPublisher::locate_page() {
-  auto conf = m_services.confluence();
-  if (!conf) return std::unexpected(conf.error());
+  FAULTLINE_TRY(conf, m_services.confluence());
   m_confluence = *conf;
   const auto& settings = m_session.config->confluence;
-  auto parent = m_confluence->find_page(settings.space, settings.parent);
-  if (!parent) return std::unexpected(parent.error());
+  FAULTLINE_TRY(parent, m_confluence->find_page(settings.space, settings.parent));
   if (!*parent)
     return fail(ErrorKind::Config,
                 fmt::format("the parent page '{}' does not exist in Confluence space {}", settings.parent, settings.space),
@@ -318,8 +311,7 @@ Result<void> ReviewPublisher::locate_page() {
 // ----------------------------------------------------------------------- the steps
 
 Result<OpStatus> ReviewPublisher::sync_actions() {
-  auto done = m_actions.sync(m_current.key, m_specs, m_existing);
-  if (!done) return std::unexpected(done.error());
+  FAULTLINE_TRY(done, m_actions.sync(m_current.key, m_specs, m_existing));
   m_synced = std::move(*done);
   const bool wrote = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.created || s.updated; });
   return wrote ? OpStatus::Done : OpStatus::Skipped;
@@ -343,8 +335,7 @@ Result<OpStatus> ReviewPublisher::confirm_facts() {
 // The page is rendered from the fault as it stands after the writes above, so a re-run
 // (which changes nothing) renders the same body.
 Result<std::string> ReviewPublisher::render_body() {
-  auto read = m_session.repository->get_record(m_current.key);
-  if (!read) return std::unexpected(read.error());
+  FAULTLINE_TRY(read, m_session.repository->get_record(m_current.key));
   m_fault = read->fault;
   core::Fault shown = m_fault;
   shown.updated.reset();
@@ -370,15 +361,14 @@ Result<std::string> ReviewPublisher::render_body() {
 }
 
 Result<OpStatus> ReviewPublisher::write_page() {
-  auto body = render_body();
-  if (!body) return std::unexpected(body.error());
+  FAULTLINE_TRY(body, render_body());
   m_body_hash = op_key({m_title, *body});
   if (!m_page) return create_page(*body);
   const bool recorded = m_record.page_id == m_page->id && m_record.version == m_page->version;
   const bool unchanged = m_page->title == m_title && ((recorded && m_record.hash == m_body_hash) || m_ours_hash == m_body_hash);
   if (unchanged) return OpStatus::Skipped;
-  auto updated = m_confluence->update_page(*m_page, m_title, *body, std::string(k_publish_message_prefix) + m_body_hash);
-  if (!updated) return std::unexpected(updated.error());
+  FAULTLINE_TRY(updated,
+                m_confluence->update_page(*m_page, m_title, *body, std::string(k_publish_message_prefix) + m_body_hash));
   m_page = std::move(*updated);
   m_page_changed = true;
   return OpStatus::Done;
@@ -392,8 +382,7 @@ Result<OpStatus> ReviewPublisher::create_page(const std::string& body) {
   if (auto noted = m_session.jira->set_property(m_current.key, k_review_property, intent.to_json()); !noted)
     return std::unexpected(noted.error());
   m_record = intent;
-  auto created = m_confluence->create_page(m_session.config->confluence.space, m_title, m_parent_id, body);
-  if (!created) return std::unexpected(created.error());
+  FAULTLINE_TRY(created, m_confluence->create_page(m_session.config->confluence.space, m_title, m_parent_id, body));
   m_page = std::move(*created);
   m_page_changed = true;
   return OpStatus::Done;
@@ -401,8 +390,7 @@ Result<OpStatus> ReviewPublisher::create_page(const std::string& body) {
 
 Result<OpStatus> ReviewPublisher::label_page() {
   const auto wanted = review_page_labels(m_fault.key, m_fault.level, m_fault.type);
-  auto have = m_confluence->labels(m_page->id);
-  if (!have) return std::unexpected(have.error());
+  FAULTLINE_TRY(have, m_confluence->labels(m_page->id));
   std::vector<std::string> missing;
   for (const auto& l : wanted)
     if (std::find(have->begin(), have->end(), l) == have->end()) missing.push_back(l);
@@ -504,8 +492,7 @@ Result<PublishOutcome> publish_review(Services& services, const PublishOptions& 
     return fail(ErrorKind::Usage, fmt::format("cannot read review file '{}'", options.file),
                 "check the path (`faultline review init KEY -o FILE` writes one)");
   }
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   ReviewPublisher publisher(services, *session, options);
   if (auto valid = publisher.validate(*text); !valid) return std::unexpected(valid.error());
   if (auto located = publisher.locate_page(); !located) return std::unexpected(located.error());

@@ -62,8 +62,7 @@ std::string resolution_markdown(const core::Fault& fault) {
 // parent (not by search, which lags behind writes on Cloud).
 Result<std::vector<core::ReviewAction>> existing_actions(FaultSession& session, const core::Fault& fault) {
   ActionRepository repository(*session.jira, *session.config);
-  auto existing = repository.list(fault.key);
-  if (!existing) return std::unexpected(existing.error());
+  FAULTLINE_TRY(existing, repository.list(fault.key));
   std::vector<core::ReviewAction> actions;
   for (const auto& found : *existing) {
     const auto& action = found.action;
@@ -120,8 +119,7 @@ core::ReviewDoc scaffold_doc(const FaultRecord& record, const config::Config& co
 Result<std::vector<report::ActionRow>> action_rows(FaultSession& session, const core::Fault& fault,
                                                    const core::ReviewDoc& review) {
   ActionRepository repository(*session.jira, *session.config);
-  auto existing = repository.list(fault.key);
-  if (!existing) return std::unexpected(existing.error());
+  FAULTLINE_TRY(existing, repository.list(fault.key));
   std::map<std::string, core::Action> by_key, by_id;
   for (const auto& found : *existing) {
     const auto& action = found.action;
@@ -160,12 +158,9 @@ Error problems_error(const std::string& file, const std::vector<core::ReviewProb
 }  // namespace
 
 Result<ReviewScaffold> scaffold_review(Services& services, const std::string& key) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
-  auto record = session->repository->get_record(key);
-  if (!record) return std::unexpected(record.error());
-  auto actions = existing_actions(*session, record->fault);
-  if (!actions) return std::unexpected(actions.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
+  FAULTLINE_TRY(record, session->repository->get_record(key));
+  FAULTLINE_TRY(actions, existing_actions(*session, record->fault));
   const auto count = actions->size();
   const auto doc = scaffold_doc(*record, *session->config, std::move(*actions), session->zone);
   return ReviewScaffold{record->fault.key, core::write_review(doc, session->zone), count};
@@ -181,18 +176,15 @@ Result<std::string> render_review(Services& services, const RenderRequest& reque
     }
     return std::unexpected(error);
   }
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   const auto* zone = session->zone;
   const auto now = services.clock().now();
   const auto parsed = core::parse_review(*text, request.file, core::local_date(now, zone), zone);
   if (!parsed.problems.empty()) return std::unexpected(problems_error(request.file, parsed.problems));
 
-  auto record = session->repository->get_record(request.key);
-  if (!record) return std::unexpected(record.error());
+  FAULTLINE_TRY(record, session->repository->get_record(request.key));
   const auto timeline = record_timeline(*record);
-  auto rows = action_rows(*session, record->fault, parsed.doc);
-  if (!rows) return std::unexpected(rows.error());
+  FAULTLINE_TRY(rows, action_rows(*session, record->fault, parsed.doc));
   std::optional<report::PageInfo> page;
   const auto& fault = record->fault;
   if (!fault.review_page_url.empty() || !fault.review_page_id.empty())

@@ -96,18 +96,15 @@ std::vector<std::string> manual_steps(const config::Config& config, const std::v
 
 // One lane's filter created, updated or left as it is; its JSON entry.
 Result<nlohmann::json> ensure_filter(jira::Client& client, const LaneFilter& lane, const std::string& base, bool dry_run) {
-  auto existing = client.find_my_filter(lane.input.name);
-  if (!existing) return std::unexpected(existing.error());
+  FAULTLINE_TRY(existing, client.find_my_filter(lane.input.name));
   jira::Filter filter;
   std::string status;
   if (!*existing) {
-    auto created = client.create_filter(lane.input);
-    if (!created) return std::unexpected(created.error());
+    FAULTLINE_TRY(created, client.create_filter(lane.input));
     filter = *created;
     status = "created";
   } else if ((*existing)->jql != lane.input.jql) {
-    auto updated = client.update_filter((*existing)->id, lane.input);
-    if (!updated) return std::unexpected(updated.error());
+    FAULTLINE_TRY(updated, client.update_filter((*existing)->id, lane.input));
     filter = *updated;
     if (filter.id.empty()) filter.id = (*existing)->id;
     status = "updated";
@@ -152,23 +149,20 @@ nlohmann::json SetupBoardOutcome::to_json() const {
 }
 
 Result<SetupBoardOutcome> setup_board(Services& services, const SetupBoardRequest& request) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   auto& client = *session->jira;
   const auto& config = *session->config;
   const auto filters = lane_filters(config, request.prefix);
   SetupBoardOutcome outcome;
   std::string faults_filter_id;
   for (const auto& lane : filters) {
-    auto filter = ensure_filter(client, lane, config.jira.url, services.dry_run());
-    if (!filter) return std::unexpected(filter.error());
+    FAULTLINE_TRY(filter, ensure_filter(client, lane, config.jira.url, services.dry_run()));
     if (lane.lane == "faults") faults_filter_id = (*filter)["id"].get<std::string>();
     outcome.filters.push_back(std::move(*filter));
   }
   bool board_made = !request.board;
   if (request.board) {
-    auto board = ensure_board(client, config, request.prefix, faults_filter_id, services.dry_run());
-    if (!board) return std::unexpected(board.error());
+    FAULTLINE_TRY(board, ensure_board(client, config, request.prefix, faults_filter_id, services.dry_run()));
     board_made = (*board)["status"] != "not_permitted";
     outcome.board = std::move(*board);
   }

@@ -9,9 +9,9 @@
 namespace faultline::app {
 
 Result<std::map<std::string, std::vector<std::string>>> project_statuses(jira::Client& jira, std::string_view project) {
-  auto reply = jira.call(http::Method::Get,
-                         std::string(jira.api_root()) + "/project/" + http::url_encode(project) + "/statuses");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply,
+                jira.call(http::Method::Get,
+                          std::string(jira.api_root()) + "/project/" + http::url_encode(project) + "/statuses"));
   std::map<std::string, std::vector<std::string>> statuses;
   if (!reply->body.is_array()) return statuses;
   for (const auto& type : reply->body) {
@@ -62,8 +62,7 @@ namespace {
 
 // The fault and sub-task issue types; a note when the project has no fault-like type.
 Result<void> discover_issue_types(jira::Client& client, const DiscoveryRequest& request, config::InitFacts& facts) {
-  auto types = client.issue_types(facts.project);
-  if (!types) return std::unexpected(types.error());
+  FAULTLINE_TRY(types, client.issue_types(facts.project));
   std::vector<std::string> standard;
   for (const auto& type : *types) {
     if (type.subtask) {
@@ -93,16 +92,14 @@ Result<void> discover_issue_types(jira::Client& client, const DiscoveryRequest& 
 
 // Custom fields by the names a fault tool uses, and the workflow's statuses per step.
 Result<void> discover_fields_and_workflow(jira::Client& client, config::InitFacts& facts) {
-  auto fields = client.fields();
-  if (!fields) return std::unexpected(fields.error());
+  FAULTLINE_TRY(fields, client.fields());
   std::vector<std::string> custom_names;
   for (const auto& field : *fields)
     if (field.custom) custom_names.push_back(field.name);
   for (const auto& [fact, candidates] : fact_field_candidates()) {
     if (auto name = pick_name(candidates, custom_names)) facts.fields[fact] = *name;
   }
-  auto statuses = project_statuses(client, facts.project);
-  if (!statuses) return std::unexpected(statuses.error());
+  FAULTLINE_TRY(statuses, project_statuses(client, facts.project));
   std::vector<std::string> names;
   for (const auto& [type, list] : *statuses)
     if (iequals(type, facts.fault_type)) names = list;
@@ -117,24 +114,19 @@ Result<void> discover_fields_and_workflow(jira::Client& client, config::InitFact
 }
 
 Result<void> discover_jira(Services& services, const DiscoveryRequest& request, config::InitFacts& facts) {
-  auto jira = services.jira();
-  if (!jira) return std::unexpected(jira.error());
+  FAULTLINE_TRY(jira, services.jira());
   auto& client = **jira;
   facts.flavor = jira::to_string(client.flavor());
-  auto me = client.myself();
-  if (!me) return std::unexpected(me.error());
+  FAULTLINE_TRY(me, client.myself());
   if (facts.timezone.empty()) facts.timezone = me->time_zone;
   if (auto types = discover_issue_types(client, request, facts); !types) return types;
   return discover_fields_and_workflow(client, facts);
 }
 
 Result<void> discover_confluence(Services& services, config::InitFacts& facts) {
-  auto confluence = services.confluence();
-  if (!confluence) return std::unexpected(confluence.error());
-  auto space = (*confluence)->find_space(facts.space);
-  if (!space) return std::unexpected(space.error());
-  auto parent = (*confluence)->find_page(facts.space, facts.parent);
-  if (!parent) return std::unexpected(parent.error());
+  FAULTLINE_TRY(confluence, services.confluence());
+  FAULTLINE_TRY(space, (*confluence)->find_space(facts.space));
+  FAULTLINE_TRY(parent, (*confluence)->find_page(facts.space, facts.parent));
   if (!*parent) facts.notes.push_back(fmt::format("no page '{}' in space {} yet: create it before publishing reviews", facts.parent, facts.space));
   return {};
 }

@@ -65,8 +65,7 @@ nlohmann::json actions_json(const std::vector<ExistingAction>& actions, const ji
 }  // namespace
 
 Result<Board> load_board(Services& services, const std::string& team) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   const auto& config = *session->config;
   Board board;
   board.now = services.clock().now();
@@ -74,8 +73,8 @@ Result<Board> load_board(Services& services, const std::string& team) {
   board.today = core::today_in(board.now, board.zone);
   board.policy = core::ReviewPolicy{config.team.review_due_hours, config.team.review_due_hours_by_level};
 
-  auto faults = session->repository->search(core::open_faults_jql(config.jira.project, config.jira.fault_type), 0);
-  if (!faults) return std::unexpected(faults.error());
+  FAULTLINE_TRY(faults,
+                session->repository->search(core::open_faults_jql(config.jira.project, config.jira.fault_type), 0));
   std::map<std::string, std::string> known_teams;  // the open faults' teams: not read again for the team filter
   for (const auto& fault : *faults) known_teams[fault.key] = fault.team;
   board.faults = core::filter_faults_by_team(std::move(*faults), team);
@@ -84,10 +83,8 @@ Result<Board> load_board(Services& services, const std::string& team) {
   core::ActionQuery query;
   query.project = config.jira.project;
   query.today = board.today;
-  auto actions = search_actions(services, *session->jira, query);
-  if (!actions) return std::unexpected(actions.error());
-  auto kept = filter_actions_by_team(*session->repository, std::move(*actions), team, known_teams);
-  if (!kept) return std::unexpected(kept.error());
+  FAULTLINE_TRY(actions, search_actions(services, *session->jira, query));
+  FAULTLINE_TRY(kept, filter_actions_by_team(*session->repository, std::move(*actions), team, known_teams));
   board.lanes = core::assign_lanes(std::move(*kept), board.today);
 
   board.json = core::board_json(board.faults, board.lanes, board.now, board.zone, board.policy);
@@ -96,12 +93,10 @@ Result<Board> load_board(Services& services, const std::string& team) {
 }
 
 Result<ActionLanesView> find_action_lanes(Services& services, const ActionLanesRequest& request) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   std::string owner;
   if (!request.owner.empty()) {
-    auto user = resolve_user(*session->jira, *session->config, request.owner);
-    if (!user) return std::unexpected(user.error());
+    FAULTLINE_TRY(user, resolve_user(*session->jira, *session->config, request.owner));
     owner = user->id;
   }
   ActionLanesView view;
@@ -113,10 +108,8 @@ Result<ActionLanesView> find_action_lanes(Services& services, const ActionLanesR
   // Both lanes: one search for every open action.
   if (!request.overdue || !request.pending)
     query.lane = request.overdue ? core::ActionLane::Overdue : core::ActionLane::Pending;
-  auto found = search_actions(services, *session->jira, query);
-  if (!found) return std::unexpected(found.error());
-  auto kept = filter_actions_by_team(*session->repository, std::move(*found), request.team);
-  if (!kept) return std::unexpected(kept.error());
+  FAULTLINE_TRY(found, search_actions(services, *session->jira, query));
+  FAULTLINE_TRY(kept, filter_actions_by_team(*session->repository, std::move(*found), request.team));
   // The lanes are decided again here on the team's "today" (the JQL used the same date),
   // which also sorts them and drops anything done meanwhile.
   view.lanes = core::assign_lanes(std::move(*kept), view.today);
@@ -142,19 +135,15 @@ std::string review_state_of(const core::Fault& fault, core::TimePoint now) {
 Result<FaultList> list_faults(Services& services, const FaultListRequest& given) {
   FaultListRequest request = given;
   if (!request.level.empty()) {
-    auto level = normalize_level(request.level, "--level");
-    if (!level) return std::unexpected(level.error());
+    FAULTLINE_TRY(level, normalize_level(request.level, "--level"));
     request.level = *level;
   }
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   FaultList list;
   list.now = services.clock().now();
   list.zone = session->zone;
-  auto jql = list_jql(request, *session->repository, list.now, list.zone);
-  if (!jql) return std::unexpected(jql.error());
-  auto faults = session->repository->search(*jql, request.limit);
-  if (!faults) return std::unexpected(faults.error());
+  FAULTLINE_TRY(jql, list_jql(request, *session->repository, list.now, list.zone));
+  FAULTLINE_TRY(faults, session->repository->search(*jql, request.limit));
   std::erase_if(*faults, [&](const core::Fault& f) {
     return (!request.team.empty() && f.team != request.team) || (!request.service.empty() && f.service != request.service);
   });
@@ -170,18 +159,15 @@ Result<FaultList> list_faults(Services& services, const FaultListRequest& given)
 }
 
 Result<FaultView> show_fault(Services& services, const std::string& key) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
-  auto record = session->repository->get_record(key);
-  if (!record) return std::unexpected(record.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
+  FAULTLINE_TRY(record, session->repository->get_record(key));
   FaultView view;
   view.fault = record->fault;
   view.zone = session->zone;
   view.url = session->jira->browse_url(view.fault.key);
   view.timeline = record_timeline(*record);
   ActionRepository repository(*session->jira, *session->config);
-  auto actions = repository.list(view.fault.key);
-  if (!actions) return std::unexpected(actions.error());
+  FAULTLINE_TRY(actions, repository.list(view.fault.key));
   view.actions = std::move(*actions);
   std::stable_sort(view.actions.begin(), view.actions.end(), [](const ExistingAction& a, const ExistingAction& b) {
     if (a.action.due && b.action.due) return *a.action.due < *b.action.due;

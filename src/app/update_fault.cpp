@@ -65,20 +65,17 @@ nlohmann::json UpdateOutcome::to_json(const date::time_zone* zone) const {
 }
 
 Result<UpdateOutcome> update_fault(Services& services, const UpdateRequest& request) {
-  auto session = open_fault_session(services);
-  if (!session) return std::unexpected(session.error());
+  FAULTLINE_TRY(session, open_fault_session(services));
   auto& repo = *session->repository;
   auto& jira = *session->jira;
-  auto current = repo.get(request.key);
-  if (!current) return std::unexpected(current.error());
+  FAULTLINE_TRY(current, repo.get(request.key));
   const auto now = services.clock().now();
 
   core::Fault changes;
   changes.cause = request.cause;
   changes.progress_status = request.status;
   if (!request.eta.empty()) {
-    auto eta = parse_eta(request.eta, now, session->zone);
-    if (!eta) return std::unexpected(eta.error());
+    FAULTLINE_TRY(eta, parse_eta(request.eta, now, session->zone));
     changes.eta = *eta;
   }
   const auto body = comment_body(request, changes.eta, session->zone);

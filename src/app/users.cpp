@@ -42,8 +42,7 @@ Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& c
       }
       return jira::UserRef{id};
     }
-    auto users = client.search_users(id, 20);
-    if (!users) return std::unexpected(users.error());
+    FAULTLINE_TRY(users, client.search_users(id, 20));
     for (const auto& user : *users) {
       const auto local = user.email.substr(0, user.email.find('@'));
       if (iequals(user.email, id) || iequals(user.display_name, id) || iequals(user.name, id) ||
@@ -55,8 +54,7 @@ Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& c
       return users->front().ref();
     return unknown(users->empty() ? "matches no Jira user" : "matches several Jira users and none exactly");
   }
-  auto users = client.search_users(id, 50);
-  if (!users) return std::unexpected(users.error());
+  FAULTLINE_TRY(users, client.search_users(id, 50));
   for (const auto& user : *users) {
     if (iequals(user.name, id) || iequals(user.key, id) || iequals(user.email, id))
       return jira::UserRef{user.name.empty() ? id : user.name};

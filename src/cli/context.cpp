@@ -50,8 +50,7 @@ Result<const config::Config*> Context::loaded_config() {
   load.config_path = options.config_path;
   load.profile = options.profile;
   load.flag_overrides = config_overrides;
-  auto loaded = config::load_config(load, m_env, m_runner);
-  if (!loaded) return std::unexpected(loaded.error());
+  FAULTLINE_TRY(loaded, config::load_config(load, m_env, m_runner));
   m_config = std::move(loaded->config);
   for (const auto& secret : m_config->secrets()) m_redactor.add_secret(secret);
   for (const auto& secret : notify::channel_secrets(*m_config)) m_redactor.add_secret(secret);
@@ -78,8 +77,7 @@ Result<const config::Config*> Context::config() {
 
 Result<http::Transport*> Context::transport() {
   if (m_transport) return m_transport.get();
-  auto config = loaded_config();
-  if (!config) return std::unexpected(config.error());
+  FAULTLINE_TRY(config, loaded_config());
   const auto& http_settings = (*config)->http;
   const auto timeout = std::chrono::seconds(options.timeout_seconds > 0 ? options.timeout_seconds
                                                                         : http_settings.timeout_seconds);
@@ -110,32 +108,25 @@ Result<http::Transport*> Context::transport() {
 
 Result<jira::Client*> Context::jira() {
   if (m_jira) return m_jira.get();
-  auto config = this->config();
-  if (!config) return std::unexpected(config.error());
-  auto transport = this->transport();
-  if (!transport) return std::unexpected(transport.error());
-  auto client = app::connect_jira(**config, **transport);
-  if (!client) return std::unexpected(client.error());
+  FAULTLINE_TRY(config, this->config());
+  FAULTLINE_TRY(transport, this->transport());
+  FAULTLINE_TRY(client, app::connect_jira(**config, **transport));
   m_jira = std::move(*client);
   return m_jira.get();
 }
 
 Result<confluence::Client*> Context::confluence() {
   if (m_confluence) return m_confluence.get();
-  auto config = this->config();
-  if (!config) return std::unexpected(config.error());
-  auto transport = this->transport();
-  if (!transport) return std::unexpected(transport.error());
-  auto client = app::connect_confluence(**config, **transport);
-  if (!client) return std::unexpected(client.error());
+  FAULTLINE_TRY(config, this->config());
+  FAULTLINE_TRY(transport, this->transport());
+  FAULTLINE_TRY(client, app::connect_confluence(**config, **transport));
   m_confluence = std::move(*client);
   return m_confluence.get();
 }
 
 Result<notify::MailSender*> Context::mail_sender() {
   if (m_mail_sender) return m_mail_sender.get();
-  auto loaded = loaded_config();
-  if (!loaded) return std::unexpected(loaded.error());
+  FAULTLINE_TRY(loaded, loaded_config());
   if (options.dry_run) {
     m_mail_sender = std::make_unique<notify::DryRunMailSender>(err(), m_redactor);
   } else {
@@ -150,8 +141,7 @@ Result<notify::MailSender*> Context::mail_sender() {
 }
 
 Result<const date::time_zone*> Context::zone() {
-  auto config = loaded_config();
-  if (!config) return std::unexpected(config.error());
+  FAULTLINE_TRY(config, loaded_config());
   return core::find_zone((*config)->team.timezone);
 }
 

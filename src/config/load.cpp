@@ -203,8 +203,7 @@ Result<std::optional<std::string>> find_config_file(const LoadOptions& options, 
 }
 
 Result<Loaded> load_config(const LoadOptions& options, const Environment& env, const CommandRunner& runner) {
-  auto found = find_config_file(options, env);
-  if (!found) return std::unexpected(found.error());
+  FAULTLINE_TRY(found, find_config_file(options, env));
   if (!*found) {
     if (options.missing == LoadOptions::Missing::Error) {
       return fail(ErrorKind::Config,

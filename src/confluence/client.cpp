@@ -58,8 +58,7 @@ Result<Space> Client::find_space(std::string_view space_key) {
     }
     space = Space{text(results[0], "id"), text(results[0], "key"), text(results[0], "name")};
   } else {
-    auto reply = call(http::Method::Get, "/rest/api/space/" + http::url_encode(space_key));
-    if (!reply) return std::unexpected(reply.error());
+    FAULTLINE_TRY(reply, call(http::Method::Get, "/rest/api/space/" + http::url_encode(space_key)));
     space = Space{text(reply->body, "id"), text(reply->body, "key"), text(reply->body, "name")};
   }
   if (space.key.empty()) space.key = std::string(space_key);
@@ -71,8 +70,7 @@ Result<std::string> Client::space_key_for_id(const std::string& space_id) {
   for (const auto& [key, space] : m_spaces_by_key) {
     if (space.id == space_id) return key;
   }
-  auto reply = call(http::Method::Get, "/api/v2/spaces/" + http::url_encode(space_id));
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply, call(http::Method::Get, "/api/v2/spaces/" + http::url_encode(space_id)));
   Space space{text(reply->body, "id"), text(reply->body, "key"), text(reply->body, "name")};
   if (space.id.empty()) space.id = space_id;
   m_spaces_by_key[space.key] = space;

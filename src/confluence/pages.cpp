@@ -77,8 +77,7 @@ Page Client::parse_v1_page(const nlohmann::json& json) const {
 
 Result<std::optional<Page>> Client::find_page(std::string_view space_key, std::string_view title) {
   if (m_flavor == Flavor::Cloud) {
-    auto space = find_space(space_key);
-    if (!space) return std::unexpected(space.error());
+    FAULTLINE_TRY(space, find_space(space_key));
     auto reply = call(http::Method::Get, "/api/v2/pages",
                       {{"space-id", space->id}, {"title", std::string(title)}, {"status", "current"},
                        {"body-format", "storage"}, {"limit", "5"}});
@@ -112,8 +111,7 @@ Result<Page> Client::get_page(std::string_view page_id) {
   if (m_flavor == Flavor::Cloud) {
     auto reply = call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id), {{"body-format", "storage"}});
     if (!reply) return std::unexpected(reply.error());
-    auto key = space_key_for_id(text(reply->body, "spaceId"));
-    if (!key) return std::unexpected(key.error());
+    FAULTLINE_TRY(key, space_key_for_id(text(reply->body, "spaceId")));
     return parse_v2_page(reply->body, *key);
   }
   auto reply = call(http::Method::Get, "/rest/api/content/" + http::url_encode(page_id),
@@ -125,8 +123,7 @@ Result<Page> Client::get_page(std::string_view page_id) {
 Result<Page> Client::create_page(std::string_view space_key, std::string_view title, std::string_view parent_id,
                                  std::string_view body_storage) {
   if (m_flavor == Flavor::Cloud) {
-    auto space = find_space(space_key);
-    if (!space) return std::unexpected(space.error());
+    FAULTLINE_TRY(space, find_space(space_key));
     nlohmann::json body{{"spaceId", space->id},
                         {"status", "current"},
                         {"title", std::string(title)},

@@ -30,8 +30,7 @@ Result<std::vector<SearchHit>> Client::search(std::string_view cql, int limit) {
   std::string url = http::build_url(m_api.base_url(), path,
                                     {{"cql", std::string(cql)}, {"limit", std::to_string(page_size)}, {"expand", "space"}});
   for (int pages = 0; pages < 1000; ++pages) {
-    auto reply = send_url(http::Method::Get, path, url, nullptr, http::RetrySafety::ByMethod);
-    if (!reply) return std::unexpected(reply.error());
+    FAULTLINE_TRY(reply, send_url(http::Method::Get, path, url, nullptr, http::RetrySafety::ByMethod));
     const auto& body = reply->body;
     if (!body.is_object() || !body.contains("results") || !body["results"].is_array()) break;
     nlohmann::json links = body.contains("_links") ? body["_links"] : nlohmann::json::object();

@@ -80,20 +80,15 @@ bool has_any(const json& object, std::initializer_list<const char*> keys) {
 Result<Alert> read_alert(const json& value, const std::string& path) {
   if (!value.is_object()) return fail(ErrorKind::Config, path + ": expected an object");
   Alert alert;
-  auto status = read_status(value, path, true);
-  if (!status) return std::unexpected(status.error());
+  FAULTLINE_TRY(status, read_status(value, path, true));
   alert.status = *status;
-  auto labels = read_string_map(value, "labels", path);
-  if (!labels) return std::unexpected(labels.error());
+  FAULTLINE_TRY(labels, read_string_map(value, "labels", path));
   alert.labels = std::move(*labels);
-  auto annotations = read_string_map(value, "annotations", path);
-  if (!annotations) return std::unexpected(annotations.error());
+  FAULTLINE_TRY(annotations, read_string_map(value, "annotations", path));
   alert.annotations = std::move(*annotations);
-  auto starts = read_time_field(value, "startsAt", path, true);
-  if (!starts) return std::unexpected(starts.error());
+  FAULTLINE_TRY(starts, read_time_field(value, "startsAt", path, true));
   alert.starts_at = **starts;
-  auto ends = read_time_field(value, "endsAt", path, false);
-  if (!ends) return std::unexpected(ends.error());
+  FAULTLINE_TRY(ends, read_time_field(value, "endsAt", path, false));
   if (alert.status == "resolved" && *ends && !is_go_zero_time(**ends)) alert.ends_at = *ends;
   const std::pair<const char*, std::string Alert::*> strings[] = {
       {"generatorURL", &Alert::generator_url}, {"fingerprint", &Alert::fingerprint},
@@ -101,8 +96,7 @@ Result<Alert> read_alert(const json& value, const std::string& path) {
       {"panelURL", &Alert::panel_url},         {"valueString", &Alert::value_string},
   };
   for (const auto& [key, member] : strings) {
-    auto text = read_string(value, key, path);
-    if (!text) return std::unexpected(text.error());
+    FAULTLINE_TRY(text, read_string(value, key, path));
     alert.*member = std::move(*text);
   }
   return alert;
@@ -400,15 +394,13 @@ Result<AlertGroup> parse_alert_payload(const json& payload) {
   bool grafana = has_any(payload, {"orgId", "title", "state", "message"});
   for (std::size_t i = 0; i < alerts->size(); ++i) {
     const std::string path = fmt::format("alerts[{}]", i);
-    auto alert = read_alert((*alerts)[i], path);
-    if (!alert) return std::unexpected(alert.error());
+    FAULTLINE_TRY(alert, read_alert((*alerts)[i], path));
     grafana = grafana || has_any((*alerts)[i], {"silenceURL", "dashboardURL", "panelURL", "values", "valueString"});
     group.alerts.push_back(std::move(*alert));
   }
   group.source_system = grafana ? "grafana" : "alertmanager";
 
-  auto status = read_status(payload, "", false);
-  if (!status) return std::unexpected(status.error());
+  FAULTLINE_TRY(status, read_status(payload, "", false));
   group.status = *status;
   if (group.status.empty()) {
     const bool any_firing = std::any_of(group.alerts.begin(), group.alerts.end(),
@@ -421,8 +413,7 @@ Result<AlertGroup> parse_alert_payload(const json& payload) {
       {"message", &AlertGroup::message},
   };
   for (const auto& [key, member] : strings) {
-    auto text = read_string(payload, key, "");
-    if (!text) return std::unexpected(text.error());
+    FAULTLINE_TRY(text, read_string(payload, key, ""));
     group.*member = std::move(*text);
   }
   const std::pair<const char*, StringMap AlertGroup::*> maps[] = {
@@ -431,8 +422,7 @@ Result<AlertGroup> parse_alert_payload(const json& payload) {
       {"commonAnnotations", &AlertGroup::common_annotations},
   };
   for (const auto& [key, member] : maps) {
-    auto map = read_string_map(payload, key, "");
-    if (!map) return std::unexpected(map.error());
+    FAULTLINE_TRY(map, read_string_map(payload, key, ""));
     group.*member = std::move(*map);
   }
   if (const auto it = payload.find("truncatedAlerts"); it != payload.end() && !it->is_null()) {

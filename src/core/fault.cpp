@@ -224,8 +224,7 @@ Result<RollbackRecord> read_rollback(const json& value, const std::string& path)
     if (*text) r.*member = **text;
   }
   if (const auto it = value.find("recorded_at"); it != value.end()) {
-    auto t = read_time(*it, path + ".recorded_at", nullptr);
-    if (!t) return std::unexpected(t.error());
+    FAULTLINE_TRY(t, read_time(*it, path + ".recorded_at", nullptr));
     r.recorded_at = *t;
   }
   return r;
@@ -319,12 +318,10 @@ Result<void> read_bound_fields(const json& fields, const FaultSchema& schema, co
     if (it == fields.end() || it->is_null()) continue;
     const std::string path = "fields." + binding.field_id;
     if (const auto* fact = find_text_fact(binding.fact)) {
-      auto text = read_text(*it, path);
-      if (!text) return std::unexpected(text.error());
+      FAULTLINE_TRY(text, read_text(*it, path));
       if (*text) fault.*fact->member = **text;
     } else if (const auto* time_fact = find_time_fact(binding.fact)) {
-      auto t = read_time(*it, path, zone);
-      if (!t) return std::unexpected(t.error());
+      FAULTLINE_TRY(t, read_time(*it, path, zone));
       if (*t) fault.*time_fact->member = **t;
     }
   }

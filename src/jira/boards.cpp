@@ -35,8 +35,7 @@ Result<std::optional<Board>> Client::find_board(std::string_view name, std::stri
   for (;;) {
     http::QueryParams params{{"name", std::string(name)}, {"startAt", std::to_string(start_at)}, {"maxResults", "50"}};
     if (!project_key.empty()) params.emplace_back("projectKeyOrId", std::string(project_key));
-    auto reply = call(http::Method::Get, k_board_path, params);
-    if (!reply) return std::unexpected(reply.error());
+    FAULTLINE_TRY(reply, call(http::Method::Get, k_board_path, params));
     const auto& values = detail::array(reply->body, "values");
     for (const auto& b : values) {
       if (detail::text(b, "name") == name) return std::optional<Board>{parse_board(b)};

@@ -66,8 +66,7 @@ Result<Flavor> detect_flavor(http::Transport& transport, const Connection& conne
   if (ends_with(host, ".atlassian.net") || host == "api.atlassian.com") return Flavor::Cloud;
   // The flavor is unknown yet: Auto means Bearer without a user, Basic with one.
   Client probe(transport, connection, connection.user.empty() ? Flavor::DataCenter : Flavor::Cloud);
-  auto reply = probe.call(http::Method::Get, "/rest/api/2/serverInfo");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply, probe.call(http::Method::Get, "/rest/api/2/serverInfo"));
   if (!reply->body.is_object()) {
     return fail(ErrorKind::Failed, "Jira's serverInfo at " + connection.base_url + " did not answer a JSON object",
                 "Check jira.url: it should be the site's base URL, without /rest/...");
@@ -174,8 +173,7 @@ Result<core::TimePoint> parse_datetime(std::string_view text) {
   if (t == std::string_view::npos || !has_offset) {
     return fail(ErrorKind::Usage, "'" + std::string(text) + "' is not a Jira datetime (2026-11-25T10:00:00.000+0800)");
   }
-  auto utc = core::find_zone("UTC");
-  if (!utc) return std::unexpected(utc.error());
+  FAULTLINE_TRY(utc, core::find_zone("UTC"));
   return core::parse_time(text, core::TimePoint{}, *utc);
 }
 

@@ -83,8 +83,7 @@ Result<std::string> find_field_id(const std::vector<Field>& fields, std::string_
 }
 
 Result<std::vector<Field>> Client::fields() {
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/field");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply, call(http::Method::Get, std::string(api_root()) + "/field"));
   std::vector<Field> out;
   if (reply->body.is_array()) {
     for (const auto& f : reply->body) out.push_back(parse_field(f));
@@ -93,8 +92,7 @@ Result<std::vector<Field>> Client::fields() {
 }
 
 Result<std::string> Client::field_id(std::string_view name_or_id) {
-  auto all = fields();
-  if (!all) return std::unexpected(all.error());
+  FAULTLINE_TRY(all, fields());
   return find_field_id(*all, name_or_id);
 }
 

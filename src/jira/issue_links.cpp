@@ -17,8 +17,7 @@ Result<void> Client::link_issues(std::string_view type_name, std::string_view in
 }
 
 Result<std::vector<IssueLinkType>> Client::issue_link_types() {
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/issueLinkType");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply, call(http::Method::Get, std::string(api_root()) + "/issueLinkType"));
   std::vector<IssueLinkType> out;
   for (const auto& t : detail::array(reply->body, "issueLinkTypes")) {
     out.push_back(IssueLinkType{detail::text(t, "id"), detail::text(t, "name"), detail::text(t, "inward"),

@@ -122,16 +122,14 @@ Result<Issue> Client::get_issue(std::string_view key, const IssueQuery& query) {
   if (!query.fields.empty()) params.emplace_back("fields", detail::join(query.fields, ","));
   if (!query.properties.empty()) params.emplace_back("properties", detail::join(query.properties, ","));
   if (query.changelog == Changelog::Include) params.emplace_back("expand", "changelog");
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key), params);
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply, call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key), params));
   auto issue = parse_issue(reply->body);
   if (query.changelog == Changelog::Include && m_flavor == Flavor::Cloud) {
     // Cloud's expand=changelog holds only the most recent histories.
     const auto& changelog = detail::member(reply->body, "changelog");
     int total = detail::number(changelog, "total", 0);
     if (total > static_cast<int>(issue.changelog.size())) {
-      auto full = full_changelog(key);
-      if (!full) return std::unexpected(full.error());
+      FAULTLINE_TRY(full, full_changelog(key));
       issue.changelog = std::move(*full);
     }
   }

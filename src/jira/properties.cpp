@@ -15,15 +15,15 @@ Result<Upsert> Client::set_property(std::string_view key, std::string_view prope
 }
 
 Result<nlohmann::json> Client::property(std::string_view key, std::string_view property) {
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/properties/" +
-                                           http::url_encode(property));
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply,
+                call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/properties/" +
+                                            http::url_encode(property)));
   return detail::member(reply->body, "value");
 }
 
 Result<std::vector<std::string>> Client::property_keys(std::string_view key) {
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/properties");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply,
+                call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/properties"));
   std::vector<std::string> out;
   for (const auto& k : detail::array(reply->body, "keys")) out.push_back(detail::text(k, "key"));
   return out;

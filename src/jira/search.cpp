@@ -52,8 +52,7 @@ Result<SearchPage> Client::search_page(const SearchRequest& request, std::string
   }
   if (m_flavor == Flavor::DataCenter) {
     const std::string path = std::string(api_root()) + "/search";
-    auto reply = call(http::Method::Get, path, datacenter_params(request, start_at, page_size_of(request, 0)));
-    if (!reply) return std::unexpected(reply.error());
+    FAULTLINE_TRY(reply, call(http::Method::Get, path, datacenter_params(request, start_at, page_size_of(request, 0))));
     auto page = parse_page(reply->body);
     page.is_last = page.total ? page.start_at + static_cast<int>(page.issues.size()) >= *page.total
                               : page.issues.empty();
@@ -96,8 +95,7 @@ Result<std::vector<Issue>> Client::search_cloud(const SearchRequest& request) {
   for (;;) {
     SearchRequest page_request = request;
     page_request.page_size = page_size_of(request, issues.size());
-    auto page = search_page(page_request, token, 0);
-    if (!page) return std::unexpected(page.error());
+    FAULTLINE_TRY(page, search_page(page_request, token, 0));
     const bool empty = page->issues.empty();
     for (auto& issue : page->issues) {
       if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
@@ -148,8 +146,7 @@ Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& reques
                                          std::to_string(requests.size()) + " search pages");
     }
     for (const auto& outcome : outcomes) {
-      auto reply = to_reply(http::Method::Get, path, outcome);
-      if (!reply) return std::unexpected(reply.error());
+      FAULTLINE_TRY(reply, to_reply(http::Method::Get, path, outcome));
       auto page = parse_page(reply->body);
       for (auto& issue : page.issues) {
         if (static_cast<int>(issues.size()) >= total) break;

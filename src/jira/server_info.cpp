@@ -5,8 +5,7 @@
 namespace faultline::jira {
 
 Result<ServerInfo> Client::server_info() {
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/serverInfo");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply, call(http::Method::Get, std::string(api_root()) + "/serverInfo"));
   return ServerInfo{detail::text(reply->body, "baseUrl"), detail::text(reply->body, "version"),
                     detail::text(reply->body, "deploymentType"), detail::text(reply->body, "serverTitle")};
 }

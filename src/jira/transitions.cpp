@@ -47,8 +47,7 @@ Result<void> Client::transition(std::string_view key, std::string_view transitio
 
 Result<Transition> Client::transition_to_status(std::string_view key, std::string_view status_name,
                                                 const TransitionInput& input) {
-  auto available = transitions(key);
-  if (!available) return std::unexpected(available.error());
+  FAULTLINE_TRY(available, transitions(key));
   const Transition* chosen = nullptr;
   for (const auto& t : *available) {
     if (detail::iequals(t.to_status, status_name)) {
@@ -77,8 +76,7 @@ Result<Transition> Client::transition_to_status(std::string_view key, std::strin
     return std::unexpected(std::move(error));
   }
   Transition used = *chosen;
-  auto done = transition(key, used.id, input);
-  if (!done) return std::unexpected(done.error());
+  FAULTLINE_TRY(done, transition(key, used.id, input));
   return used;
 }
 

@@ -14,8 +14,8 @@ Result<void> Client::add_watcher(std::string_view key, const UserRef& user) {
 }
 
 Result<std::vector<User>> Client::watchers(std::string_view key) {
-  auto reply = call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/watchers");
-  if (!reply) return std::unexpected(reply.error());
+  FAULTLINE_TRY(reply,
+                call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/watchers"));
   std::vector<User> out;
   for (const auto& w : detail::array(reply->body, "watchers")) out.push_back(parse_user(w));
   return out;

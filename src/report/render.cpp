@@ -113,8 +113,7 @@ Result<void> load_partials(const TemplateFile& file, const std::vector<fs::path>
     if (!valid_name(name))
       return fail(ErrorKind::Config, where + ": '" + name + "' is not a partial name (letters, digits, - and _)");
     const std::string file_name = name + "." + extension(format) + ".mustache";
-    auto found = find_template(dirs, file_name);
-    if (!found) return std::unexpected(found.error());
+    FAULTLINE_TRY(found, find_template(dirs, file_name));
     if (!*found)
       return fail(ErrorKind::Config, where + ": no partial " + file_name + " next to the template",
                   "put " + file_name + " in the template directory's review/ folder");
@@ -151,8 +150,7 @@ Result<std::string> render_report(const nlohmann::json& data_model, std::string_
                 "use a name such as fault-analysis or postmortem");
   const auto dirs = search_dirs(user_dir);
   const std::string file_name = template_name + "." + extension(format) + ".mustache";
-  auto found = find_template(dirs, file_name);
-  if (!found) return std::unexpected(found.error());
+  FAULTLINE_TRY(found, find_template(dirs, file_name));
   if (!*found) {
     std::string where;
     for (const auto& dir : dirs) where += (where.empty() ? "" : ", ") + dir.string();

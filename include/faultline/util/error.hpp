@@ -37,6 +37,15 @@ inline std::unexpected<Error> fail(ErrorKind kind, std::string message, std::str
   return std::unexpected(Error{kind, std::move(message), std::move(hint), 0, {}});
 }
 
+// FAULTLINE_TRY(name, expression): evaluates the Result-valued `expression` into a local
+// `name`; when it holds an error, returns that error from the enclosing function (which must
+// return a Result of any type). The hand-written form it stands for:
+//   auto name = expression;
+//   if (!name) return std::unexpected(name.error());
+#define FAULTLINE_TRY(name, ...)  \
+  auto name = (__VA_ARGS__);      \
+  if (!name) return std::unexpected(std::move(name).error())
+
 // Human-readable name of an error kind, for logs and --json output ("auth", "not_found", ...).
 const char* to_string(ErrorKind kind);
 

@@ -41,8 +41,7 @@ void print_lanes(Context& ctx, const app::ActionLanesView& view, const app::Acti
 }
 
 Result<ExitCode> run_actions(const ActionsOptions& options, Context& ctx) {
-  auto view = app::find_action_lanes(ctx, options.request);
-  if (!view) return std::unexpected(view.error());
+  FAULTLINE_TRY(view, app::find_action_lanes(ctx, options.request));
   if (ctx.options.json) {
     print_json(ctx.out(), view->json);
   } else {

@@ -15,8 +15,7 @@ namespace faultline::cli {
 namespace {
 
 Result<ExitCode> run_actions_add(const app::AddActionRequest& request, Context& ctx) {
-  auto added = app::add_action(ctx, request);
-  if (!added) return std::unexpected(added.error());
+  FAULTLINE_TRY(added, app::add_action(ctx, request));
   if (ctx.options.json) {
     print_json(ctx.out(), added->json);
     return ExitCode::Ok;

@@ -20,8 +20,7 @@ struct ActionsDoneOptions {
 };
 
 Result<ExitCode> run_actions_done(const ActionsDoneOptions& options, Context& ctx) {
-  auto done = app::mark_action_done(ctx, options.key);
-  if (!done) return std::unexpected(done.error());
+  FAULTLINE_TRY(done, app::mark_action_done(ctx, options.key));
   if (ctx.options.json) {
     print_json(ctx.out(), done->json);
     return ExitCode::Ok;

@@ -19,8 +19,7 @@ struct ActionsListOptions {
 };
 
 Result<ExitCode> run_actions_list(const ActionsListOptions& options, Context& ctx) {
-  auto list = app::list_actions(ctx, options.key, options.limit);
-  if (!list) return std::unexpected(list.error());
+  FAULTLINE_TRY(list, app::list_actions(ctx, options.key, options.limit));
   if (ctx.options.json) {
     print_json(ctx.out(), list->json);
     return ExitCode::Ok;

@@ -194,8 +194,7 @@ void print_columns(Context& ctx, const app::Board& board, int columns, bool colo
 }
 
 Result<ExitCode> run_board(const BoardOptions& options, Context& ctx) {
-  auto board = app::load_board(ctx, options.team);
-  if (!board) return std::unexpected(board.error());
+  FAULTLINE_TRY(board, app::load_board(ctx, options.team));
   if (ctx.options.json) {
     print_json(ctx.out(), board->json);
   } else if (!ctx.streams().out_tty) {

@@ -18,12 +18,9 @@ struct ClassifyOptions {
 };
 
 Result<ExitCode> run_classify(const ClassifyOptions& options, Context& ctx) {
-  auto config = ctx.config();
-  if (!config) return std::unexpected(config.error());
-  auto metrics = app::parse_metrics(options.metrics);
-  if (!metrics) return std::unexpected(metrics.error());
-  auto decision = app::classify_for_unit(**config, options.business_unit, *metrics);
-  if (!decision) return std::unexpected(decision.error());
+  FAULTLINE_TRY(config, ctx.config());
+  FAULTLINE_TRY(metrics, app::parse_metrics(options.metrics));
+  FAULTLINE_TRY(decision, app::classify_for_unit(**config, options.business_unit, *metrics));
   if (ctx.options.json) {
     nlohmann::json rule = nullptr;
     if (decision->matched) {

@@ -13,8 +13,7 @@ namespace {
 struct ConfigShowOptions {};
 
 Result<void> run_config_show(const ConfigShowOptions&, Context& ctx) {
-  auto config = ctx.loaded_config();
-  if (!config) return std::unexpected(config.error());
+  FAULTLINE_TRY(config, ctx.loaded_config());
   if (ctx.options.json) {
     print_json(ctx.out(), config::config_to_json(**config));
   } else {

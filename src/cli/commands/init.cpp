@@ -43,8 +43,7 @@ Result<void> need(Context& ctx, const InitOptions& options, std::string& value, 
     }
     return fail(ErrorKind::Usage, fmt::format("missing {}", flag), fmt::format("pass {} with --non-interactive", flag));
   }
-  auto answer = ask(ctx, question, flag, default_value);
-  if (!answer) return std::unexpected(answer.error());
+  FAULTLINE_TRY(answer, ask(ctx, question, flag, default_value));
   value = *answer;
   return {};
 }

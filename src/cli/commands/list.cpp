@@ -36,8 +36,7 @@ std::string review_cell(const core::Fault& f, core::TimePoint now, const date::t
 }
 
 Result<ExitCode> run_list(const app::FaultListRequest& request, Context& ctx) {
-  auto list = app::list_faults(ctx, request);
-  if (!list) return std::unexpected(list.error());
+  FAULTLINE_TRY(list, app::list_faults(ctx, request));
   if (ctx.options.json) {
     print_json(ctx.out(), list->json);
     return ExitCode::Ok;

@@ -43,25 +43,20 @@ Result<std::string> decide_level(const OpenOptions& options, Context& ctx, const
   if (!options.metrics.empty()) {
     if (options.business_unit.empty())
       return fail(ErrorKind::Usage, "--metric needs --bu (the business unit whose level rules apply)");
-    auto metrics = app::parse_metrics(options.metrics);
-    if (!metrics) return std::unexpected(metrics.error());
-    auto decision = app::classify_for_unit(config, options.business_unit, *metrics);
-    if (!decision) return std::unexpected(decision.error());
+    FAULTLINE_TRY(metrics, app::parse_metrics(options.metrics));
+    FAULTLINE_TRY(decision, app::classify_for_unit(config, options.business_unit, *metrics));
     return decision->level;
   }
-  auto answer = ask(ctx, "Level (P1-P4)", "--level");
-  if (!answer) return std::unexpected(answer.error());
+  FAULTLINE_TRY(answer, ask(ctx, "Level (P1-P4)", "--level"));
   return app::normalize_level(*answer, "--level");
 }
 
 Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
   const bool from_stdin = options.from_alert == "-";
-  auto payload = read_text_argument(ctx, from_stdin ? "-" : "@" + options.from_alert);
-  if (!payload) return std::unexpected(payload.error());
+  FAULTLINE_TRY(payload, read_text_argument(ctx, from_stdin ? "-" : "@" + options.from_alert));
   app::AlertOpenRequest request{*payload, from_stdin ? "stdin" : options.from_alert, options.per_alert, options.level,
                                 options.team, options.service, !options.no_notify};
-  auto items = app::open_from_alert(ctx, request);
-  if (!items) return std::unexpected(items.error());
+  FAULTLINE_TRY(items, app::open_from_alert(ctx, request));
   if (ctx.options.json) {
     auto faults = nlohmann::json::array();
     for (const auto& item : *items) faults.push_back(item.json);
@@ -80,20 +75,16 @@ Result<core::Fault> draft_fault(const OpenOptions& options, Context& ctx, const 
   core::Fault fault;
   fault.summary = options.title;
   if (fault.summary.empty()) {
-    auto answer = ask(ctx, "Title", "--title");
-    if (!answer) return std::unexpected(answer.error());
+    FAULTLINE_TRY(answer, ask(ctx, "Title", "--title"));
     fault.summary = *answer;
   }
-  auto level = decide_level(options, ctx, config);
-  if (!level) return std::unexpected(level.error());
+  FAULTLINE_TRY(level, decide_level(options, ctx, config));
   fault.level = *level;
   if (!options.description.empty()) {
-    auto text = read_text_argument(ctx, options.description);
-    if (!text) return std::unexpected(text.error());
+    FAULTLINE_TRY(text, read_text_argument(ctx, options.description));
     fault.description = *text;
   }
-  auto zone = ctx.zone();
-  if (!zone) return std::unexpected(zone.error());
+  FAULTLINE_TRY(zone, ctx.zone());
   const auto now = ctx.clock().now();
   fault.type = options.type;
   fault.source = options.source;
@@ -133,15 +124,13 @@ void print_opened(Context& ctx, const app::OpenOutcome& outcome, const date::tim
 }
 
 Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
-  auto config = ctx.config();
-  if (!config) return std::unexpected(config.error());
+  FAULTLINE_TRY(config, ctx.config());
   if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
-  auto draft = draft_fault(options, ctx, **config);
-  if (!draft) return std::unexpected(draft.error());
-  auto session = app::open_fault_session(ctx);
-  if (!session) return std::unexpected(session.error());
-  auto outcome = app::open_fault(ctx, *session, std::move(*draft), options.no_notify ? app::Announce::No : app::Announce::Yes);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(draft, draft_fault(options, ctx, **config));
+  FAULTLINE_TRY(session, app::open_fault_session(ctx));
+  FAULTLINE_TRY(outcome,
+                app::open_fault(ctx, *session, std::move(*draft),
+                                options.no_notify ? app::Announce::No : app::Announce::Yes));
   print_opened(ctx, *outcome, session->zone);
   return ExitCode::Ok;
 }

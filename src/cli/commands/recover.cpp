@@ -22,8 +22,7 @@ struct RecoverOptions {
 Result<ExitCode> run_recover(const RecoverOptions& options, Context& ctx) {
   app::RecoverRequest request = options.request;
   request.notify = !options.no_notify;
-  auto outcome = app::recover_fault(ctx, request);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(outcome, app::recover_fault(ctx, request));
   if (ctx.options.json) {
     auto zone = ctx.zone();
     print_json(ctx.out(), outcome->to_json(zone ? *zone : nullptr));

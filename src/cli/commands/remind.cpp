@@ -35,8 +35,7 @@ Result<ExitCode> run_remind(const RemindOptions& options, Context& ctx) {
   const bool all = !options.overdue && !options.stale && !options.reviews;
   app::RemindRequest request{all || options.overdue, all || options.stale, all || options.reviews, options.run_id,
                              std::chrono::milliseconds(options.claim_wait_ms), options.limit};
-  auto outcome = app::send_reminders(ctx, request);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(outcome, app::send_reminders(ctx, request));
   if (ctx.options.json) {
     print_json(ctx.out(), outcome->to_json());
   } else if (!ctx.options.quiet) {

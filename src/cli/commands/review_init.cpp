@@ -27,8 +27,7 @@ Result<ExitCode> run_review_init(const ReviewInitOptions& options, Context& ctx)
       return fail(ErrorKind::Usage, options.output + " already exists",
                   "edit it, or pass --force to replace it with a fresh review file");
   }
-  auto scaffold = app::scaffold_review(ctx, options.key);
-  if (!scaffold) return std::unexpected(scaffold.error());
+  FAULTLINE_TRY(scaffold, app::scaffold_review(ctx, options.key));
   if (options.output.empty()) {
     ctx.out() << scaffold->text;
     return ExitCode::Ok;

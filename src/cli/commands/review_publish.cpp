@@ -15,8 +15,7 @@ namespace faultline::cli {
 namespace {
 
 Result<ExitCode> run_review_publish(const app::PublishOptions& options, Context& ctx) {
-  auto outcome = app::publish_review(ctx, options);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(outcome, app::publish_review(ctx, options));
   if (ctx.options.json) {
     print_json(ctx.out(), app::publish_outcome_json(*outcome));
     return ExitCode::Ok;

@@ -21,12 +21,10 @@ struct ReviewRenderOptions {
 };
 
 Result<ExitCode> run_review_render(const ReviewRenderOptions& options, Context& ctx) {
-  auto format = report::parse_format(options.format);
-  if (!format) return std::unexpected(format.error());
+  FAULTLINE_TRY(format, report::parse_format(options.format));
   auto request = options.request;
   request.format = *format;
-  auto rendered = app::render_review(ctx, request);
-  if (!rendered) return std::unexpected(rendered.error());
+  FAULTLINE_TRY(rendered, app::render_review(ctx, request));
   if (options.output.empty()) {
     ctx.out() << *rendered;
     return ExitCode::Ok;

@@ -25,8 +25,7 @@ Result<ExitCode> run_rollback(const RollbackOptions& options, Context& ctx) {
   request.ci = core::detect_ci([&ctx](std::string_view name) { return ctx.env().get(name); });
   for (const auto& field : options.ci_fields)
     if (auto applied = core::apply_ci_field(request.ci, field); !applied) return std::unexpected(applied.error());
-  auto outcome = app::record_rollback(ctx, request);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(outcome, app::record_rollback(ctx, request));
   if (outcome->dry_run) {
     ctx.err() << "dry run: nothing was sent, no fault created\n";
     return ExitCode::Ok;

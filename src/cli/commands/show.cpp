@@ -77,8 +77,7 @@ void print_view(Context& ctx, const app::FaultView& view) {
 }
 
 Result<ExitCode> run_show(const ShowOptions& options, Context& ctx) {
-  auto view = app::show_fault(ctx, options.key);
-  if (!view) return std::unexpected(view.error());
+  FAULTLINE_TRY(view, app::show_fault(ctx, options.key));
   if (ctx.options.json) {
     print_json(ctx.out(), view->json);
   } else {

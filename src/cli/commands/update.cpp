@@ -31,8 +31,7 @@ Result<ExitCode> run_update(const UpdateOptions& options, Context& ctx) {
     }
     request.message = *message;
   }
-  auto outcome = app::update_fault(ctx, request);
-  if (!outcome) return std::unexpected(outcome.error());
+  FAULTLINE_TRY(outcome, app::update_fault(ctx, request));
   if (ctx.options.json) {
     auto zone = ctx.zone();
     print_json(ctx.out(), outcome->to_json(zone ? *zone : nullptr));
