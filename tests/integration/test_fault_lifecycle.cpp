@@ -4,83 +4,31 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "faultline/http/curl_transport.hpp"
-#include "support/sandbox_process.hpp"
-#include "support/test_context.hpp"
+#include "support/integration.hpp"
 
-using faultline::testing::SandboxProcess;
-using faultline::testing::TestApp;
+using namespace faultline::testing;
 
 namespace {
-
-struct FlavorCase {
-  const char* flavor;
-  const char* user;         // "" = bearer PAT
-  const char* coordinator;  // Jira id of dave: accountId (Cloud) or user name (DC)
-};
 
 // Writes a config pointing at the sandbox, with every fact the sandbox has a field for
 // mapped, and a generic chat channel routed for the three lifecycle events.
 std::string write_config(const std::filesystem::path& dir, const FlavorCase& flavor_case, bool spare_channel = false) {
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "faultline.toml").string();
-  std::ofstream file(path);
-  file << "[jira]\n";
-  file << "flavor = \"" << flavor_case.flavor << "\"\n";
-  if (*flavor_case.user != '\0') file << "user = \"" << flavor_case.user << "\"\n";
-  file << "token_env = \"IT_TOKEN\"\nproject = \"FAULT\"\nfault_type = \"Fault\"\n\n"
-       << "[jira.fields]\nlevel = \"Fault Level\"\ntype = \"Fault Type\"\nsource = \"Fault Source\"\n"
-       << "team = \"Team\"\nservice = \"Service\"\nbusiness_unit = \"Business Unit\"\nstarted_at = \"Started At\"\n"
-       << "recovered_at = \"Recovered At\"\ndedupe_key = \"Dedupe Key\"\nimpact = \"Impact\"\n\n"
-       << "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\n\n"
-       << "[people.dave]\njira = \"" << flavor_case.coordinator << "\"\n\n"
-       << "[levels.retail]\nfallback = \"P4\"\n[[levels.retail.rule]]\nlevel = \"P2\"\nmatch = \"any\"\n"
-       << "conditions = [\"scope >= 10\"]\n\n"
-       << "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
-       << "[routes]\n\"fault.opened\" = [\"ops\"" << (spare_channel ? ", \"spare\"" : "")
-       << "]\n\"fault.updated\" = [\"ops\"]\n\"fault.recovered\" = [\"ops\"]\n";
-  if (spare_channel) file << "\n[channels.spare]\nkind = \"generic\"\nurl_env = \"IT_SPARE_URL\"\n";
-  return path;
-}
-
-// GET <sandbox>/_sandbox/messages -> the captured chat messages.
-nlohmann::json messages(const SandboxProcess& sandbox) {
-  auto transport = faultline::http::make_curl_transport(faultline::http::CurlOptions{});
-  faultline::http::Request request;
-  request.url = sandbox.url() + "/_sandbox/messages";
-  auto outcome = transport->send(request);
-  REQUIRE(outcome.has_value());
-  return nlohmann::json::parse(outcome->body)["messages"];
-}
-
-// Sends a control request to the sandbox (fault injection): POST with a JSON body, or DELETE.
-void control(const SandboxProcess& sandbox, faultline::http::Method method, const std::string& path,
-             const nlohmann::json& body = nullptr) {
-  auto transport = faultline::http::make_curl_transport(faultline::http::CurlOptions{});
-  faultline::http::Request request;
-  request.method = method;
-  request.url = sandbox.url() + path;
-  if (!body.is_null()) {
-    request.body = body.dump();
-    request.headers.emplace_back("Content-Type", "application/json");
-  }
-  auto outcome = transport->send(request);
-  REQUIRE(outcome.has_value());
-  REQUIRE(outcome->status < 300);
-}
-
-// Runs the app and parses its --json output.
-nlohmann::json run_json(TestApp& app, std::vector<std::string> args, int expected_exit = 0) {
-  const int code = app.run(std::move(args));
-  INFO(app.err.str());
-  INFO(app.out.str());
-  REQUIRE(code == expected_exit);
-  return nlohmann::json::parse(app.out.str());
+  std::string text = jira_config(flavor_case) +
+                     "[jira.fields]\nlevel = \"Fault Level\"\ntype = \"Fault Type\"\nsource = \"Fault Source\"\n"
+                     "team = \"Team\"\nservice = \"Service\"\nbusiness_unit = \"Business Unit\"\nstarted_at = \"Started At\"\n"
+                     "recovered_at = \"Recovered At\"\ndedupe_key = \"Dedupe Key\"\nimpact = \"Impact\"\n\n"
+                     "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\n\n"
+                     "[people.dave]\njira = \"" + std::string(flavor_case.dave) + "\"\n\n"
+                     "[levels.retail]\nfallback = \"P4\"\n[[levels.retail.rule]]\nlevel = \"P2\"\nmatch = \"any\"\n"
+                     "conditions = [\"scope >= 10\"]\n\n"
+                     "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
+                     "[routes]\n\"fault.opened\" = [\"ops\"" + std::string(spare_channel ? ", \"spare\"" : "") +
+                     "]\n\"fault.updated\" = [\"ops\"]\n\"fault.recovered\" = [\"ops\"]\n";
+  if (spare_channel) text += "\n[channels.spare]\nkind = \"generic\"\nurl_env = \"IT_SPARE_URL\"\n";
+  return faultline::testing::write_config(dir, text);
 }
 
 int comment_count(TestApp& app, const std::string& config, const std::string& key) {
@@ -91,12 +39,9 @@ int comment_count(TestApp& app, const std::string& config, const std::string& ke
   return count;
 }
 
-TestApp make_app(const SandboxProcess& sandbox) {
-  TestApp app;
-  app.real_network = true;
-  app.env.set("FAULTLINE_JIRA_URL", sandbox.url());
-  app.env.set("IT_TOKEN", "sandbox-token");
-  app.env.set("IT_HOOK_URL", sandbox.url() + "/hooks/generic/ops");
+// The app with a second chat hook, "spare", in $IT_SPARE_URL.
+TestApp make_lifecycle_app(const SandboxProcess& sandbox) {
+  TestApp app = make_app(sandbox);
   app.env.set("IT_SPARE_URL", sandbox.url() + "/hooks/generic/spare");
   return app;
 }
@@ -104,13 +49,12 @@ TestApp make_app(const SandboxProcess& sandbox) {
 }  // namespace
 
 TEST_CASE("open, update and recover a fault end to end; re-runs post nothing twice", "[integration][fault]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"},
-                                          FlavorCase{"datacenter", "", "dave"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-fault-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("fault-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
 
   auto opened = run_json(app, {"--config", config, "open", "--json", "--title", "Checkout returns 500", "--bu", "retail",
                                "--metric", "scope=12", "--type", "Configuration", "--source", "monitoring", "--team",
@@ -169,7 +113,7 @@ TEST_CASE("open, update and recover a fault end to end; re-runs post nothing twi
   CHECK(shown["review_state"] == "due");
 
   // One message per event, even though update and recover ran twice.
-  auto captured = messages(sandbox);
+  auto captured = api.messages();
   CHECK(captured.size() == 3);
   const auto all = captured.dump();
   CHECK(all.find(key + " opened") != std::string::npos);
@@ -191,13 +135,12 @@ TEST_CASE("open, update and recover a fault end to end; re-runs post nothing twi
 }
 
 TEST_CASE("opening the same dedupe key twice leaves one open fault with a comment", "[integration][fault][dedupe]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"},
-                                          FlavorCase{"datacenter", "", "dave"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-dedupe-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("dedupe-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
 
   const std::vector<std::string> open = {"--config", config, "open", "--json", "--title", "Disk full on db1", "--level",
                                          "P3", "--dedupe-key", "db1/disk", "--no-notify"};
@@ -212,18 +155,18 @@ TEST_CASE("opening the same dedupe key twice leaves one open fault with a commen
 
   auto listed = run_json(app, {"--config", config, "list", "--json"});
   CHECK(listed.size() == 1);
-  CHECK(messages(sandbox).empty());
+  CHECK(api.messages().empty());
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("two opens that miss each other in Cloud's lagging search converge on the oldest fault",
           "[integration][fault][dedupe]") {
-  const FlavorCase flavor_case{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"};
+  const FlavorCase flavor_case = k_cloud;
   SandboxProcess sandbox(flavor_case.flavor, {"--index-lag-ms", "1500"});
-  const auto dir = std::filesystem::temp_directory_path() / "faultline-it-dedupe-lag";
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("dedupe-lag");
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
 
   const std::vector<std::string> open = {"--config", config, "open", "--json", "--title", "Alert pair", "--level", "P3",
                                          "--dedupe-key", "am/group-1", "--no-notify"};
@@ -233,7 +176,7 @@ TEST_CASE("two opens that miss each other in Cloud's lagging search converge on 
   REQUIRE(second["created"] == true);
   REQUIRE(second["key"] != first["key"]);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(1700));
+  api.catch_up_index();
   auto third = run_json(app, open);
   CHECK(third["created"] == false);
   CHECK(third["key"] == first["key"]);
@@ -241,7 +184,7 @@ TEST_CASE("two opens that miss each other in Cloud's lagging search converge on 
   auto newer = run_json(app, {"--config", config, "show", second["key"], "--json"});
   CHECK(newer["status"] == "Closed");
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(1700));
+  api.catch_up_index();
   auto listed = run_json(app, {"--config", config, "list", "--json"});
   REQUIRE(listed.size() == 1);
   CHECK(listed[0]["key"] == first["key"]);
@@ -250,13 +193,12 @@ TEST_CASE("two opens that miss each other in Cloud's lagging search converge on 
 
 TEST_CASE("an alert group firing twice opens one fault; resolved, it comments once and opens none",
           "[integration][fault][alert]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"},
-                                          FlavorCase{"datacenter", "", "dave"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-alert-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("alert-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
 
   const std::string firing = std::string(FAULTLINE_TEST_FIXTURES) + "/alerts/alertmanager_firing_group.json";
   auto payload = nlohmann::json::parse(std::ifstream(firing));
@@ -291,7 +233,7 @@ TEST_CASE("an alert group firing twice opens one fault; resolved, it comments on
   auto orphan = run_json(app, {"--config", config, "open", "--json", "--from-alert", resolved});
   CHECK(orphan["faults"][0]["action"] == "none");
   CHECK(run_json(app, {"--config", config, "list", "--json"}).size() == 1);
-  CHECK(messages(sandbox).size() == 1);  // fault.opened, once
+  CHECK(api.messages().size() == 1);  // fault.opened, once
 
   // A malformed payload names the field, exit 2.
   const std::string bad = std::string(FAULTLINE_TEST_FIXTURES) + "/alerts/malformed_bad_time.json";
@@ -302,13 +244,12 @@ TEST_CASE("an alert group firing twice opens one fault; resolved, it comments on
 
 TEST_CASE("rollback from CI opens or finds the service's fault and a re-run changes nothing",
           "[integration][fault][rollback]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"},
-                                          FlavorCase{"datacenter", "", "dave"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-rollback-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("rollback-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
   app.env.set("GITHUB_ACTIONS", "true");
   app.env.set("GITHUB_REPOSITORY", "acme/shop");
   app.env.set("GITHUB_SHA", "0123456789abcdef");
@@ -355,16 +296,15 @@ TEST_CASE("rollback from CI opens or finds the service's fault and a re-run chan
 
 TEST_CASE("a failed notification never fails open, and the re-run sends only what is missing",
           "[integration][fault][notify]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"},
-                                          FlavorCase{"datacenter", "", "dave"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-notify-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("notify-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case, true);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
   using faultline::http::Method;
 
-  control(sandbox, Method::Post, "/_sandbox/faults", {{"kind", "status"}, {"status", 500}, {"path", "^/hooks/generic/spare"}});
+  api.control(Method::Post, "/_sandbox/faults", {{"kind", "status"}, {"status", 500}, {"path", "^/hooks/generic/spare"}});
   const std::vector<std::string> open = {"--config", config, "open", "--json", "--title", "Queue backlog", "--level", "P2",
                                          "--dedupe-key", "queue-backlog"};
   auto first = run_json(app, open);
@@ -376,7 +316,7 @@ TEST_CASE("a failed notification never fails open, and the re-run sends only wha
   CHECK(first["notifications"][1]["status"] == "failed");
   CHECK(app.err.str().find("spare") != std::string::npos);
 
-  control(sandbox, Method::Delete, "/_sandbox/faults");
+  api.control(Method::Delete, "/_sandbox/faults");
   auto second = run_json(app, open);
   CHECK(second["key"] == first["key"]);
   CHECK(second["created"] == false);
@@ -385,7 +325,7 @@ TEST_CASE("a failed notification never fails open, and the re-run sends only wha
   CHECK(second["notifications"][1]["status"] == "sent");
   int ops = 0;
   int spare = 0;
-  for (const auto& m : messages(sandbox)) {
+  for (const auto& m : api.messages()) {
     if (m["accepted"] != true) continue;
     if (m["name"] == "ops") ++ops;
     if (m["name"] == "spare") ++spare;
@@ -397,54 +337,53 @@ TEST_CASE("a failed notification never fails open, and the re-run sends only wha
 
 TEST_CASE("update and recover interrupted by server errors and resets converge when run again",
           "[integration][fault][retry]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d"},
-                                          FlavorCase{"datacenter", "", "dave"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-retry-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("retry-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
   using faultline::http::Method;
 
   auto opened = run_json(app, {"--config", config, "open", "--json", "--title", "Login fails", "--level", "P1", "--no-notify"});
   const std::string key = opened["key"];
 
   // Reads answered 429 / 503 now and then are retried: the command still succeeds.
-  control(sandbox, Method::Post, "/_sandbox/faults",
+  api.control(Method::Post, "/_sandbox/faults",
           nlohmann::json::array({{{"kind", "status"}, {"status", 429}, {"method", "GET"}, {"every", 3}, {"count", 4}},
                                  {{"kind", "status"}, {"status", 503}, {"method", "GET"}, {"every", 4}, {"count", 2}}}));
   const std::vector<std::string> update = {"--config", config, "update", key, "--json", "--message", "looking at auth"};
   auto updated = run_json(app, update);
   CHECK(updated["commented"] == true);
-  control(sandbox, Method::Delete, "/_sandbox/faults");
+  api.control(Method::Delete, "/_sandbox/faults");
 
   // The property write fails (after the comment): exit non-zero; the re-run posts no second comment.
-  control(sandbox, Method::Post, "/_sandbox/faults",
+  api.control(Method::Post, "/_sandbox/faults",
           {{"kind", "status"}, {"status", 500}, {"method", "PUT"}, {"path", "/properties/faultline$"}});
   const std::vector<std::string> update2 = {"--config", config, "update", key, "--json", "--cause", "expired cert"};
   CHECK(app.run(update2) != 0);
-  control(sandbox, Method::Delete, "/_sandbox/faults");
+  api.control(Method::Delete, "/_sandbox/faults");
   auto rerun = run_json(app, update2);
   CHECK(rerun["commented"] == false);
   CHECK(comment_count(app, config, key) == 2);
 
   // The connection drops on the transition: recover fails; run again, it converges.
-  control(sandbox, Method::Post, "/_sandbox/faults",
+  api.control(Method::Post, "/_sandbox/faults",
           {{"kind", "reset"}, {"method", "POST"}, {"path", "/transitions$"}, {"count", 10}});
   const std::vector<std::string> recover = {"--config", config, "recover", key, "--json", "--how", "config", "--at", "-5m"};
   CHECK(app.run(recover) != 0);
-  control(sandbox, Method::Delete, "/_sandbox/faults");
+  api.control(Method::Delete, "/_sandbox/faults");
   auto recovered = run_json(app, recover);
   CHECK(recovered["fault"]["status"] == "Recovered");
   auto shown = run_json(app, {"--config", config, "show", key, "--json"});
   CHECK(shown["status"] == "Recovered");
   CHECK(shown["cause"] == "expired cert");
   CHECK(comment_count(app, config, key) == 3);
-  CHECK(messages(sandbox).size() == 3);  // two updates and one recovery, each once
+  CHECK(api.messages().size() == 3);  // two updates and one recovery, each once
 
   // open: the create answered 500 fails the command (nothing created); the re-run creates
   // one fault. A watcher that cannot be added afterwards is only a warning.
-  control(sandbox, Method::Post, "/_sandbox/faults",
+  api.control(Method::Post, "/_sandbox/faults",
           nlohmann::json::array({{{"kind", "status"}, {"status", 500}, {"method", "POST"}, {"path", "/issue$"}, {"count", 1}},
                                  {{"kind", "status"}, {"status", 500}, {"method", "POST"}, {"path", "/watchers$"}}}));
   const std::vector<std::string> open = {"--config", config, "open", "--json", "--title", "Search down", "--level", "P2",
@@ -453,7 +392,7 @@ TEST_CASE("update and recover interrupted by server errors and resets converge w
   auto created = run_json(app, open);
   CHECK(created["created"] == true);
   CHECK(app.err.str().find("watcher") != std::string::npos);
-  control(sandbox, Method::Delete, "/_sandbox/faults");
+  api.control(Method::Delete, "/_sandbox/faults");
   CHECK(run_json(app, open)["key"] == created["key"]);
 
   // rollback: the connection drops on the remote link; the re-run records nothing twice.
@@ -461,12 +400,12 @@ TEST_CASE("update and recover interrupted by server errors and resets converge w
   app.env.set("CI_PROJECT_PATH", "acme/search");
   app.env.set("CI_PIPELINE_ID", "4242");
   app.env.set("CI_PIPELINE_URL", "https://gitlab.example.com/acme/search/-/pipelines/4242");
-  control(sandbox, Method::Post, "/_sandbox/faults",
+  api.control(Method::Post, "/_sandbox/faults",
           {{"kind", "reset"}, {"method", "POST"}, {"path", "/remotelink$"}, {"count", 10}});
   const std::vector<std::string> rollback = {"--config", config, "rollback", "--json", "--fault", created["key"],
                                              "--service", "search", "--from", "v2", "--to", "v1"};
   CHECK(app.run(rollback) != 0);
-  control(sandbox, Method::Delete, "/_sandbox/faults");
+  api.control(Method::Delete, "/_sandbox/faults");
   auto recorded = run_json(app, rollback);
   CHECK(recorded["recorded"] == false);  // the first run recorded it before the link failed
   CHECK(recorded["operations"][2]["op"] == "link");
@@ -478,12 +417,12 @@ TEST_CASE("update and recover interrupted by server errors and resets converge w
 }
 
 TEST_CASE("open prompts for missing values on a terminal; a Grafana alert opens a fault", "[integration][fault][prompt]") {
-  const FlavorCase flavor_case{"datacenter", "", "dave"};
+  const FlavorCase flavor_case = k_datacenter;
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / "faultline-it-prompt";
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("prompt");
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
   app.tty = true;
   app.in.str("Payments page blank\np2\n");
   auto opened = run_json(app, {"--config", config, "open", "--json", "--no-notify"});
@@ -503,14 +442,14 @@ TEST_CASE("open prompts for missing values on a terminal; a Grafana alert opens 
 
 TEST_CASE("an [[alerts.rule]] of the config sets the alert fault's service, team and level",
           "[integration][fault][alert]") {
-  const FlavorCase flavor_case{"datacenter", "", "dave"};
+  const FlavorCase flavor_case = k_datacenter;
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / "faultline-it-alert-rules";
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("alert-rules");
   const auto config = write_config(dir, flavor_case);
   std::ofstream(config, std::ios::app) << "\n[[alerts.rule]]\nmatch = { alertname = \"HighErrorRate\", team = \"*\" }\n"
                                        << "service = \"svc-{{job}}\"\nteam = \"sre-{{team}}\"\nlevel = \"P3\"\n";
-  TestApp app = make_app(sandbox);
+  TestApp app = make_lifecycle_app(sandbox);
 
   // Without the rule this group is service checkout, team payments, P1 (severity critical).
   const std::string firing = std::string(FAULTLINE_TEST_FIXTURES) + "/alerts/alertmanager_firing_group.json";

@@ -3,41 +3,17 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "support/sandbox_process.hpp"
-#include "support/test_context.hpp"
+#include "support/integration.hpp"
 
-using faultline::testing::SandboxProcess;
-using faultline::testing::TestApp;
-
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-struct FlavorCase {
-  const char* flavor;
-  const char* user;        // "" = bearer PAT
-  const char* confluence;  // path under the sandbox URL
-};
-
-}  // namespace
+using namespace faultline::testing;
 
 TEST_CASE("init writes a config that doctor passes, on Cloud and Data Center", "[integration][init][doctor]") {
-  const FlavorCase flavor_case = GENERATE(FlavorCase{"cloud", "oncall@example.com", "/wiki"},
-                                          FlavorCase{"datacenter", "", "/confluence"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor, {"--token", "it-token-123456"});
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-init-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = test_dir("init-" + std::string(flavor_case.flavor));
   const auto config_path = (dir / "faultline.toml").string();
 
   TestApp app;
@@ -45,14 +21,14 @@ TEST_CASE("init writes a config that doctor passes, on Cloud and Data Center", "
   app.env.set("IT_TOKEN", "it-token-123456");
   std::vector<std::string> args = {"init", "--non-interactive", "--jira-url", sandbox.url(), "--token-env", "IT_TOKEN",
                                    "--project", "FAULT", "--space", "OPS", "--confluence-url",
-                                   sandbox.url() + flavor_case.confluence, "--output", config_path};
+                                   sandbox.url() + flavor_case.wiki, "--output", config_path};
   if (*flavor_case.user != '\0') {
     args.push_back("--user");
     args.push_back(flavor_case.user);
   }
   INFO(app.err.str());
   REQUIRE(app.run(args) == 0);
-  const auto config = read_file(config_path);
+  const auto config = read_text(config_path);
   CHECK(config.find(std::string("flavor = \"") + flavor_case.flavor) != std::string::npos);
   CHECK(config.find("fault_type = \"Fault\"") != std::string::npos);
   CHECK(config.find("subtask_type = \"Sub-task\"") != std::string::npos);

@@ -5,133 +5,47 @@
 // past its review deadline gives one review.overdue; nothing to do prints nothing, exit 0.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "faultline/core/time.hpp"
 #include "faultline/core/tracking.hpp"
-#include "faultline/http/curl_transport.hpp"
-#include "support/sandbox_process.hpp"
-#include "support/test_context.hpp"
+#include "support/integration.hpp"
 
-extern char** environ;
-
-using faultline::testing::SandboxProcess;
-using faultline::testing::TestApp;
+using namespace faultline::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct FlavorCase {
-  const char* flavor;
-  const char* user;  // "" = bearer PAT
-  const char* alice;
-  const char* bob;
-  const char* dave;
-};
-
-const FlavorCase k_cloud{"cloud", "oncall@example.com", "5b10a2844c20165700ede21a", "5b10a2844c20165700ede21b",
-                         "5b10a2844c20165700ede21d"};
-const FlavorCase k_datacenter{"datacenter", "", "alice", "bob", "dave"};
-
 std::string write_config(const std::filesystem::path& dir, const FlavorCase& fc) {
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "faultline.toml").string();
-  std::ofstream file(path);
-  file << "[jira]\nflavor = \"" << fc.flavor << "\"\n";
-  if (*fc.user != '\0') file << "user = \"" << fc.user << "\"\n";
-  file << "token_env = \"IT_TOKEN\"\nproject = \"FAULT\"\nfault_type = \"Fault\"\n\n"
-       << "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nservice = \"Service\"\n"
-       << "started_at = \"Started At\"\nrecovered_at = \"Recovered At\"\n\n"
-       << "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\nescalate_after_days = 3\n\n"
-       << "[people.alice]\njira = \"" << fc.alice << "\"\nslack = \"UALICE\"\n\n"
-       << "[people.bob]\njira = \"" << fc.bob << "\"\nslack = \"UBOB\"\n\n"
-       << "[people.dave]\njira = \"" << fc.dave << "\"\n\n"
-       << "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
-       << "[routes]\n\"actions.overdue\" = [\"ops\"]\n\"fault.stale\" = [\"ops\"]\n\"review.overdue\" = [\"ops\"]\n";
-  return path;
-}
-
-std::string auth_header(const FlavorCase& fc) {
-  if (*fc.user == '\0') return "Bearer sandbox-token";
-  // base64("oncall@example.com:sandbox-token")
-  return "Basic b25jYWxsQGV4YW1wbGUuY29tOnNhbmRib3gtdG9rZW4=";
-}
-
-// One request to the sandbox; the parsed JSON answer (null when empty).
-nlohmann::json call(const SandboxProcess& sandbox, faultline::http::Method method, const std::string& path,
-                    const nlohmann::json& body = nullptr, const std::string& auth = {}) {
-  auto transport = faultline::http::make_curl_transport(faultline::http::CurlOptions{});
-  faultline::http::Request request;
-  request.method = method;
-  request.url = sandbox.url() + path;
-  if (!auth.empty()) request.headers.emplace_back("Authorization", auth);
-  if (!body.is_null()) {
-    request.body = body.dump();
-    request.headers.emplace_back("Content-Type", "application/json");
-  }
-  auto outcome = transport->send(request);
-  REQUIRE(outcome.has_value());
-  INFO(path << ": " << outcome->body);
-  REQUIRE(outcome->status < 300);
-  return outcome->body.empty() ? nlohmann::json() : nlohmann::json::parse(outcome->body);
-}
-
-// The captured chat messages of one event.
-std::vector<nlohmann::json> messages(const SandboxProcess& sandbox, const std::string& event) {
-  std::vector<nlohmann::json> out;
-  const auto all = call(sandbox, faultline::http::Method::Get, "/_sandbox/messages");
-  for (const auto& m : all["messages"])
-    if (m["body"].value("event", "") == event) out.push_back(m);
-  return out;
+  return faultline::testing::write_config(
+      dir, jira_config(fc) +
+               "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nservice = \"Service\"\n"
+               "started_at = \"Started At\"\nrecovered_at = \"Recovered At\"\n\n"
+               "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\nescalate_after_days = 3\n\n"
+               "[people.alice]\njira = \"" + fc.alice + "\"\nslack = \"UALICE\"\n\n"
+               "[people.bob]\njira = \"" + fc.bob + "\"\nslack = \"UBOB\"\n\n"
+               "[people.dave]\njira = \"" + fc.dave + "\"\n\n"
+               "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
+               "[routes]\n\"actions.overdue\" = [\"ops\"]\n\"fault.stale\" = [\"ops\"]\n\"review.overdue\" = [\"ops\"]\n");
 }
 
 // Creates an action sub-task of `parent` owned by `owner`, due on `due`; returns its key.
-std::string add_action(const SandboxProcess& sandbox, const FlavorCase& fc, const std::string& parent,
-                       const std::string& owner, date::year_month_day due, const std::string& summary) {
-  const bool cloud = std::string(fc.flavor) == "cloud";
+std::string add_action(const SandboxApi& api, const FlavorCase& fc, const std::string& parent, const std::string& owner,
+                       date::year_month_day due, const std::string& summary) {
   nlohmann::json fields{{"project", {{"key", "FAULT"}}},
                         {"issuetype", {{"name", "Sub-task"}}},
                         {"parent", {{"key", parent}}},
                         {"summary", summary},
                         {"duedate", faultline::core::format_date(due)},
                         {"labels", {"fault-action"}},
-                        {"assignee", cloud ? nlohmann::json{{"accountId", owner}} : nlohmann::json{{"name", owner}}}};
-  auto created = call(sandbox, faultline::http::Method::Post, cloud ? "/rest/api/3/issue" : "/rest/api/2/issue",
-                      {{"fields", fields}}, auth_header(fc));
-  return created["key"];
+                        {"assignee", fc.user_json(owner)}};
+  return api.call(faultline::http::Method::Post, std::string(fc.jira_api) + "/issue", {{"fields", fields}})["key"];
 }
 
-void assign(const SandboxProcess& sandbox, const FlavorCase& fc, const std::string& key, const std::string& user) {
-  const bool cloud = std::string(fc.flavor) == "cloud";
-  call(sandbox, faultline::http::Method::Put,
-       std::string(cloud ? "/rest/api/3" : "/rest/api/2") + "/issue/" + key + "/assignee",
-       cloud ? nlohmann::json{{"accountId", user}} : nlohmann::json{{"name", user}}, auth_header(fc));
-}
-
-TestApp make_app(const SandboxProcess& sandbox) {
-  TestApp app;
-  app.real_network = true;
-  app.env.set("FAULTLINE_JIRA_URL", sandbox.url());
-  app.env.set("IT_TOKEN", "sandbox-token");
-  app.env.set("IT_HOOK_URL", sandbox.url() + "/hooks/generic/ops");
-  return app;
-}
-
-nlohmann::json run_json(TestApp& app, std::vector<std::string> args, int expected_exit = 0) {
-  const int code = app.run(std::move(args));
-  INFO(app.err.str());
-  INFO(app.out.str());
-  REQUIRE(code == expected_exit);
-  return nlohmann::json::parse(app.out.str());
+void assign(const SandboxApi& api, const FlavorCase& fc, const std::string& key, const std::string& user) {
+  api.call(faultline::http::Method::Put, std::string(fc.jira_api) + "/issue/" + key + "/assignee", fc.user_json(user));
 }
 
 std::string open_fault(TestApp& app, const std::string& config, const std::string& title, const std::string& started) {
@@ -140,53 +54,13 @@ std::string open_fault(TestApp& app, const std::string& config, const std::strin
   return opened["key"];
 }
 
-// Starts the real faultline binary with `args`, stdout to `out_path`; returns its pid.
-pid_t spawn_faultline(const std::vector<std::string>& args, const std::vector<std::string>& env_add,
-                      const std::string& out_path) {
-  const char* bin = std::getenv("FAULTLINE_BIN");
-  if (bin == nullptr || *bin == '\0') throw std::runtime_error("FAULTLINE_BIN is not set (run the tests through ctest)");
-  std::vector<std::string> argv_s = {bin};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e != nullptr; ++e) env_s.emplace_back(*e);
-  env_s.insert(env_s.end(), env_add.begin(), env_add.end());
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) dup2(fd, STDOUT_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    execve(argv[0], argv.data(), envp.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 TEST_CASE("remind --overdue: one message per channel naming both owners, once", "[integration][remind]") {
   const FlavorCase fc = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(fc.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-remind-" + std::string(fc.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, fc);
+  const auto dir = test_dir("remind-" + std::string(fc.flavor));
   const auto config = write_config(dir, fc);
   TestApp app = make_app(sandbox);
 
@@ -201,17 +75,17 @@ TEST_CASE("remind --overdue: one message per channel naming both owners, once", 
   const auto yesterday = date::year_month_day{date::sys_days{today} - date::days{1}};
   const auto tomorrow = date::year_month_day{date::sys_days{today} + date::days{1}};
   const auto fault = open_fault(app, config, "Checkout errors", "-10m");
-  const auto a1 = add_action(sandbox, fc, fault, fc.alice, yesterday, "Add a canary stage");
-  const auto b1 = add_action(sandbox, fc, fault, fc.bob, yesterday, "Alert on 5xx ratio");
-  add_action(sandbox, fc, fault, fc.alice, today, "Due today, not overdue");
-  add_action(sandbox, fc, fault, fc.bob, tomorrow, "Due tomorrow");
+  const auto a1 = add_action(api, fc, fault, fc.alice, yesterday, "Add a canary stage");
+  const auto b1 = add_action(api, fc, fault, fc.bob, yesterday, "Alert on 5xx ratio");
+  add_action(api, fc, fault, fc.alice, today, "Due today, not overdue");
+  add_action(api, fc, fault, fc.bob, tomorrow, "Due tomorrow");
 
   auto first = run_json(app, {"--config", config, "remind", "--overdue", "--json", "--claim-wait", "200"});
   REQUIRE(first["sent"].size() == 1);
   CHECK(first["sent"][0]["status"] == "sent");
   CHECK(first["sent"][0]["channel"] == "ops");
   CHECK(first["sent"][0]["items"] == nlohmann::json::array({a1, b1}));
-  auto sent = messages(sandbox, "actions.overdue");
+  auto sent = api.messages("actions.overdue");
   REQUIRE(sent.size() == 1);
   const auto body = sent[0]["body"]["body"].get<std::string>();
   CHECK(body.find("**alice**") != std::string::npos);
@@ -233,19 +107,19 @@ TEST_CASE("remind --overdue: one message per channel naming both owners, once", 
   REQUIRE(second["skipped"].size() == 2);
   CHECK(second["skipped"][0]["reason"] == "recently_reminded");
   CHECK(second["skipped"][0]["by"] == first["run_id"]);
-  CHECK(messages(sandbox, "actions.overdue").size() == 1);
+  CHECK(api.messages("actions.overdue").size() == 1);
 
   // --dry-run the next day: would send, claims and sends nothing.
   app.clock.advance(24h);
   REQUIRE(app.run({"--config", config, "--dry-run", "remind", "--overdue", "--claim-wait", "0"}) == 0);
-  CHECK(messages(sandbox, "actions.overdue").size() == 1);
+  CHECK(api.messages("actions.overdue").size() == 1);
   // The next day for real: sent again, and escalated once three days overdue.
   auto next_day = run_json(app, {"--config", config, "remind", "--overdue", "--json", "--claim-wait", "0"});
   CHECK(next_day["sent"].size() == 1);
-  REQUIRE(messages(sandbox, "actions.overdue").size() == 2);
+  REQUIRE(api.messages("actions.overdue").size() == 2);
   app.clock.advance(24h);
   run_json(app, {"--config", config, "remind", "--overdue", "--json", "--claim-wait", "0"});
-  auto escalated = messages(sandbox, "actions.overdue");
+  auto escalated = api.messages("actions.overdue");
   REQUIRE(escalated.size() == 3);
   CHECK(escalated[2]["body"]["body"].get<std::string>().find("3 day(s) overdue") != std::string::npos);
   CHECK(escalated[2]["body"]["mentions"].dump().find("dave") != std::string::npos);
@@ -258,8 +132,8 @@ TEST_CASE("remind --overdue: one message per channel naming both owners, once", 
 TEST_CASE("two remind runs started at the same moment send one message", "[integration][remind][race]") {
   const FlavorCase fc = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(fc.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-remind-race-" + std::string(fc.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, fc);
+  const auto dir = test_dir("remind-race-" + std::string(fc.flavor));
   const auto config = write_config(dir, fc);
   TestApp app = make_app(sandbox);
 
@@ -271,24 +145,22 @@ TEST_CASE("two remind runs started at the same moment send one message", "[integ
   const auto due = date::year_month_day{date::sys_days{faultline::core::today_in(now, *zone)} - date::days{2}};
   const auto fault = open_fault(app, config, "Payments timeouts", "-10m");
   for (int i = 0; i < 3; ++i) {
-    add_action(sandbox, fc, fault, fc.alice, due, "Alice action " + std::to_string(i));
-    add_action(sandbox, fc, fault, fc.bob, due, "Bob action " + std::to_string(i));
+    add_action(api, fc, fault, fc.alice, due, "Alice action " + std::to_string(i));
+    add_action(api, fc, fault, fc.bob, due, "Bob action " + std::to_string(i));
   }
 
-  const std::vector<std::string> env = {"FAULTLINE_JIRA_URL=" + sandbox.url(), "IT_TOKEN=sandbox-token",
-                                        "IT_HOOK_URL=" + sandbox.url() + "/hooks/generic/ops"};
   const std::vector<std::string> args = {"--config", config, "remind", "--overdue", "--json"};
   const auto out_a = (dir / "a.json").string();
   const auto out_b = (dir / "b.json").string();
-  const pid_t a = spawn_faultline(args, env, out_a);
-  const pid_t b = spawn_faultline(args, env, out_b);
+  const pid_t a = spawn_faultline(sandbox, args, out_a);
+  const pid_t b = spawn_faultline(sandbox, args, out_b);
   CHECK(wait_exit(a) == 0);
   CHECK(wait_exit(b) == 0);
-  const auto ja = nlohmann::json::parse(slurp(out_a));
-  const auto jb = nlohmann::json::parse(slurp(out_b));
+  const auto ja = nlohmann::json::parse(read_text(out_a));
+  const auto jb = nlohmann::json::parse(read_text(out_b));
   INFO(ja.dump() << "\n" << jb.dump());
   CHECK(ja["sent"].size() + jb["sent"].size() == 1);
-  const auto sent = messages(sandbox, "actions.overdue");
+  const auto sent = api.messages("actions.overdue");
   REQUIRE(sent.size() == 1);
   const auto body = sent[0]["body"]["body"].get<std::string>();
   for (int i = 0; i < 3; ++i) {
@@ -302,19 +174,19 @@ TEST_CASE("remind --stale: one message mentioning the handler, again only after 
           "[integration][remind][stale]") {
   const FlavorCase fc = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(fc.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-remind-stale-" + std::string(fc.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, fc);
+  const auto dir = test_dir("remind-stale-" + std::string(fc.flavor));
   const auto config = write_config(dir, fc);
   TestApp app = make_app(sandbox);
 
   const auto stale = open_fault(app, config, "Search is slow", "-45m");
   open_fault(app, config, "Fresh fault", "-5m");  // within its cadence: not stale
-  assign(sandbox, fc, stale, fc.bob);
+  assign(api, fc, stale, fc.bob);
 
   auto first = run_json(app, {"--config", config, "remind", "--stale", "--json", "--claim-wait", "100"});
   REQUIRE(first["sent"].size() == 1);
   CHECK(first["sent"][0]["items"] == nlohmann::json::array({stale}));
-  auto sent = messages(sandbox, "fault.stale");
+  auto sent = api.messages("fault.stale");
   REQUIRE(sent.size() == 1);
   const auto body = sent[0]["body"]["body"].get<std::string>();
   CHECK(body.find(stale) != std::string::npos);
@@ -326,21 +198,21 @@ TEST_CASE("remind --stale: one message mentioning the handler, again only after 
   app.clock.advance(20min);
   REQUIRE(app.run({"--config", config, "remind", "--stale", "--claim-wait", "0"}) == 0);
   CHECK(app.out.str().empty());
-  CHECK(messages(sandbox, "fault.stale").size() == 1);
+  CHECK(api.messages("fault.stale").size() == 1);
   // After the cadence (30 minutes since the last reminder): both faults are stale now.
   app.clock.advance(10min);
   auto later = run_json(app, {"--config", config, "remind", "--stale", "--json", "--claim-wait", "0"});
   REQUIRE(later["sent"].size() == 1);
   CHECK(later["sent"][0]["items"].size() == 2);
-  CHECK(messages(sandbox, "fault.stale").size() == 2);
+  CHECK(api.messages("fault.stale").size() == 2);
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("remind --reviews: a recovered fault past its review deadline, once", "[integration][remind][review]") {
   const FlavorCase fc = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(fc.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-remind-review-" + std::string(fc.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, fc);
+  const auto dir = test_dir("remind-review-" + std::string(fc.flavor));
   const auto config = write_config(dir, fc);
   TestApp app = make_app(sandbox);
 
@@ -352,14 +224,14 @@ TEST_CASE("remind --reviews: a recovered fault past its review deadline, once", 
   auto first = run_json(app, {"--config", config, "remind", "--reviews", "--json", "--claim-wait", "100"});
   REQUIRE(first["sent"].size() == 1);
   CHECK(first["sent"][0]["items"] == nlohmann::json::array({late}));
-  auto sent = messages(sandbox, "review.overdue");
+  auto sent = api.messages("review.overdue");
   REQUIRE(sent.size() == 1);
   CHECK(sent[0]["body"]["body"].get<std::string>().find(late) != std::string::npos);
   CHECK(sent[0]["body"]["mentions"].dump().find("dave") != std::string::npos);
 
   REQUIRE(app.run({"--config", config, "remind", "--claim-wait", "0"}) == 0);  // all kinds: nothing new
   CHECK(app.out.str().empty());
-  CHECK(messages(sandbox, "review.overdue").size() == 1);
-  CHECK(messages(sandbox, "fault.stale").empty());  // recovered faults are never stale
+  CHECK(api.messages("review.overdue").size() == 1);
+  CHECK(api.messages("fault.stale").empty());  // recovered faults are never stale
   std::filesystem::remove_all(dir);
 }

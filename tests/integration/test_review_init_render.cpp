@@ -6,86 +6,28 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "faultline/http/curl_transport.hpp"
-#include "support/sandbox_process.hpp"
-#include "support/test_context.hpp"
+#include "support/integration.hpp"
 
-using faultline::testing::SandboxProcess;
-using faultline::testing::TestApp;
+using namespace faultline::testing;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct FlavorCase {
-  const char* flavor;
-  const char* user;         // "" = bearer PAT
-  const char* coordinator;  // Jira id of dave: accountId (Cloud) or user name (DC)
-  const char* api;          // REST root used to seed the sub-task
-  const char* auth;         // Authorization header for seeding
-  nlohmann::json alice;     // alice as an assignee
-};
-
 std::string write_config(const fs::path& dir, const FlavorCase& flavor_case) {
-  fs::create_directories(dir);
-  const auto path = (dir / "faultline.toml").string();
-  std::ofstream file(path);
-  file << "[jira]\n";
-  file << "flavor = \"" << flavor_case.flavor << "\"\n";
-  if (*flavor_case.user != '\0') file << "user = \"" << flavor_case.user << "\"\n";
-  file << "token_env = \"IT_TOKEN\"\nproject = \"FAULT\"\nfault_type = \"Fault\"\n\n"
-       << "[jira.fields]\nlevel = \"Fault Level\"\ntype = \"Fault Type\"\nsource = \"Fault Source\"\n"
-       << "team = \"Team\"\nservice = \"Service\"\nbusiness_unit = \"Business Unit\"\nstarted_at = \"Started At\"\n"
-       << "recovered_at = \"Recovered At\"\ndedupe_key = \"Dedupe Key\"\n\n"
-       << "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\n\n"
-       << "[people.dave]\njira = \"" << flavor_case.coordinator << "\"\n\n"
-       << "[levels.retail]\nfallback = \"P4\"\n[[levels.retail.rule]]\nlevel = \"P2\"\nmatch = \"any\"\n"
-       << "conditions = [\"scope >= 10\"]\n";
-  return path;
+  return faultline::testing::write_config(
+      dir, jira_config(flavor_case) +
+               "[jira.fields]\nlevel = \"Fault Level\"\ntype = \"Fault Type\"\nsource = \"Fault Source\"\n"
+               "team = \"Team\"\nservice = \"Service\"\nbusiness_unit = \"Business Unit\"\nstarted_at = \"Started At\"\n"
+               "recovered_at = \"Recovered At\"\ndedupe_key = \"Dedupe Key\"\n\n"
+               "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\n\n"
+               "[people.dave]\njira = \"" + flavor_case.dave + "\"\n\n"
+               "[levels.retail]\nfallback = \"P4\"\n[[levels.retail.rule]]\nlevel = \"P2\"\nmatch = \"any\"\n"
+               "conditions = [\"scope >= 10\"]\n");
 }
-
-faultline::http::Outcome send(const SandboxProcess& sandbox, faultline::http::Method method, const std::string& path,
-                              const nlohmann::json& body = nullptr, const char* auth = "Bearer sandbox-token") {
-  auto transport = faultline::http::make_curl_transport(faultline::http::CurlOptions{});
-  faultline::http::Request request;
-  request.method = method;
-  request.url = sandbox.url() + path;
-  request.headers.emplace_back("Authorization", auth);
-  if (!body.is_null()) {
-    request.body = body.dump();
-    request.headers.emplace_back("Content-Type", "application/json");
-  }
-  return transport->send(request);
-}
-
-// The requests the sandbox logged after index `since`.
-nlohmann::json requests_since(const SandboxProcess& sandbox, std::size_t since) {
-  auto outcome = send(sandbox, faultline::http::Method::Get, "/_sandbox/requests?since=" + std::to_string(since));
-  REQUIRE(outcome.has_value());
-  return nlohmann::json::parse(outcome->body);
-}
-
-nlohmann::json run_json(TestApp& app, std::vector<std::string> args, int expected_exit = 0) {
-  const int code = app.run(std::move(args));
-  INFO(app.err.str());
-  INFO(app.out.str());
-  REQUIRE(code == expected_exit);
-  return nlohmann::json::parse(app.out.str());
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
 // Replaces the first occurrence of `from` in `text`.
 std::string replace(std::string text, const std::string& from, const std::string& to) {
@@ -94,25 +36,14 @@ std::string replace(std::string text, const std::string& from, const std::string
   return text.replace(at, from.size(), to);
 }
 
-TestApp make_app(const SandboxProcess& sandbox) {
-  TestApp app;
-  app.real_network = true;
-  app.env.set("FAULTLINE_JIRA_URL", sandbox.url());
-  app.env.set("IT_TOKEN", "sandbox-token");
-  return app;
-}
-
 }  // namespace
 
 TEST_CASE("review init prefills a review file from Jira and review render renders it without writes",
           "[integration][review]") {
-  const FlavorCase flavor_case =
-      GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21d", "/rest/api/3",
-                          "Basic b25jYWxsQGV4YW1wbGUuY29tOnNhbmRib3gtdG9rZW4=", {{"accountId", "5b10a2844c20165700ede21a"}}},
-               FlavorCase{"datacenter", "", "dave", "/rest/api/2", "Bearer sandbox-token", {{"name", "alice"}}});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = fs::temp_directory_path() / ("faultline-it-review-" + std::string(flavor_case.flavor));
-  fs::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("review-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
   TestApp app = make_app(sandbox);
 
@@ -125,27 +56,26 @@ TEST_CASE("review init prefills a review file from Jira and review render render
                  "--impact", "12% of checkouts failed", "--no-notify"});
 
   // An action sub-task that already exists, with its stable id label.
-  auto created = send(sandbox, faultline::http::Method::Post, std::string(flavor_case.api) + "/issue",
-                      {{"fields",
-                        {{"project", {{"key", "FAULT"}}},
-                         {"issuetype", {{"name", "Sub-task"}}},
-                         {"parent", {{"key", key}}},
-                         {"summary", "Add a canary stage"},
-                         {"assignee", flavor_case.alice},
-                         {"duedate", "2026-12-10"},
-                         {"labels", {"fault-action", "fault-action-id-canary", "fault-action-kind-prevent"}}}}},
-                      flavor_case.auth);
-  REQUIRE(created.has_value());
-  INFO(created->body);
-  REQUIRE(created->status == 201);
-  const std::string action_key = nlohmann::json::parse(created->body)["key"];
+  auto created = api.send(faultline::http::Method::Post, std::string(flavor_case.jira_api) + "/issue",
+                          {{"fields",
+                            {{"project", {{"key", "FAULT"}}},
+                             {"issuetype", {{"name", "Sub-task"}}},
+                             {"parent", {{"key", key}}},
+                             {"summary", "Add a canary stage"},
+                             {"assignee", flavor_case.user_json(flavor_case.alice)},
+                             {"duedate", "2026-12-10"},
+                             {"labels", {"fault-action", "fault-action-id-canary", "fault-action-kind-prevent"}}}}},
+                          flavor_case.authorization());
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const std::string action_key = nlohmann::json::parse(created.body)["key"];
 
   // review init: stdout, then a file; a second init refuses to overwrite it.
   REQUIRE(app.run({"--config", config, "review", "init", key}) == 0);
   const std::string printed = app.out.str();
   const auto file = dir / "review.md";
   REQUIRE(app.run({"--config", config, "review", "init", key, "-o", file.string()}) == 0);
-  const std::string text = read(file);
+  const std::string text = read_text(file);
   CHECK(text == printed);
   INFO(text);
   CHECK(text.starts_with("+++\n"));
@@ -159,7 +89,7 @@ TEST_CASE("review init prefills a review file from Jira and review render render
   CHECK(text.find("key = \"" + action_key + "\"") != std::string::npos);
   CHECK(text.find("id = \"canary\"") != std::string::npos);
   CHECK(text.find("due = \"2026-12-10\"") != std::string::npos);
-  CHECK(text.find("owner = \"" + std::string(flavor_case.alice.begin()->get<std::string>()) + "\"") != std::string::npos);
+  CHECK(text.find("owner = \"" + std::string(flavor_case.alice) + "\"") != std::string::npos);
   for (const char* section : {"## Summary", "## Impact", "## Timeline", "## Root cause", "## Trigger", "## Resolution",
                               "## Detection", "## What went well", "## What went wrong", "## Where we got lucky"})
     CHECK(text.find(section) != std::string::npos);
@@ -169,7 +99,7 @@ TEST_CASE("review init prefills a review file from Jira and review render render
 
   CHECK(app.run({"--config", config, "review", "init", key, "-o", file.string()}) == 2);
   CHECK(app.err.str().find("already exists") != std::string::npos);
-  CHECK(read(file) == text);
+  CHECK(read_text(file) == text);
   CHECK(app.run({"--config", config, "review", "init", key, "-o", file.string(), "--force"}) == 0);
 
   // Edit: a new action, hostile Markdown, a written root cause.
@@ -179,9 +109,9 @@ TEST_CASE("review init prefills a review file from Jira and review render render
   edited = replace(edited, "## Root cause\n",
                    "## Root cause\n\nA bad config push. <ac:structured-macro ac:name=\"html\"></ac:structured-macro> "
                    "]]> & 'single' {{fault.key}}\n");
-  write(file, edited);
+  write_text(file, edited);
 
-  const auto before = requests_since(sandbox, 0)["next"].get<std::size_t>();
+  const auto before = api.next_request();
   REQUIRE(app.run({"--config", config, "review", "render", key, file.string()}) == 0);
   const std::string storage = app.out.str();
   INFO(storage);
@@ -196,8 +126,7 @@ TEST_CASE("review init prefills a review file from Jira and review render render
   CHECK(storage.find("created on publish") != std::string::npos);
 
   // Rendering wrote nothing: only reads reached the sandbox (searches are POST on Cloud).
-  const auto logged = requests_since(sandbox, before);
-  for (const auto& request : logged["requests"]) {
+  for (const auto& request : api.requests_since(before)) {
     const std::string method = request["method"];
     const std::string path = request["path"];
     INFO(method << " " << path);
@@ -223,8 +152,8 @@ TEST_CASE("review init prefills a review file from Jira and review render render
   CHECK(app.out.str().starts_with("# Postmortem: " + key));
   const auto html = dir / "report.html";
   REQUIRE(app.run({"--config", config, "review", "render", key, file.string(), "--format", "html", "-o", html.string()}) == 0);
-  CHECK(read(html).starts_with("<!DOCTYPE html>"));
-  CHECK(read(html).find("<script>") == std::string::npos);
+  CHECK(read_text(html).starts_with("<!DOCTYPE html>"));
+  CHECK(read_text(html).find("<script>") == std::string::npos);
   CHECK(app.run({"--config", config, "review", "render", key, file.string(), "--template", "nonesuch"}) == 2);
   CHECK(app.err.str().find("nonesuch.storage.mustache") != std::string::npos);
 
@@ -232,7 +161,7 @@ TEST_CASE("review init prefills a review file from Jira and review render render
   std::string typos = replace(edited, "level = \"P2\"", "levl = \"P2\"");
   typos = replace(typos, "kind = \"detect\"", "kind = \"detekt\"");
   typos = replace(typos, "due = \"+7d\"", "due = \"2020-01-01\"");
-  write(file, typos);
+  write_text(file, typos);
   CHECK(app.run({"--config", config, "review", "render", key, file.string()}) == 2);
   const std::string errors = app.err.str();
   INFO(errors);

@@ -7,56 +7,30 @@
 // every problem, exit 2, no write; 61 actions -> two bulk calls.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "faultline/http/curl_transport.hpp"
-#include "faultline/http/url.hpp"
-#include "support/sandbox_process.hpp"
-#include "support/test_context.hpp"
+#include "support/integration.hpp"
 
-using faultline::testing::SandboxProcess;
-using faultline::testing::TestApp;
+using namespace faultline::testing;
 
 namespace {
 
-struct FlavorCase {
-  const char* flavor;
-  const char* user;   // "" = bearer PAT
-  const char* alice;  // Jira id of alice / bob: accountId (Cloud) or user name (DC)
-  const char* bob;
-  const char* editor;  // another user's Basic login (e-mail on Cloud, name on DC)
-  const char* jira_api;
-  const char* wiki;  // Confluence context path
-};
-
-const FlavorCase k_cloud{"cloud", "oncall@example.com", "5b10a2844c20165700ede21a", "5b10a2844c20165700ede21b",
-                         "carol@example.com", "/rest/api/3", "/wiki"};
-const FlavorCase k_datacenter{"datacenter", "", "alice", "bob", "carol", "/rest/api/2", "/confluence"};
-
 std::string write_config(const std::filesystem::path& dir, const FlavorCase& f, const std::string& sandbox_url) {
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "faultline.toml").string();
-  std::ofstream file(path);
-  file << "[jira]\nflavor = \"" << f.flavor << "\"\n";
-  if (*f.user != '\0') file << "user = \"" << f.user << "\"\n";
-  file << "token_env = \"IT_TOKEN\"\nproject = \"FAULT\"\nfault_type = \"Fault\"\nsubtask_type = \"Sub-task\"\n\n"
-       << "[jira.fields]\nlevel = \"Fault Level\"\ntype = \"Fault Type\"\nsource = \"Fault Source\"\n"
-       << "team = \"Team\"\nservice = \"Service\"\nstarted_at = \"Started At\"\nrecovered_at = \"Recovered At\"\n\n"
-       << "[confluence]\nurl = \"" << sandbox_url << f.wiki << "\"\nflavor = \"" << f.flavor
-       << "\"\nspace = \"OPS\"\nparent = \"Fault Reviews\"\n\n"
-       << "[team]\ntimezone = \"Asia/Shanghai\"\n\n"
-       << "[people.alice]\njira = \"" << f.alice << "\"\n[people.bob]\njira = \"" << f.bob << "\"\n\n"
-       << "[levels.retail]\nfallback = \"P4\"\n[[levels.retail.rule]]\nlevel = \"P2\"\nmatch = \"any\"\n"
-       << "conditions = [\"scope >= 10\"]\n\n"
-       << "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
-       << "[routes]\n\"review.published\" = [\"ops\"]\n";
-  return path;
+  return faultline::testing::write_config(
+      dir, jira_config(f) +
+               "[jira.fields]\nlevel = \"Fault Level\"\ntype = \"Fault Type\"\nsource = \"Fault Source\"\n"
+               "team = \"Team\"\nservice = \"Service\"\nstarted_at = \"Started At\"\nrecovered_at = \"Recovered At\"\n\n"
+               "[confluence]\nurl = \"" + sandbox_url + f.wiki + "\"\nflavor = \"" + f.flavor +
+               "\"\nspace = \"OPS\"\nparent = \"Fault Reviews\"\n\n"
+               "[team]\ntimezone = \"Asia/Shanghai\"\n\n"
+               "[people.alice]\njira = \"" + f.alice + "\"\n[people.bob]\njira = \"" + f.bob + "\"\n\n"
+               "[levels.retail]\nfallback = \"P4\"\n[[levels.retail.rule]]\nlevel = \"P2\"\nmatch = \"any\"\n"
+               "conditions = [\"scope >= 10\"]\n\n"
+               "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
+               "[routes]\n\"review.published\" = [\"ops\"]\n");
 }
 
 struct ActionLine {
@@ -76,70 +50,12 @@ std::string review_text(const std::vector<ActionLine>& actions, const std::strin
   return text;
 }
 
-std::string write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream file(path, std::ios::trunc);
-  file << text;
-  return path.string();
-}
-
-struct Api {
-  const SandboxProcess& sandbox;
+// The sandbox's API with the Confluence and Jira reads these tests check, as another person.
+struct Api : SandboxApi {
   FlavorCase flavor;
 
-  // A request as `login` (Basic with the sandbox token), or unauthenticated for /_sandbox.
-  faultline::http::Response send(faultline::http::Method method, const std::string& path, const nlohmann::json& body = nullptr,
-                                 const std::string& login = {}) const {
-    auto transport = faultline::http::make_curl_transport(faultline::http::CurlOptions{});
-    faultline::http::Request request;
-    request.method = method;
-    request.url = sandbox.url() + path;
-    if (!login.empty())
-      request.headers.emplace_back("Authorization", faultline::http::basic_authorization(login, "sandbox-token"));
-    request.headers.emplace_back("Accept", "application/json");
-    if (!body.is_null()) {
-      request.body = body.dump();
-      request.headers.emplace_back("Content-Type", "application/json");
-    }
-    auto outcome = transport->send(request);
-    REQUIRE(outcome.has_value());
-    return *outcome;
-  }
-  nlohmann::json get(const std::string& path) const {
-    auto response = send(faultline::http::Method::Get, path, nullptr, flavor.editor);
-    INFO(path << " -> " << response.body);
-    REQUIRE(response.status == 200);
-    return nlohmann::json::parse(response.body);
-  }
-  void control(faultline::http::Method method, const std::string& path, const nlohmann::json& body = nullptr) const {
-    auto response = send(method, path, body);
-    INFO(response.body);
-    REQUIRE(response.status < 300);
-  }
-  nlohmann::json messages() const {
-    return nlohmann::json::parse(send(faultline::http::Method::Get, "/_sandbox/messages").body)["messages"];
-  }
-  std::size_t next_request() const {
-    return nlohmann::json::parse(send(faultline::http::Method::Get, "/_sandbox/requests").body)["next"].get<std::size_t>();
-  }
-  // The requests since `index` that could change state (anything but GET).
-  std::vector<std::string> writes_since(std::size_t index) const {
-    auto log = nlohmann::json::parse(send(faultline::http::Method::Get, "/_sandbox/requests?since=" + std::to_string(index)).body);
-    std::vector<std::string> writes;
-    for (const auto& r : log["requests"]) {
-      const std::string path = r["path"];
-      if (r["method"] != "GET" && !path.starts_with("/_sandbox/")) writes.push_back(std::string(r["method"]) + " " + path);
-    }
-    return writes;
-  }
-  int count_since(std::size_t index, const std::string& method, const std::string& path_end) const {
-    auto log = nlohmann::json::parse(send(faultline::http::Method::Get, "/_sandbox/requests?since=" + std::to_string(index)).body);
-    int n = 0;
-    for (const auto& r : log["requests"]) {
-      const std::string path = r["path"];
-      if (r["method"] == method && path.ends_with(path_end)) ++n;
-    }
-    return n;
-  }
+  Api(const SandboxProcess& sandbox, const FlavorCase& f) : SandboxApi(sandbox, f), flavor(f) {}
+  nlohmann::json get(const std::string& path) const { return get_as_editor(path); }
   // The page as the Confluence v1 API shows it: version number and labels.
   int page_version(const std::string& id) const {
     return get(std::string(flavor.wiki) + "/rest/api/content/" + id + "?expand=version")["version"]["number"];
@@ -166,7 +82,8 @@ struct Api {
                         {"body", {{"storage", {{"value", page["body"]["storage"]["value"].get<std::string>() +
                                                                 "<p>Added by hand in Confluence.</p>"},
                                                {"representation", "storage"}}}}}};
-    auto response = send(faultline::http::Method::Put, std::string(flavor.wiki) + "/rest/api/content/" + id, body, flavor.editor);
+    auto response = send(faultline::http::Method::Put, std::string(flavor.wiki) + "/rest/api/content/" + id, body,
+                         faultline::http::basic_authorization(flavor.editor, "sandbox-token"));
     INFO(response.body);
     REQUIRE(response.status == 200);
   }
@@ -175,14 +92,6 @@ struct Api {
     return get(std::string(flavor.jira_api) + "/issue/" + key + "/remotelink");
   }
 };
-
-nlohmann::json run_json(TestApp& app, std::vector<std::string> args, int expected_exit = 0) {
-  const int code = app.run(std::move(args));
-  INFO(app.err.str());
-  INFO(app.out.str());
-  REQUIRE(code == expected_exit);
-  return nlohmann::json::parse(app.out.str());
-}
 
 // Opens and recovers a fault; returns its key.
 std::string recovered_fault(TestApp& app, const std::string& config, const std::string& title) {
@@ -204,15 +113,8 @@ struct Fixture {
   Api api;
 
   explicit Fixture(const FlavorCase& f, const std::string& name)
-      : flavor(f), sandbox(f.flavor), dir(std::filesystem::temp_directory_path() /
-            fmt::format("faultline-it-{}-{}-{}", name, f.flavor, static_cast<long>(::getpid()))),
-        app(), api{sandbox, f} {
-    std::filesystem::remove_all(dir);
+      : flavor(f), sandbox(f.flavor), dir(test_dir(name + "-" + f.flavor)), app(make_app(sandbox)), api{sandbox, f} {
     config = write_config(dir, f, sandbox.url());
-    app.real_network = true;
-    app.env.set("FAULTLINE_JIRA_URL", sandbox.url());
-    app.env.set("IT_TOKEN", "sandbox-token");
-    app.env.set("IT_HOOK_URL", sandbox.url() + "/hooks/generic/ops");
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
 };
@@ -231,7 +133,7 @@ TEST_CASE("review publish: page, sub-tasks, link, status, one message; re-runs w
   auto& app = fx.app;
   const auto& api = fx.api;
   const auto key = recovered_fault(app, fx.config, "Checkout returns 500");
-  const auto file = write_file(fx.dir / "review.md", review_text(k_two_actions, "A config push disabled the pool."));
+  const auto file = write_text(fx.dir / "review.md", review_text(k_two_actions, "A config push disabled the pool."));
   const std::vector<std::string> publish = {"--config", fx.config, "review", "publish", key, file, "--json"};
 
   auto first = run_json(app, publish);
@@ -302,7 +204,7 @@ TEST_CASE("review publish: page, sub-tasks, link, status, one message; re-runs w
   auto changed_actions = k_two_actions;
   changed_actions[0].owner = "bob";
   changed_actions.push_back({"runbook", "Write the rollback runbook", "alice", "+10d", "process"});
-  write_file(fx.dir / "review.md", review_text(changed_actions, "A config push disabled the pool; no canary."));
+  write_text(fx.dir / "review.md", review_text(changed_actions, "A config push disabled the pool; no canary."));
   auto third = run_json(app, publish);
   CHECK(third["page"]["id"] == page_id);
   CHECK(third["page"]["version"] == 2);
@@ -321,7 +223,7 @@ TEST_CASE("review publish: page, sub-tasks, link, status, one message; re-runs w
 
   // Edited in Confluence by someone else: publish stops (exit 1) and writes nothing.
   api.edit_page(page_id);
-  write_file(fx.dir / "review.md", review_text(changed_actions, "Root cause rewritten after the edit."));
+  write_text(fx.dir / "review.md", review_text(changed_actions, "Root cause rewritten after the edit."));
   const auto before_refusal = api.next_request();
   REQUIRE(app.run(publish) == 1);
   CHECK(app.err.str().find("edited in Confluence") != std::string::npos);
@@ -353,7 +255,7 @@ TEST_CASE("review publish: a failure injected between steps, then a re-run, leav
   auto& app = fx.app;
   const auto& api = fx.api;
   const auto key = recovered_fault(app, fx.config, "Search is slow");
-  const auto file = write_file(fx.dir / "review.md", review_text(k_two_actions, "An index was dropped."));
+  const auto file = write_text(fx.dir / "review.md", review_text(k_two_actions, "An index was dropped."));
   const std::vector<std::string> publish = {"--config", fx.config, "review", "publish", key, file, "--json"};
 
   api.control(faultline::http::Method::Post, "/_sandbox/faults",
@@ -386,7 +288,7 @@ TEST_CASE("review publish: a file with typos and an unknown owner reports every 
   const std::string text =
       "+++\nlevl = \"P2\"\n\n[[action]]\nsummary = \"Fix the loop\"\nowner = \"zed-nobody\"\ndue = \"+7d\"\n\n"
       "[[action]]\nsumary = \"Typo key\"\nowner = \"alice\"\ndue = \"+7d\"\n+++\n\n## Summary\n\nLoops.\n";
-  const auto file = write_file(fx.dir / "bad.md", text);
+  const auto file = write_text(fx.dir / "bad.md", text);
   const auto mark = api.next_request();
   REQUIRE(app.run({"--config", fx.config, "review", "publish", key, file}) == 2);
   const auto err = app.err.str();
@@ -408,7 +310,7 @@ TEST_CASE("review publish: 61 actions are created in two bulk calls", "[integrat
   std::vector<ActionLine> many;
   for (int i = 0; i < 61; ++i)
     many.push_back({fmt::format("act-{}", i), fmt::format("Action number {}", i), i % 2 ? "alice" : "bob", "+30d", "process"});
-  const auto file = write_file(fx.dir / "many.md", review_text(many, "Many causes."));
+  const auto file = write_text(fx.dir / "many.md", review_text(many, "Many causes."));
   const auto mark = api.next_request();
   auto published = run_json(app, {"--config", fx.config, "review", "publish", key, file, "--json"});
   CHECK(published["actions"].size() == 61);
@@ -468,7 +370,7 @@ TEST_CASE("--dry-run review publish and actions add print their first writes, se
   auto& app = fx.app;
   const auto& api = fx.api;
   const auto key = recovered_fault(app, fx.config, "Checkout returns 500");
-  const auto file = write_file(fx.dir / "review.md", review_text(k_two_actions, "A config push disabled the pool."));
+  const auto file = write_text(fx.dir / "review.md", review_text(k_two_actions, "A config push disabled the pool."));
 
   const auto mark = api.next_request();
   REQUIRE(app.run({"--config", fx.config, "--dry-run", "review", "publish", key, file}) == 0);

@@ -6,70 +6,33 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
-#include "faultline/http/curl_transport.hpp"
 #include "faultline/jira/client.hpp"
-#include "support/sandbox_process.hpp"
-#include "support/test_context.hpp"
+#include "support/integration.hpp"
 
-using faultline::testing::SandboxProcess;
-using faultline::testing::TestApp;
+using namespace faultline::testing;
 using nlohmann::json;
 
 namespace {
 
-struct FlavorCase {
-  const char* flavor;
-  const char* user;  // "" = bearer PAT
-  const char* alice;  // Jira id: accountId (Cloud) or user name (DC)
-  const char* bob;
-};
-
 std::string write_config(const std::filesystem::path& dir, const FlavorCase& flavor_case) {
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "faultline.toml").string();
-  std::ofstream file(path);
-  file << "[jira]\nflavor = \"" << flavor_case.flavor << "\"\n";
-  if (*flavor_case.user != '\0') file << "user = \"" << flavor_case.user << "\"\n";
-  file << "token_env = \"IT_TOKEN\"\nproject = \"FAULT\"\nfault_type = \"Fault\"\n\n"
-       << "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nservice = \"Service\"\n"
-       << "started_at = \"Started At\"\nrecovered_at = \"Recovered At\"\n\n"
-       << "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\n\n"
-       << "[people.alice]\njira = \"" << flavor_case.alice << "\"\n"
-       << "[people.bob]\njira = \"" << flavor_case.bob << "\"\n";
-  return path;
+  return faultline::testing::write_config(
+      dir, jira_config(flavor_case) +
+               "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nservice = \"Service\"\n"
+               "started_at = \"Started At\"\nrecovered_at = \"Recovered At\"\n\n"
+               "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"dave\"\n\n"
+               "[people.alice]\njira = \"" + flavor_case.alice + "\"\n"
+               "[people.bob]\njira = \"" + flavor_case.bob + "\"\n");
 }
 
-TestApp make_app(const SandboxProcess& sandbox) {
-  TestApp app;
-  app.real_network = true;
-  app.env.set("FAULTLINE_JIRA_URL", sandbox.url());
-  app.env.set("IT_TOKEN", "sandbox-token");
-  // 2026-11-25T23:30:00Z: already 26 Nov in Asia/Shanghai, the team's zone.
+// The app at 2026-11-25T23:30:00Z: already 26 Nov in Asia/Shanghai, the team's zone.
+TestApp make_tracking_app(const SandboxProcess& sandbox) {
+  TestApp app = make_app(sandbox);
   app.clock.set(faultline::core::TimePoint{std::chrono::milliseconds{1795649400000}});
   return app;
-}
-
-json run_json(TestApp& app, std::vector<std::string> args, int expected_exit = 0) {
-  const int code = app.run(std::move(args));
-  INFO(app.err.str());
-  INFO(app.out.str());
-  REQUIRE(code == expected_exit);
-  return json::parse(app.out.str());
-}
-
-// The sandbox's request log from index `since` on.
-json requests_since(const SandboxProcess& sandbox, std::size_t since) {
-  auto transport = faultline::http::make_curl_transport(faultline::http::CurlOptions{});
-  faultline::http::Request request;
-  request.url = sandbox.url() + "/_sandbox/requests?since=" + std::to_string(since);
-  auto outcome = transport->send(request);
-  REQUIRE(outcome.has_value());
-  return json::parse(outcome->body);
 }
 
 std::vector<std::string> keys_of(const json& list) {
@@ -87,8 +50,7 @@ public:
         m_client(*m_transport,
                  faultline::jira::Connection{sandbox.url(), flavor_case.user, "sandbox-token",
                                              faultline::jira::AuthScheme::Auto},
-                 std::string(flavor_case.flavor) == "cloud" ? faultline::jira::Flavor::Cloud
-                                                             : faultline::jira::Flavor::DataCenter) {}
+                 flavor_case.cloud() ? faultline::jira::Flavor::Cloud : faultline::jira::Flavor::DataCenter) {}
 
   faultline::jira::IssueInput action(const std::string& parent, const std::string& summary, const char* due,
                                      const std::string& owner) const {
@@ -124,14 +86,12 @@ private:
 }  // namespace
 
 TEST_CASE("board and actions lanes end to end; paging returns every action once", "[integration][tracking]") {
-  const FlavorCase flavor_case =
-      GENERATE(FlavorCase{"cloud", "oncall@example.com", "5b10a2844c20165700ede21a", "5b10a2844c20165700ede21b"},
-               FlavorCase{"datacenter", "", "alice", "bob"});
+  const FlavorCase flavor_case = GENERATE(k_cloud, k_datacenter);
   SandboxProcess sandbox(flavor_case.flavor);
-  const auto dir = std::filesystem::temp_directory_path() / ("faultline-it-tracking-" + std::string(flavor_case.flavor));
-  std::filesystem::remove_all(dir);
+  const SandboxApi api(sandbox, flavor_case);
+  const auto dir = test_dir("tracking-" + std::string(flavor_case.flavor));
   const auto config = write_config(dir, flavor_case);
-  TestApp app = make_app(sandbox);
+  TestApp app = make_tracking_app(sandbox);
 
   auto payments = run_json(app, {"--config", config, "--json", "open", "--title", "Checkout returns 500", "--level", "P2",
                                  "--team", "payments", "--service", "checkout", "--started-at", "-2h"});
@@ -195,16 +155,16 @@ TEST_CASE("board and actions lanes end to end; paging returns every action once"
     }
     const auto created = seeder.create(many);
     REQUIRE(created.size() == 120);
-    const auto since = requests_since(sandbox, 0)["next"].get<std::size_t>();
+    const auto since = api.next_request();
     auto pending = run_json(app, {"--config", config, "--json", "actions", "--pending"});
     REQUIRE(pending.size() == 122);
     // Read in more than one page: DC by startAt (the second page at the first page's size),
     // Cloud by nextPageToken.
     int pages = 0;
     bool second_page = false;
-    const auto log = requests_since(sandbox, since);
+    const auto log = api.requests_since(since);
     INFO(log.dump().substr(0, 3000));
-    for (const auto& r : log["requests"]) {
+    for (const auto& r : log) {
       const std::string path = r["path"];
       if (path != "/rest/api/2/search" && path != "/rest/api/3/search/jql") continue;
       ++pages;

@@ -340,6 +340,11 @@ std::optional<SbResponse> Server::handle_control(const SbRequest& request) {
       return SbResponse::json(201, {{"added", parsed.size()}, {"total", m_faults.size()}});
     }
   }
+  if (path == "/_sandbox/index/catch-up" && method == "POST") {
+    std::lock_guard lock(m_mutex);
+    for (auto& [name, service] : m_services) service->catch_up_index();
+    return SbResponse::json(200, {{"caught_up", true}});
+  }
   if (path == "/_sandbox/state" && method == "GET") return SbResponse::json(200, state());
   if (path == "/_sandbox/state/save" && method == "POST") {
     auto saved = save_state();

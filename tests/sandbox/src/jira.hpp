@@ -57,6 +57,8 @@ public:
   // The whole state as JSON, and back.
   nlohmann::json snapshot() const override;
   void restore(const nlohmann::json& state) override;
+  // Every issue's latest version becomes the indexed one; the search cache is dropped.
+  void catch_up_index() override;
 
 private:
   // A request routed to the REST API: its version and the path segments after the root.

@@ -246,6 +246,14 @@ void JiraService::mark_written(IssueRecord& record, std::chrono::system_clock::t
   while (versions.size() >= 2 && now - versions[1].first >= m_options.index_lag) versions.erase(versions.begin());
 }
 
+void JiraService::catch_up_index() {
+  for (auto& [id, record] : m_issues) {
+    record.indexed_at = {};  // long before any lag
+    record.recent_versions.clear();
+  }
+  m_search_cache.reset();
+}
+
 const nlohmann::json* JiraService::indexed_view(const IssueRecord& record, std::chrono::system_clock::time_point now,
                                                 std::chrono::system_clock::time_point& next_change) const {
   const auto lag = m_options.index_lag;

@@ -66,6 +66,9 @@ public:
   // The service's whole state, for --state persistence; restore() takes it back.
   virtual nlohmann::json snapshot() const = 0;
   virtual void restore(const nlohmann::json& state) = 0;
+  // Makes every write visible to search at once, as if the search index had caught up
+  // (/_sandbox/index/catch-up): tests of the lag's effects need not sleep it out.
+  virtual void catch_up_index() {}
 };
 
 }  // namespace sandbox

@@ -145,6 +145,28 @@ TEST_CASE("Index lag shows an edited issue as the index last saw it, not hidden"
   CHECK(found("summary ~ renamed") == 1);
 }
 
+TEST_CASE("The index catches up on request: every write visible at once, the clock untouched", "[jira][search][cloud]") {
+  sandbox::ServerOptions options;
+  options.index_lag = std::chrono::hours(1);
+  TestSandbox sb(Flavor::Cloud, options);
+  auto [cs, created] = sb.call("POST", "/rest/api/3/issue", fault_input("caught"));
+  REQUIRE(cs == 201);
+  const std::string key = created["key"];
+  const auto found = [&](const std::string& jql) {
+    auto [status, body] = sb.call("POST", "/rest/api/3/search/jql", {{"jql", jql}});
+    REQUIRE(status == 200);
+    return body["issues"].size();
+  };
+  CHECK(found("summary ~ caught") == 0);
+  REQUIRE(sb.call("POST", "/_sandbox/index/catch-up", nlohmann::json::object()).first == 200);
+  CHECK(found("summary ~ caught") == 1);
+  REQUIRE(sb.call("PUT", "/rest/api/3/issue/" + key, {{"fields", {{"summary", "recaught"}}}}).first == 204);
+  CHECK(found("summary ~ recaught") == 0);
+  REQUIRE(sb.call("POST", "/_sandbox/index/catch-up", nlohmann::json::object()).first == 200);
+  CHECK(found("summary ~ recaught") == 1);
+  CHECK(sb.call("GET", "/_sandbox/clock").second["offset_ms"] == 0);
+}
+
 TEST_CASE("Data Center search answers a JQL error with 400", "[jira][search]") {
   TestSandbox sb(Flavor::DataCenter);
   auto [status, body] = sb.call("GET", "/rest/api/2/search?jql=project%20%3D%3D%20FAULT");
