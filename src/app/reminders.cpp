@@ -56,13 +56,6 @@ bool routed(const config::Config& config, std::string_view event) {
   return route != config.routes.end() && !route->second.empty();
 }
 
-// One reminder kind's work in this run.
-struct KindRun {
-  core::ReminderKind kind;
-  std::vector<ClaimRequest> requests;  // in leader order (issue key)
-  std::vector<ClaimResult> claims;
-};
-
 std::set<std::string> won_keys(const std::vector<ClaimResult>& claims) {
   std::set<std::string> keys;
   for (const auto& claim : claims)
@@ -81,111 +74,112 @@ std::vector<std::string> message_keys(const nlohmann::json& data) {
   return keys;
 }
 
-class Reminder {
-public:
-  Reminder(Services& services, FaultSession& session, const RemindRequest& request, std::string run_id)
-      : m_services(services), m_session(session), m_config(*session.config), m_request(request),
-        m_now(services.clock().now()), m_today(core::today_in(m_now, session.zone)) {
-    m_outcome.run_id = std::move(run_id);
-    m_outcome.dry_run = services.dry_run();
-  }
+}  // namespace
 
-  Result<RemindOutcome> run() {
-    if (m_request.overdue) {
-      if (auto found = collect_overdue(); !found) return std::unexpected(found.error());
-    }
-    if (m_request.stale || m_request.reviews) {
-      if (auto found = collect_faults(); !found) return std::unexpected(found.error());
-    }
-    ReminderClaims claims(*m_session.jira, claim_options());
-    claim_all(claims);
-    for (auto& kind : m_kinds) send_kind(kind, claims);
-    for (const auto& warning : claims.unlock()) m_services.diagnostics().warn(warning);
-    return std::move(m_outcome);
-  }
+Reminder::Reminder(Services& services, FaultSession& session, const RemindRequest& request, std::string run_id)
+    : m_services(services), m_session(session), m_config(*session.config), m_request(request),
+      m_now(services.clock().now()), m_today(core::today_in(m_now, session.zone)) {
+  m_outcome.run_id = std::move(run_id);
+  m_outcome.dry_run = services.dry_run();
+}
 
-private:
-  // The overdue actions, grouped by owner, and their claim requests.
-  Result<void> collect_overdue() {
-    core::ActionQuery query;
-    query.project = m_config.jira.project;
-    query.lane = core::ActionLane::Overdue;
-    query.today = m_today;
-    FAULTLINE_TRY(actions, search_actions(m_services, *m_session.jira, query));
-    m_outcome.overdue_found = std::any_of(actions->begin(), actions->end(),
-                                          [&](const core::Action& a) { return core::days_overdue(a, m_today) > 0; });
-    m_owners = core::group_overdue_by_owner(*actions, m_today, m_config.team.escalate_after_days);
-    if (m_owners.empty() || !want(core::ReminderKind::Overdue)) return {};
-    KindRun run{core::ReminderKind::Overdue, {}, {}};
-    for (const auto& group : m_owners)
-      for (const auto& item : group.items)
-        run.requests.push_back({item.action.key, core::ReminderKind::Overdue,
-                                core::reminder_interval(core::ReminderKind::Overdue, 0)});
+Result<RemindOutcome> Reminder::run() {
+  if (m_request.overdue) {
+    if (auto found = collect_overdue(); !found) return std::unexpected(found.error());
+  }
+  if (m_request.stale || m_request.reviews) {
+    if (auto found = collect_faults(); !found) return std::unexpected(found.error());
+  }
+  ReminderClaims claims(*m_session.jira, claim_options());
+  claim(claims);
+  send(claims);
+  for (const auto& warning : claims.unlock()) m_services.diagnostics().warn(warning);
+  return std::move(m_outcome);
+}
+
+std::vector<ClaimRequest> Reminder::requests(core::ReminderKind kind) const {
+  for (const auto& run : m_kinds)
+    if (run.kind == kind) return run.requests;
+  return {};
+}
+
+Result<void> Reminder::collect_overdue() {
+  core::ActionQuery query;
+  query.project = m_config.jira.project;
+  query.lane = core::ActionLane::Overdue;
+  query.today = m_today;
+  FAULTLINE_TRY(actions, search_actions(m_services, *m_session.jira, query));
+  m_outcome.overdue_found = std::any_of(actions->begin(), actions->end(),
+                                        [&](const core::Action& a) { return core::days_overdue(a, m_today) > 0; });
+  m_owners = core::group_overdue_by_owner(*actions, m_today, m_config.team.escalate_after_days);
+  if (m_owners.empty() || !want(core::ReminderKind::Overdue)) return {};
+  KindRun run{core::ReminderKind::Overdue, {}, {}};
+  for (const auto& group : m_owners)
+    for (const auto& item : group.items)
+      run.requests.push_back({item.action.key, core::ReminderKind::Overdue,
+                              core::reminder_interval(core::ReminderKind::Overdue, 0)});
+  m_kinds.push_back(std::move(run));
+  return {};
+}
+
+Result<void> Reminder::collect_faults() {
+  FAULTLINE_TRY(faults,
+                m_session.repository->search(core::open_faults_jql(m_config.jira.project, m_config.jira.fault_type),
+                                             m_request.limit));
+  const auto& team = m_config.team;
+  const core::ReviewPolicy policy{team.review_due_hours, team.review_due_hours_by_level};
+  for (const auto& fault : *faults) {
+    if (m_request.stale && !past_handling(fault) &&
+        core::fault_is_stale(fault, m_now, team.update_cadence_minutes, team.update_cadence_by_level))
+      m_stale.push_back(fault);
+    if (m_request.reviews && core::review_is_overdue(fault, m_now, policy)) m_reviews.push_back(fault);
+  }
+  if (!m_stale.empty() && want(core::ReminderKind::Stale)) {
+    KindRun run{core::ReminderKind::Stale, {}, {}};
+    for (const auto& fault : m_stale) {
+      const int cadence =
+          core::update_interval_minutes(fault.level, team.update_cadence_minutes, team.update_cadence_by_level);
+      run.requests.push_back({fault.key, core::ReminderKind::Stale, core::reminder_interval(core::ReminderKind::Stale, cadence)});
+    }
     m_kinds.push_back(std::move(run));
-    return {};
   }
-
-  // The stale faults and the missed reviews among the open faults, and their claim requests.
-  Result<void> collect_faults() {
-    FAULTLINE_TRY(faults,
-                  m_session.repository->search(core::open_faults_jql(m_config.jira.project, m_config.jira.fault_type),
-                                               m_request.limit));
-    const auto& team = m_config.team;
-    const core::ReviewPolicy policy{team.review_due_hours, team.review_due_hours_by_level};
-    for (const auto& fault : *faults) {
-      if (m_request.stale && !past_handling(fault) &&
-          core::fault_is_stale(fault, m_now, team.update_cadence_minutes, team.update_cadence_by_level))
-        m_stale.push_back(fault);
-      if (m_request.reviews && core::review_is_overdue(fault, m_now, policy)) m_reviews.push_back(fault);
-    }
-    if (!m_stale.empty() && want(core::ReminderKind::Stale)) {
-      KindRun run{core::ReminderKind::Stale, {}, {}};
-      for (const auto& fault : m_stale) {
-        const int cadence =
-            core::update_interval_minutes(fault.level, team.update_cadence_minutes, team.update_cadence_by_level);
-        run.requests.push_back({fault.key, core::ReminderKind::Stale, core::reminder_interval(core::ReminderKind::Stale, cadence)});
-      }
-      m_kinds.push_back(std::move(run));
-    }
-    if (!m_reviews.empty() && want(core::ReminderKind::Review)) {
-      KindRun run{core::ReminderKind::Review, {}, {}};
-      for (const auto& fault : m_reviews)
-        run.requests.push_back({fault.key, core::ReminderKind::Review, core::reminder_interval(core::ReminderKind::Review, 0)});
-      m_kinds.push_back(std::move(run));
-    }
-    return {};
+  if (!m_reviews.empty() && want(core::ReminderKind::Review)) {
+    KindRun run{core::ReminderKind::Review, {}, {}};
+    for (const auto& fault : m_reviews)
+      run.requests.push_back({fault.key, core::ReminderKind::Review, core::reminder_interval(core::ReminderKind::Review, 0)});
+    m_kinds.push_back(std::move(run));
   }
+  return {};
+}
 
-  ClaimOptions claim_options() const {
-    ClaimOptions options;
-    options.run_id = m_outcome.run_id;
-    options.now = m_now;
-    options.zone = m_session.zone;
-    options.settle = m_request.claim_wait;
-    options.dry_run = m_outcome.dry_run;
-    options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
-    return options;
+ClaimOptions Reminder::claim_options() {
+  ClaimOptions options;
+  options.run_id = m_outcome.run_id;
+  options.now = m_now;
+  options.zone = m_session.zone;
+  options.settle = m_request.claim_wait;
+  options.dry_run = m_outcome.dry_run;
+  options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
+  return options;
+}
+
+void Reminder::claim(ReminderClaims& claims) {
+  if (m_kinds.empty()) return;
+  std::vector<std::vector<ClaimRequest>> groups;
+  for (auto& kind : m_kinds) {
+    std::sort(kind.requests.begin(), kind.requests.end(),
+              [](const ClaimRequest& a, const ClaimRequest& b) { return core::key_less(a.issue_key, b.issue_key); });
+    groups.push_back(kind.requests);
   }
+  auto results = claims.claim(groups);
+  for (std::size_t i = 0; i < m_kinds.size(); ++i) m_kinds[i].claims = std::move(results[i]);
+}
 
-  // Claims everything in one pass (one settle for the whole run).
-  void claim_all(ReminderClaims& claims) {
-    if (m_kinds.empty()) return;
-    std::vector<std::vector<ClaimRequest>> groups;
-    for (auto& kind : m_kinds) {
-      std::sort(kind.requests.begin(), kind.requests.end(),
-                [](const ClaimRequest& a, const ClaimRequest& b) { return core::key_less(a.issue_key, b.issue_key); });
-      groups.push_back(kind.requests);
-    }
-    auto results = claims.claim(groups);
-    for (std::size_t i = 0; i < m_kinds.size(); ++i) m_kinds[i].claims = std::move(results[i]);
-  }
-
-  // Records what was not sent, sends what this run won; a message that reached no channel
-  // gives its claims back for the next run.
-  void send_kind(KindRun& kind, ReminderClaims& claims) {
+void Reminder::send(ReminderClaims& claims) {
+  for (auto& kind : m_kinds) {
     record_skips(kind.claims);
     const auto keys = won_keys(kind.claims);
-    if (keys.empty()) return;
+    if (keys.empty()) continue;
     std::vector<nlohmann::json> messages;
     switch (kind.kind) {
       case core::ReminderKind::Overdue: messages = overdue_messages(keys); break;
@@ -197,144 +191,129 @@ private:
       for (const auto& warning : claims.release(kind.claims)) m_services.diagnostics().warn(warning);
     }
   }
+}
 
-  // Whether the kind's event goes anywhere; warns (once) when it does not, since claiming a
-  // reminder nobody receives would silence it for a whole interval.
-  bool want(core::ReminderKind kind) {
-    const char* event = core::reminder_event(kind);
-    if (routed(m_config, event)) return true;
-    m_services.diagnostics().warn(
-        fmt::format("remind: no channel is routed for {}: add it under [routes] to send these reminders", event));
+// Claiming a reminder nobody receives would silence it for a whole interval: a kind whose
+// event goes nowhere is warned about (once) and not collected.
+bool Reminder::want(core::ReminderKind kind) {
+  const char* event = core::reminder_event(kind);
+  if (routed(m_config, event)) return true;
+  m_services.diagnostics().warn(
+      fmt::format("remind: no channel is routed for {}: add it under [routes] to send these reminders", event));
+  return false;
+}
+
+// A fault at the workflow's recovered or reviewing step (moved there by hand, it may lack a
+// recovery time) needs no progress updates any more.
+bool Reminder::past_handling(const core::Fault& fault) const {
+  const auto& workflow = m_config.jira.workflow;
+  return iequals(fault.status, workflow.recovered) || iequals(fault.status, workflow.reviewing);
+}
+
+void Reminder::record_skips(const std::vector<ClaimResult>& claims) {
+  for (const auto& claim : claims) {
+    if (claim.status == ClaimStatus::Won || claim.status == ClaimStatus::DryRun) continue;
+    nlohmann::json entry{{"kind", core::to_string(claim.request.kind)},
+                         {"event", core::reminder_event(claim.request.kind)},
+                         {"key", claim.request.issue_key},
+                         {"reason", to_string(claim.status)}};
+    if (claim.mark) {
+      entry["by"] = claim.mark->by;
+      entry["at"] = core::format_iso(claim.mark->at, m_session.zone);
+    }
+    if (!claim.error.empty()) entry["error"] = claim.error;
+    if (claim.status == ClaimStatus::Failed) {
+      m_outcome.failed = true;
+      m_services.diagnostics().error("remind: " + claim.error);
+    }
+    m_outcome.skipped.push_back(std::move(entry));
+  }
+}
+
+core::ReminderNaming Reminder::naming() const {
+  core::ReminderNaming naming;
+  naming.person = [this](std::string_view jira_id, std::string_view fallback) {
+    return person_name(m_config, jira_id, fallback);
+  };
+  naming.issue_url = [this](std::string_view key) { return m_session.jira->browse_url(key); };
+  naming.team_coordinator = m_config.team.coordinator;
+  naming.run_id = m_outcome.run_id;
+  return naming;
+}
+
+// The actions.overdue data of each message (owner sections split to fit the platforms).
+std::vector<nlohmann::json> Reminder::overdue_messages(const std::set<std::string>& keys) const {
+  std::vector<core::OwnerGroup> claimed;
+  for (const auto& group : m_owners) {
+    auto copy = group;
+    std::erase_if(copy.items, [&](const core::OverdueItem& item) { return !keys.contains(item.action.key); });
+    if (copy.items.empty()) continue;
+    copy.escalated = std::any_of(copy.items.begin(), copy.items.end(), [](const auto& i) { return i.escalated; });
+    claimed.push_back(std::move(copy));
+  }
+  return core::overdue_messages(claimed, message_budget(m_config, "actions.overdue"), naming());
+}
+
+// The fault.stale / review.overdue data of each message.
+std::vector<nlohmann::json> Reminder::fault_messages(core::ReminderKind kind, const std::vector<core::Fault>& faults,
+                                                     const std::set<std::string>& keys) const {
+  std::vector<core::Fault> chosen;
+  for (const auto& fault : faults)
+    if (keys.contains(fault.key)) chosen.push_back(fault);
+  const auto& team = m_config.team;
+  core::FaultReminderRules rules;
+  rules.now = m_now;
+  rules.zone = m_session.zone;
+  rules.update_cadence_minutes = team.update_cadence_minutes;
+  rules.update_cadence_by_level = team.update_cadence_by_level;
+  rules.review_policy = {team.review_due_hours, team.review_due_hours_by_level};
+  return core::fault_messages(kind, chosen, message_budget(m_config, core::reminder_event(kind)), rules, naming());
+}
+
+// Sends each message to the kind's channels and records the outcome. Whether anything
+// reached any channel (in a dry run: whether anything would have been tried).
+bool Reminder::deliver(core::ReminderKind kind, const std::vector<nlohmann::json>& messages) {
+  auto transport = m_services.transport();
+  if (!transport) {
+    m_services.diagnostics().error(transport.error().message);
+    m_outcome.failed = true;
     return false;
   }
-
-  // Whether the fault's status is the workflow's recovered or reviewing step (a fault moved
-  // there by hand may lack a recovery time; it needs no progress updates any more).
-  bool past_handling(const core::Fault& fault) const {
-    const auto& workflow = m_config.jira.workflow;
-    return iequals(fault.status, workflow.recovered) || iequals(fault.status, workflow.reviewing);
+  const char* event = core::reminder_event(kind);
+  notify::MemorySentLog sent_log;
+  notify::NotifierOptions options;
+  options.templates = notify::default_template_dirs(m_config.team.template_dir);
+  options.sent_log = &sent_log;
+  if (auto mail = m_services.mail_sender()) options.mail = *mail;
+  notify::Notifier notifier(**transport, m_config, std::move(options));
+  bool delivered_any = false;
+  for (const auto& data : messages) {
+    const auto keys = message_keys(data);
+    for (const auto& report : notifier.notify(event, data)) delivered_any |= record_report(kind, report, keys);
   }
+  return delivered_any;
+}
 
-  // Records what was not sent; a claim that failed is also a diagnostics error.
-  void record_skips(const std::vector<ClaimResult>& claims) {
-    for (const auto& claim : claims) {
-      if (claim.status == ClaimStatus::Won || claim.status == ClaimStatus::DryRun) continue;
-      nlohmann::json entry{{"kind", core::to_string(claim.request.kind)},
-                           {"event", core::reminder_event(claim.request.kind)},
-                           {"key", claim.request.issue_key},
-                           {"reason", to_string(claim.status)}};
-      if (claim.mark) {
-        entry["by"] = claim.mark->by;
-        entry["at"] = core::format_iso(claim.mark->at, m_session.zone);
-      }
-      if (!claim.error.empty()) entry["error"] = claim.error;
-      if (claim.status == ClaimStatus::Failed) {
-        m_outcome.failed = true;
-        m_services.diagnostics().error("remind: " + claim.error);
-      }
-      m_outcome.skipped.push_back(std::move(entry));
-    }
+// Records one channel's report; whether the message reached the channel.
+bool Reminder::record_report(core::ReminderKind kind, const notify::DeliveryReport& report,
+                             const std::vector<std::string>& keys) {
+  const char* event = core::reminder_event(kind);
+  auto entry = notify::to_json(report);
+  entry["kind"] = core::to_string(kind);
+  entry["event"] = event;
+  entry["platform"] = report.kind;
+  entry["items"] = keys;
+  m_outcome.sent.push_back(std::move(entry));
+  const auto& diagnostics = m_services.diagnostics();
+  if (!report.warning.empty()) diagnostics.warn(notify::describe(report));
+  if (report.status == notify::ReportStatus::Failed) {
+    m_outcome.failed = true;
+    diagnostics.error(notify::describe(report));
   }
-
-  // How this run's messages name people and link issues.
-  core::ReminderNaming naming() const {
-    core::ReminderNaming naming;
-    naming.person = [this](std::string_view jira_id, std::string_view fallback) {
-      return person_name(m_config, jira_id, fallback);
-    };
-    naming.issue_url = [this](std::string_view key) { return m_session.jira->browse_url(key); };
-    naming.team_coordinator = m_config.team.coordinator;
-    naming.run_id = m_outcome.run_id;
-    return naming;
-  }
-
-  // The actions.overdue data of each message (owner sections split to fit the platforms).
-  std::vector<nlohmann::json> overdue_messages(const std::set<std::string>& keys) {
-    std::vector<core::OwnerGroup> claimed;
-    for (const auto& group : m_owners) {
-      auto copy = group;
-      std::erase_if(copy.items, [&](const core::OverdueItem& item) { return !keys.contains(item.action.key); });
-      if (copy.items.empty()) continue;
-      copy.escalated = std::any_of(copy.items.begin(), copy.items.end(), [](const auto& i) { return i.escalated; });
-      claimed.push_back(std::move(copy));
-    }
-    return core::overdue_messages(claimed, message_budget(m_config, "actions.overdue"), naming());
-  }
-
-  // The fault.stale / review.overdue data of each message.
-  std::vector<nlohmann::json> fault_messages(core::ReminderKind kind, const std::vector<core::Fault>& faults,
-                                             const std::set<std::string>& keys) {
-    std::vector<core::Fault> chosen;
-    for (const auto& fault : faults)
-      if (keys.contains(fault.key)) chosen.push_back(fault);
-    const auto& team = m_config.team;
-    core::FaultReminderRules rules;
-    rules.now = m_now;
-    rules.zone = m_session.zone;
-    rules.update_cadence_minutes = team.update_cadence_minutes;
-    rules.update_cadence_by_level = team.update_cadence_by_level;
-    rules.review_policy = {team.review_due_hours, team.review_due_hours_by_level};
-    return core::fault_messages(kind, chosen, message_budget(m_config, core::reminder_event(kind)), rules, naming());
-  }
-
-  // Sends each message to the kind's channels and records the outcome. Whether anything
-  // reached any channel (in a dry run: whether anything would have been tried).
-  bool deliver(core::ReminderKind kind, const std::vector<nlohmann::json>& messages) {
-    auto transport = m_services.transport();
-    if (!transport) {
-      m_services.diagnostics().error(transport.error().message);
-      m_outcome.failed = true;
-      return false;
-    }
-    const char* event = core::reminder_event(kind);
-    notify::MemorySentLog sent_log;
-    notify::NotifierOptions options;
-    options.templates = notify::default_template_dirs(m_config.team.template_dir);
-    options.sent_log = &sent_log;
-    if (auto mail = m_services.mail_sender()) options.mail = *mail;
-    notify::Notifier notifier(**transport, m_config, std::move(options));
-    bool delivered_any = false;
-    for (const auto& data : messages) {
-      const auto keys = message_keys(data);
-      for (const auto& report : notifier.notify(event, data)) delivered_any |= record_report(kind, report, keys);
-    }
-    return delivered_any;
-  }
-
-  // Records one channel's report; whether the message reached the channel.
-  bool record_report(core::ReminderKind kind, const notify::DeliveryReport& report, const std::vector<std::string>& keys) {
-    const char* event = core::reminder_event(kind);
-    auto entry = notify::to_json(report);
-    entry["kind"] = core::to_string(kind);
-    entry["event"] = event;
-    entry["platform"] = report.kind;
-    entry["items"] = keys;
-    m_outcome.sent.push_back(std::move(entry));
-    const auto& diagnostics = m_services.diagnostics();
-    if (!report.warning.empty()) diagnostics.warn(notify::describe(report));
-    if (report.status == notify::ReportStatus::Failed) {
-      m_outcome.failed = true;
-      diagnostics.error(notify::describe(report));
-    }
-    if (report.status != notify::ReportStatus::Sent && report.status != notify::ReportStatus::AlreadySent) return false;
-    m_outcome.delivered.push_back({event, report.channel, keys});
-    return true;
-  }
-
-  Services& m_services;
-  FaultSession& m_session;
-  const config::Config& m_config;
-  const RemindRequest& m_request;
-  core::TimePoint m_now;
-  date::year_month_day m_today;
-  std::vector<core::OwnerGroup> m_owners;
-  std::vector<core::Fault> m_stale;
-  std::vector<core::Fault> m_reviews;
-  std::vector<KindRun> m_kinds;
-  RemindOutcome m_outcome;
-};
-
-}  // namespace
+  if (report.status != notify::ReportStatus::Sent && report.status != notify::ReportStatus::AlreadySent) return false;
+  m_outcome.delivered.push_back({event, report.channel, keys});
+  return true;
+}
 
 nlohmann::json RemindOutcome::to_json() const {
   return nlohmann::json{{"run_id", run_id}, {"dry_run", dry_run}, {"sent", sent}, {"skipped", skipped}};
