@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build-time benchmark: how long the test tree takes to build, clean and incrementally.
 #
-#   bench/build-time.sh [SOURCE_DIR] [BUILD_DIR]
+#   bench/build-time.sh [SOURCE_DIR] [BUILD_DIR] [-DEXTRA=...]
 #
-# Measures, with the exact configuration of `scripts/setup.sh test` (Debug -O1, ASan + UBSan,
-# warnings as errors):
+# Measures, with the exact configuration of `scripts/setup.sh test` (the "test" preset of
+# CMakePresets.json: ASan + UBSan, warnings as errors):
 #   1. clean: configure + build of every target into an empty BUILD_DIR (ccache disabled);
 #   2. touch core: touch one source file in src/core/, rebuild test_core, run its tests;
 #   3. touch cli:  touch one command file in src/cli/commands/, rebuild test_cli and the
@@ -15,6 +15,7 @@ set -euo pipefail
 
 source_dir="$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd)"
 build_dir="${2:-$source_dir/build/bench-build-time}"
+shift $(( $# < 2 ? $# : 2 ))
 jobs="$(nproc 2>/dev/null || echo 2)"
 export CCACHE_DISABLE=1
 
@@ -25,8 +26,7 @@ record() { results+=("$1 $2"); echo "build-time: $1 $2 s" >&2; }
 
 rm -rf "$build_dir"
 start=$(seconds)
-cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DFAULTLINE_SANITIZE=ON -DFAULTLINE_WERROR=ON >/dev/null
+(cd "$source_dir" && cmake --preset test -B "$build_dir" "$@" >/dev/null)
 cmake --build "$build_dir" -j "$jobs" >/dev/null
 record clean_build "$(elapsed "$start" "$(seconds)")"
 
