@@ -5,7 +5,8 @@
 #   faultline_test_pch) and reused by every target of its kind (same compile flags).
 # - ccache when it is installed (FAULTLINE_CCACHE), with the sloppiness precompiled headers
 #   need;
-# - an optional unity build (FAULTLINE_UNITY): fewer, larger translation units.
+# - an optional unity build (FAULTLINE_UNITY): fewer, larger translation units for the library
+#   modules and the sandbox (faultline_unity() on a target).
 option(FAULTLINE_PCH "Use precompiled headers" ON)
 option(FAULTLINE_CCACHE "Use ccache when it is installed" ON)
 option(FAULTLINE_UNITY "Unity build: compile each target's sources in batches" OFF)
@@ -19,10 +20,12 @@ if(FAULTLINE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   endif()
 endif()
 
-if(FAULTLINE_UNITY)
-  set(CMAKE_UNITY_BUILD ON)
-  set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
-endif()
+# faultline_unity(TARGET): compile TARGET's sources in batches when FAULTLINE_UNITY is on.
+function(faultline_unity target)
+  if(FAULTLINE_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()
 
 set(faultline_pch_headers
   <algorithm> <array> <chrono> <cstddef> <cstdint> <expected> <filesystem> <functional> <map>

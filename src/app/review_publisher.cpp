@@ -119,17 +119,6 @@ bool has_facts(const core::Fault& f) {
          f.recovered_at || f.reviewed_at;
 }
 
-// The Usage error listing every problem of the file, by line.
-Error problems_error(const std::string& file, std::vector<core::ReviewProblem> problems) {
-  std::stable_sort(problems.begin(), problems.end(),
-                   [](const core::ReviewProblem& a, const core::ReviewProblem& b) { return a.line < b.line; });
-  Error error{ErrorKind::Usage,
-              fmt::format("{}: {} problem{}; nothing was published", file, problems.size(), problems.size() == 1 ? "" : "s"),
-              "fix the review file and run the same command again", 0, {}};
-  for (const auto& p : problems) error.details.push_back(core::to_string(p));
-  return error;
-}
-
 // The remote link from the fault to its review page.
 jira::RemoteLinkInput page_link(const std::string& global_id, const confluence::Page& page) {
   jira::RemoteLinkInput link;
@@ -235,7 +224,10 @@ Result<void> ReviewPublisher::validate(std::string_view text) {
       problems.push_back({m_options.file, m_parsed.doc.actions[i].line, "key",
                           fmt::format("{} is not an action sub-task of {}", m_specs[i].key, m_current.key)});
   }
-  if (!problems.empty()) return std::unexpected(problems_error(m_options.file, std::move(problems)));
+  if (!problems.empty()) {
+    return std::unexpected(core::review_problems_error(m_options.file, std::move(problems), "; nothing was published",
+                                                       "fix the review file and run the same command again"));
+  }
   // The template is checked before any write (the page step renders again, with the keys).
   return check_template();
 }

@@ -146,15 +146,6 @@ Result<std::vector<report::ActionRow>> action_rows(FaultSession& session, const 
   return rows;
 }
 
-// The Usage error listing every problem of the review file.
-Error problems_error(const std::string& file, const std::vector<core::ReviewProblem>& problems) {
-  Error error{ErrorKind::Usage,
-              fmt::format("{}: {} problem{} in the review file", file, problems.size(), problems.size() == 1 ? "" : "s"),
-              "fix them and run again", 0, {}};
-  for (const auto& problem : problems) error.details.push_back(core::to_string(problem));
-  return error;
-}
-
 }  // namespace
 
 Result<ReviewScaffold> scaffold_review(Services& services, const std::string& key) {
@@ -180,7 +171,10 @@ Result<std::string> render_review(Services& services, const RenderRequest& reque
   const auto* zone = session->zone;
   const auto now = services.clock().now();
   const auto parsed = core::parse_review(*text, request.file, core::local_date(now, zone), zone);
-  if (!parsed.problems.empty()) return std::unexpected(problems_error(request.file, parsed.problems));
+  if (!parsed.problems.empty()) {
+    return std::unexpected(
+        core::review_problems_error(request.file, parsed.problems, " in the review file", "fix them and run again"));
+  }
 
   FAULTLINE_TRY(record, session->repository->get_record(request.key));
   const auto timeline = record_timeline(*record);

@@ -487,6 +487,18 @@ std::optional<ActionKind> parse_action_kind(std::string_view text) {
   return std::nullopt;
 }
 
+Error review_problems_error(std::string_view file, std::vector<ReviewProblem> problems, std::string_view consequence,
+                            std::string_view hint) {
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const ReviewProblem& a, const ReviewProblem& b) { return a.line < b.line; });
+  Error error{ErrorKind::Usage,
+              std::string(file) + ": " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
+                  std::string(consequence),
+              std::string(hint), 0, {}};
+  for (const auto& p : problems) error.details.push_back(to_string(p));
+  return error;
+}
+
 std::string to_string(const ReviewProblem& problem) {
   return problem.file + ":" + std::to_string(problem.line) + ": " + problem.field + ": " + problem.message;
 }

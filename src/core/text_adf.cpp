@@ -3,6 +3,7 @@
 #include <string>
 
 #include "faultline/core/markdown_tree.hpp"
+#include "faultline/util/strings.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/core/utf8.hpp"
 
@@ -11,11 +12,6 @@ namespace faultline::core {
 namespace {
 
 using nlohmann::json;
-
-std::string strip_trailing_newlines(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
 
 // Whether clean_text keeps line feeds (code blocks) or drops them (inline text).
 enum class Newlines { Drop, Keep };
@@ -185,7 +181,7 @@ json list(const MdNode& n) {
 json code_block(const MdNode& n) {
   json code = {{"type", "codeBlock"}};
   if (!n.info.empty()) code["attrs"] = {{"language", clean_text(n.info)}};
-  const std::string body = clean_text(strip_trailing_newlines(n.literal), Newlines::Keep);
+  const std::string body = clean_text(trim_line_ends(n.literal), Newlines::Keep);
   code["content"] = body.empty() ? json::array() : json::array({{{"type", "text"}, {"text", body}}});
   return code;
 }
@@ -215,7 +211,7 @@ void append_block(json& out, const MdNode& n, BlockContext context) {
       return;
     case MdKind::HtmlBlock: {
       InlineBuilder builder;
-      builder.lines(strip_trailing_newlines(n.literal));
+      builder.lines(trim_line_ends(n.literal));
       out.push_back(paragraph(builder.take()));
       return;
     }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "faultline/core/markdown_tree.hpp"
+#include "faultline/util/strings.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/core/utf8.hpp"
 
@@ -62,11 +63,6 @@ std::string language_name(std::string_view info) {
   return out;
 }
 
-std::string strip_trailing_newlines(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 class StorageWriter {
 public:
   std::string take() { return std::move(m_out); }
@@ -96,7 +92,7 @@ public:
         break;
       case MdKind::HtmlBlock:
         m_out += "<p>";
-        text_with_breaks(strip_trailing_newlines(node.literal));
+        text_with_breaks(trim_line_ends(node.literal));
         m_out += "</p>";
         break;
       case MdKind::BlockQuote:
@@ -211,7 +207,7 @@ private:
     if (!language.empty()) {
       m_out += "<ac:parameter ac:name=\"language\">" + escape_storage(language) + "</ac:parameter>";
     }
-    m_out += "<ac:plain-text-body>" + cdata(strip_trailing_newlines(node.literal)) + "</ac:plain-text-body>";
+    m_out += "<ac:plain-text-body>" + cdata(trim_line_ends(node.literal)) + "</ac:plain-text-body>";
     m_out += "</ac:structured-macro>";
   }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "faultline/core/markdown_tree.hpp"
+#include "faultline/util/strings.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/core/utf8.hpp"
 
@@ -73,11 +74,6 @@ std::string language_name(std::string_view info) {
   return out;
 }
 
-std::string strip_trailing_newlines(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 bool contains_ci(std::string_view haystack, std::string_view needle) {
   const auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                               [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
@@ -120,7 +116,7 @@ private:
       case MdKind::CodeBlock:
         return code_block(node);
       case MdKind::HtmlBlock: {
-        const std::string literal = strip_trailing_newlines(node.literal);
+        const std::string literal(trim_line_ends(node.literal));
         std::string out;
         std::size_t start = 0;
         while (true) {
@@ -238,7 +234,7 @@ private:
   }
 
   std::string code_block(const MdNode& node) {
-    const std::string body = strip_trailing_newlines(node.literal);
+    const std::string body(trim_line_ends(node.literal));
     std::string clean;
     std::size_t pos = 0;
     while (pos < body.size()) {

@@ -1,7 +1,7 @@
-// The only file in faultline that includes curl.
+// HTTP over libcurl (the SMTP sender in smtp.cpp is the only other file that uses curl).
 #include "faultline/http/curl_transport.hpp"
 
-#include <curl/curl.h>
+#include "http/curl_handles.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,24 +14,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// ---- one RAII owner per curl resource ---------------------------------------------------
-
-struct EasyDeleter {
-  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
-};
-struct MultiDeleter {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-struct ShareDeleter {
-  void operator()(CURLSH* share) const { curl_share_cleanup(share); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
-using ShareHandle = std::unique_ptr<CURLSH, ShareDeleter>;
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+using curl::EasyHandle;
+using curl::HeaderList;
+using curl::MultiHandle;
+using curl::ShareHandle;
 
 // curl_global_init / curl_global_cleanup, reference-counted by libcurl itself.
 class GlobalInit {

@@ -3,7 +3,7 @@
 #include "faultline/http/smtp.hpp"
 #include "faultline/util/strings.hpp"
 
-#include <curl/curl.h>
+#include "http/curl_handles.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,14 +16,8 @@ namespace faultline::http {
 
 namespace {
 
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using StringList = std::unique_ptr<curl_slist, ListDeleter>;
+using curl::EasyHandle;
+using StringList = curl::HeaderList;
 
 // CURLOPT_MAIL_RCPT_ALLOWFAILS (7.69.0), spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS before 8.2.0:
 // named by its number so both spellings of the header build.

@@ -38,6 +38,11 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+std::string_view trim_line_ends(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
 std::string one_line(std::string_view text, std::size_t limit) {
   std::string out;
   bool space = false;

@@ -60,6 +60,11 @@ struct ReviewProblem {
 
 std::string to_string(const ReviewProblem& problem);  // "file:line: field: message"
 
+// The Usage error for a review file with problems: "<file>: N problem(s)<consequence>", every
+// problem in details by line, and `hint`.
+Error review_problems_error(std::string_view file, std::vector<ReviewProblem> problems, std::string_view consequence,
+                            std::string_view hint);
+
 struct ReviewParse {
   ReviewDoc doc;
   std::vector<ReviewProblem> problems;

@@ -20,6 +20,9 @@ bool iequals(std::string_view a, std::string_view b);
 // `text` without leading and trailing spaces, tabs, CRs and LFs.
 std::string_view trim(std::string_view text);
 
+// `text` without the line feeds and carriage returns at its end (a code block's last line).
+std::string_view trim_line_ends(std::string_view text);
+
 // Collapses whitespace runs to one space and trims, keeping at most `limit` bytes: a server's
 // error body shown on one line.
 std::string one_line(std::string_view text, std::size_t limit);

@@ -24,10 +24,6 @@ constexpr std::size_t k_v1_max_limit = 200;
 constexpr std::size_t k_v2_max_limit = 250;
 constexpr std::string_view k_cursor_tag = "sandbox-offset:";
 
-std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 std::string iso(std::int64_t ms) {
   return iso_utc_millis(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
 }
@@ -46,22 +42,6 @@ std::string url_encode(std::string_view s, bool plus_for_space) {
       out += k_hex[b >> 4];
       out += k_hex[b & 0x0F];
     }
-  }
-  return out;
-}
-
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    auto end = path.find('/', i);
-    if (end == std::string_view::npos) end = path.size();
-    out.emplace_back(path.substr(i, end - i));
-    i = end;
   }
   return out;
 }
@@ -89,12 +69,6 @@ std::vector<std::string> param_list(const SbRequest& r, const std::string& name)
     for (auto& v : split_commas(it->second)) out.push_back(v);
   }
   return out;
-}
-
-std::string id_text(const json& j) {
-  if (j.is_string()) return j.get<std::string>();
-  if (j.is_number_integer()) return std::to_string(j.get<std::int64_t>());
-  return {};
 }
 
 // A window over a result list: offset and page size.

@@ -1,5 +1,6 @@
 // Confluence data and its invariants.
 #include "confluence_store.hpp"
+#include "service.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,12 +24,6 @@ std::int64_t to_number(const std::string& id) {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string id_text(const json& j) {
-  if (j.is_string()) return j.get<std::string>();
-  if (j.is_number_integer()) return std::to_string(j.get<std::int64_t>());
-  return {};
 }
 
 json version_to_json(const ConfVersion& v) {

@@ -65,10 +65,6 @@ struct Outcome {
   bool record = true;    // false for a deduplicated retry, which is not recorded again
 };
 
-std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 std::optional<std::int64_t> parse_int(const std::string& s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
   std::int64_t v = 0;

@@ -15,18 +15,6 @@ namespace {
 
 constexpr const char* k_custom_type_prefix = "com.atlassian.jira.plugin.system.customfieldtypes:";
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) out.emplace_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 // Numeric part of "customfield_10010".
 long long custom_number(const std::string& id) {
   auto pos = id.find('_');

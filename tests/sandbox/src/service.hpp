@@ -7,11 +7,41 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace sandbox {
+
+// ---- small helpers every service uses ------------------------------------------------------
+
+// Milliseconds since the epoch.
+inline std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// The non-empty segments of a URL path: "/a//b/" -> {"a", "b"}.
+inline std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) out.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// An id that JSON may carry as a string or a number, as text ("" for anything else).
+inline std::string id_text(const nlohmann::json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_number_integer()) return std::to_string(j.get<std::int64_t>());
+  return {};
+}
 
 enum class Flavor { Cloud, DataCenter };
 
