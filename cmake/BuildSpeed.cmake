@@ -5,11 +5,13 @@
 #   faultline_test_pch) and reused by every target of its kind (same compile flags).
 # - ccache when it is installed (FAULTLINE_CCACHE), with the sloppiness precompiled headers
 #   need;
-# - an optional unity build (FAULTLINE_UNITY): fewer, larger translation units for the library
-#   modules and the sandbox (faultline_unity() on a target).
+# - a unity build of the library modules and the sandbox (FAULTLINE_UNITY, on by default):
+#   fewer, larger translation units, so JSON, fmt and Catch2 templates are instantiated and
+#   compiled once per batch instead of once per file. Test folders stay one file per unit: a
+#   change to one test recompiles that test only.
 option(FAULTLINE_PCH "Use precompiled headers" ON)
 option(FAULTLINE_CCACHE "Use ccache when it is installed" ON)
-option(FAULTLINE_UNITY "Unity build: compile each target's sources in batches" OFF)
+option(FAULTLINE_UNITY "Unity build of the library modules and the sandbox (batches of 8 sources)" ON)
 
 if(FAULTLINE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   find_program(FAULTLINE_CCACHE_PROGRAM ccache)
