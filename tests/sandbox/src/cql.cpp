@@ -262,7 +262,7 @@ std::vector<std::string> words_of(std::string_view text, bool keep_wildcards) {
 std::string stem(std::string w) {
   for (std::string_view suffix : {"ing", "es", "ed", "s"}) {
     if (w.size() > suffix.size() + 2 && w.ends_with(suffix)) {
-      w.resize(w.size() - suffix.size());
+      w.erase(w.size() - suffix.size());  // erase, not resize: g++ 12 misreads resize at -O2
       break;
     }
   }
