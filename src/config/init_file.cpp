@@ -1,29 +1,9 @@
 #include "faultline/config/init_file.hpp"
+#include "faultline/core/toml_text.hpp"
 
 #include <fmt/format.h>
 
 namespace faultline::config {
-
-std::string toml_quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (byte < 0x20 || byte == 0x7f) {
-          out += fmt::format("\\u{:04X}", byte);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string render_init_config(const InitFacts& f) {
   std::string out;
@@ -37,27 +17,27 @@ std::string render_init_config(const InitFacts& f) {
   for (const auto& note : f.notes) line("# NOTE: " + note);
   line("");
   line("[jira]");
-  line("url = " + toml_quote(f.jira_url));
-  line("flavor = " + toml_quote(f.flavor) + "              # auto | cloud | datacenter");
-  if (!f.user.empty()) line("user = " + toml_quote(f.user) + "   # e-mail on Cloud, user name on Data Center");
-  line("token_env = " + toml_quote(f.token_env) + "   # or token_cmd = \"pass show jira\"");
-  line("project = " + toml_quote(f.project));
-  line("fault_type = " + toml_quote(f.fault_type));
-  line("subtask_type = " + toml_quote(f.subtask_type));
+  line("url = " + core::toml_quote(f.jira_url));
+  line("flavor = " + core::toml_quote(f.flavor) + "              # auto | cloud | datacenter");
+  if (!f.user.empty()) line("user = " + core::toml_quote(f.user) + "   # e-mail on Cloud, user name on Data Center");
+  line("token_env = " + core::toml_quote(f.token_env) + "   # or token_cmd = \"pass show jira\"");
+  line("project = " + core::toml_quote(f.project));
+  line("fault_type = " + core::toml_quote(f.fault_type));
+  line("subtask_type = " + core::toml_quote(f.subtask_type));
   line("");
   line("[jira.fields]   # fault fact -> Jira field; unmapped facts live in the issue property 'faultline'");
-  for (const auto& [fact, field] : f.fields) line(fact + " = " + toml_quote(field));
+  for (const auto& [fact, field] : f.fields) line(fact + " = " + core::toml_quote(field));
   line("");
   line("[jira.workflow] # process step -> status name in the project's workflow");
-  for (const auto& [step, status] : f.workflow) line(step + " = " + toml_quote(status));
+  for (const auto& [step, status] : f.workflow) line(step + " = " + core::toml_quote(status));
   line("");
   line("[confluence]");
-  line("url = " + toml_quote(f.confluence_url));
-  line("space = " + toml_quote(f.space));
-  line("parent = " + toml_quote(f.parent) + "   # review pages are created under this page");
+  line("url = " + core::toml_quote(f.confluence_url));
+  line("space = " + core::toml_quote(f.space));
+  line("parent = " + core::toml_quote(f.parent) + "   # review pages are created under this page");
   line("");
   line("[team]");
-  line("timezone = " + toml_quote(f.timezone.empty() ? "UTC" : f.timezone) + "   # IANA zone for due dates");
+  line("timezone = " + core::toml_quote(f.timezone.empty() ? "UTC" : f.timezone) + "   # IANA zone for due dates");
   line("# coordinator = \"dave\"");
   line("");
   line("# Chat channels: the URL is a secret, read from the environment.");

@@ -19,6 +19,7 @@
 #include <toml++/toml.h>
 
 #include "faultline/config/load.hpp"
+#include "faultline/core/toml_text.hpp"
 
 namespace faultline::config::loading {
 
@@ -55,8 +56,6 @@ std::string join_names(const std::vector<std::string>& names);
 std::optional<std::string> closest(std::string_view name, const std::vector<std::string>& candidates);
 std::vector<std::string> to_strings(Choices names);
 bool contains(Choices names, std::string_view name);
-// "a table", "a string", ... for messages.
-const char* type_name(const toml::node& node);
 // The entries of a table in the order the file has them (toml++ keeps tables sorted by key),
 // so problems are reported top to bottom.
 std::vector<std::pair<const toml::key&, const toml::node&>> in_file_order(const toml::table& table);

@@ -16,7 +16,7 @@ std::vector<ValueSource> Loader::read_rule_tables(const toml::node& node, const 
   const auto* array = node.as_array();
   if (array == nullptr) {
     problem(fmt::format("{}: {}: expected an array of tables ([[{}]]), found {}", label(node), display, display,
-                        type_name(node)));
+                        core::toml_type_name(node)));
     return rule_sources;
   }
   std::size_t index = 0;
@@ -24,7 +24,7 @@ std::vector<ValueSource> Loader::read_rule_tables(const toml::node& node, const 
     const std::string rule_display = fmt::format("{}[{}]", display, index++);
     const auto* table = element.as_table();
     if (table == nullptr) {
-      problem(fmt::format("{}: {}: expected {}, found {}", label(element), rule_display, expected, type_name(element)));
+      problem(fmt::format("{}: {}: expected {}, found {}", label(element), rule_display, expected, core::toml_type_name(element)));
       continue;
     }
     if (read_rule(*table, element, rule_display)) rule_sources.push_back(file_place(element).source);
@@ -77,13 +77,13 @@ std::optional<core::LevelRule> Loader::read_level_rule(const toml::table& table,
       valid = false;
     } else if (name == "level" && (text == nullptr || !core::is_valid_level(text->get()))) {
       problem(fmt::format("{}: {}: {} is not a level; allowed: {}", label(value), key_display,
-                          text == nullptr ? type_name(value) : fmt::format("'{}'", text->get()), join_names(k_levels)));
+                          text == nullptr ? core::toml_type_name(value) : fmt::format("'{}'", text->get()), join_names(k_levels)));
       valid = false;
     } else if (name == "level") {
       rule.level = text->get();
     } else if (name == "match" && (text == nullptr || !contains(k_matches, text->get()))) {
       problem(fmt::format("{}: {}: {} is not allowed; allowed: {}", label(value), key_display,
-                          text == nullptr ? type_name(value) : fmt::format("'{}'", text->get()), join_names(k_matches)));
+                          text == nullptr ? core::toml_type_name(value) : fmt::format("'{}'", text->get()), join_names(k_matches)));
       valid = false;
     } else if (name == "match") {
       rule.combine = text->get() == "all" ? core::Combine::All : core::Combine::Any;
@@ -127,7 +127,7 @@ bool Loader::read_alert_match(const toml::node& value, const std::string& key_di
   const auto* match = value.as_table();
   if (match == nullptr) {
     problem(fmt::format("{}: {}: expected an inline table of label = \"value\" (\"*\" = any value), found {}",
-                        label(value), key_display, type_name(value)));
+                        label(value), key_display, core::toml_type_name(value)));
     return false;
   }
   if (match->empty()) {
@@ -142,7 +142,7 @@ bool Loader::read_alert_match(const toml::node& value, const std::string& key_di
     const auto* text = label_value.as_string();
     if (text == nullptr) {
       problem(fmt::format("{}: {}: expected a string (a label value, or \"*\" for any), found {}", label(label_value),
-                          join_key(key_display, label_name), type_name(label_value)));
+                          join_key(key_display, label_name), core::toml_type_name(label_value)));
       valid = false;
       continue;
     }
@@ -156,7 +156,7 @@ bool Loader::read_alert_target(const std::string& name, const toml::node& value,
   const auto* text = value.as_string();
   if (text == nullptr) {
     problem(fmt::format("{}: {}: expected a string ({{{{label}}}} placeholders allowed), found {}", label(value),
-                        key_display, type_name(value)));
+                        key_display, core::toml_type_name(value)));
     return false;
   }
   if (name == "service") {

@@ -31,7 +31,7 @@ void Loader::take_secret(const std::string& config_key, SecretSpec spec, const t
                          const std::string& display) {
   const auto* text = node.as_string();
   if (text == nullptr) {
-    problem(fmt::format("{}: {}: expected a string, found {}", label(node), display, type_name(node)));
+    problem(fmt::format("{}: {}: expected a string, found {}", label(node), display, core::toml_type_name(node)));
     return;
   }
   if (spec.via == SecretSpec::Via::Env && !is_env_name(text->get())) {

@@ -20,7 +20,7 @@ void Loader::apply_fields(const toml::node& node, const std::string& display) {
     const auto* text = value.as_string();
     if (text == nullptr || text->get().empty()) {
       problem(fmt::format("{}: {}: expected a Jira field name or id (\"Fault Level\", \"customfield_10042\"), found {}",
-                          label(value), join_key(display, fact), text == nullptr ? type_name(value) : "an empty string"));
+                          label(value), join_key(display, fact), text == nullptr ? core::toml_type_name(value) : "an empty string"));
       continue;
     }
     m_state.config.jira.fields[fact] = text->get();
@@ -61,7 +61,7 @@ void Loader::apply_level_numbers(const toml::node& node, const std::string& conf
     const auto* number = value.as_integer();
     if (number == nullptr || number->get() < 1 || number->get() > max_value) {
       problem(fmt::format("{}: {}: expected an integer from 1 to {}, found {}", label(value), join_key(display, level),
-                          max_value, number == nullptr ? type_name(value) : std::to_string(number->get())));
+                          max_value, number == nullptr ? core::toml_type_name(value) : std::to_string(number->get())));
       continue;
     }
     (m_state.config.team.*field)[level] = static_cast<int>(number->get());

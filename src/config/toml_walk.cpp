@@ -61,22 +61,6 @@ bool contains(Choices names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-const char* type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number with a fraction";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
 std::vector<std::pair<const toml::key&, const toml::node&>> in_file_order(const toml::table& table) {
   std::vector<Entry> entries;
   for (const auto& [key, node] : table) entries.push_back({&key, &node});
@@ -146,14 +130,14 @@ void Loader::unknown_key(const toml::node& node, const std::string& display_path
 
 const toml::table* Loader::as_table(const toml::node& node, const std::string& display) {
   if (const auto* table = node.as_table()) return table;
-  problem(fmt::format("{}: {}: expected a table, found {}", label(node), display, type_name(node)));
+  problem(fmt::format("{}: {}: expected a table, found {}", label(node), display, core::toml_type_name(node)));
   return nullptr;
 }
 
 std::optional<std::vector<std::string>> Loader::as_string_list(const toml::node& node, const std::string& display) {
   const auto* array = node.as_array();
   if (array == nullptr) {
-    problem(fmt::format("{}: {}: expected an array of strings, found {}", label(node), display, type_name(node)));
+    problem(fmt::format("{}: {}: expected an array of strings, found {}", label(node), display, core::toml_type_name(node)));
     return std::nullopt;
   }
   std::vector<std::string> values;
@@ -161,7 +145,7 @@ std::optional<std::vector<std::string>> Loader::as_string_list(const toml::node&
     const auto* text = element.as_string();
     if (text == nullptr) {
       problem(fmt::format("{}: {}: expected an array of strings, found {} in it", label(element), display,
-                          type_name(element)));
+                          core::toml_type_name(element)));
       return std::nullopt;
     }
     values.push_back(text->get());
@@ -200,7 +184,7 @@ void Loader::take_scalar(const ScalarSpec& spec, const toml::node& node, const s
     const auto* number = node.as_integer();
     if (number == nullptr) {
       problem(fmt::format("{}: {}: expected an integer from {} to {}, found {}", label(node), display, spec.min_value,
-                          spec.max_value, type_name(node)));
+                          spec.max_value, core::toml_type_name(node)));
       return;
     }
     assign(spec, {}, number->get(), file_place(node), display);
@@ -209,7 +193,7 @@ void Loader::take_scalar(const ScalarSpec& spec, const toml::node& node, const s
   const auto* text = node.as_string();
   if (text == nullptr) {
     std::string allowed = spec.check == Check::Choice ? fmt::format(" (one of {})", join_names(spec.choices)) : "";
-    problem(fmt::format("{}: {}: expected a string{}, found {}", label(node), display, allowed, type_name(node)));
+    problem(fmt::format("{}: {}: expected a string{}, found {}", label(node), display, allowed, core::toml_type_name(node)));
     return;
   }
   assign(spec, text->get(), std::nullopt, file_place(node), display);

@@ -1,6 +1,7 @@
 // Parses the review file (TOML front matter between "+++" lines, Markdown sections split on
 // "## " headings) into a ReviewDoc, collecting every problem with its line. Pure.
 #include "faultline/core/review.hpp"
+#include "faultline/core/toml_text.hpp"
 #include "faultline/util/strings.hpp"
 
 #include <algorithm>
@@ -72,21 +73,6 @@ std::string one_of(const std::array<std::string_view, N>& names) {
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-const char* type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
-  }
 }
 
 // The lines of `text` (without their terminators), "\r\n" and "\n" both ending a line.
@@ -188,7 +174,7 @@ private:
       } else {
         const auto* value = node.as_string();
         if (!value) {
-          problem(line_of(node), name, std::string("expected a string, found ") + type_name(node));
+          problem(line_of(node), name, std::string("expected a string, found ") + toml_type_name(node));
           continue;
         }
         std::string text = value->get();
@@ -218,14 +204,14 @@ private:
     const auto* array = node.as_array();
     if (!array) {
       problem(line_of(node), "participants",
-              std::string("expected an array of names (participants = [\"alice\", \"bob\"]), found ") + type_name(node));
+              std::string("expected an array of names (participants = [\"alice\", \"bob\"]), found ") + toml_type_name(node));
       return;
     }
     for (const auto& item : *array) {
       const auto* name = item.as_string();
       if (!name || trim(name->get()).empty()) {
         problem(line_of(item), "participants", std::string("expected a non-empty name, found ") +
-                                                   (name ? "an empty string" : type_name(item)));
+                                                   (name ? "an empty string" : toml_type_name(item)));
         continue;
       }
       m_result.doc.participants.emplace_back(trim(name->get()));
@@ -275,7 +261,7 @@ private:
       return *t;
     }
     problem(line_of(node), name,
-            std::string("expected a time (2026-11-25T10:00:00+08:00), found ") + type_name(node));
+            std::string("expected a time (2026-11-25T10:00:00+08:00), found ") + toml_type_name(node));
     return std::nullopt;
   }
 
@@ -315,7 +301,7 @@ private:
       }
       const auto* value = node.as_string();
       if (!value) {
-        problem(line_of(node), field, std::string("expected a string, found ") + type_name(node));
+        problem(line_of(node), field, std::string("expected a string, found ") + toml_type_name(node));
         continue;
       }
       const std::string text(trim(value->get()));
@@ -374,7 +360,7 @@ private:
     const auto* value = node.as_string();
     if (!value) {
       problem(line_of(node), field,
-              std::string("expected a date (2026-12-01) or a relative due ('+7d', '+2w'), found ") + type_name(node));
+              std::string("expected a date (2026-12-01) or a relative due ('+7d', '+2w'), found ") + toml_type_name(node));
       return;
     }
     action.due_text = trim(value->get());

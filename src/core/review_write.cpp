@@ -1,5 +1,6 @@
 // Writes a review file (front matter + Markdown sections) for `review init`. Pure.
 #include "faultline/core/review.hpp"
+#include "faultline/core/toml_text.hpp"
 
 #include <cstdio>
 
@@ -7,33 +8,9 @@ namespace faultline::core {
 
 namespace {
 
-// A TOML basic string: quotes, backslashes and control characters escaped.
-std::string toml_string(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04X", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 // A TOML multi-line basic string for text with line breaks, else a basic string.
 std::string toml_text(std::string_view text) {
-  if (text.find('\n') == std::string_view::npos) return toml_string(text);
+  if (text.find('\n') == std::string_view::npos) return toml_quote(text);
   std::string out = "\"\"\"\n";
   for (unsigned char c : text) {
     if (c == '\\') out += "\\\\";
@@ -78,7 +55,7 @@ std::string write_review(const ReviewDoc& doc, const date::time_zone* zone) {
   out += "participants = [";
   for (std::size_t i = 0; i < doc.participants.size(); ++i) {
     if (i > 0) out += ", ";
-    out += toml_string(doc.participants[i]);
+    out += toml_quote(doc.participants[i]);
   }
   out += "]\n";
   put_time(out, "started_at", doc.started_at, zone);

@@ -5,11 +5,6 @@
 
 using namespace faultline::config;
 
-TEST_CASE("toml_quote escapes quotes, backslashes and control characters", "[config][init]") {
-  CHECK(toml_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
-  CHECK(toml_quote("x\ny\x01") == "\"x\\ny\\u0001\"");
-}
-
 TEST_CASE("init's config holds the discovered facts and no secret", "[config][init]") {
   InitFacts facts;
   facts.jira_url = "https://acme.atlassian.net";

@@ -27,9 +27,6 @@ struct InitFacts {
   std::vector<std::string> notes;  // things init could not find, written as comments
 };
 
-// A quoted TOML basic string with \ " and control characters escaped.
-std::string toml_quote(std::string_view text);
-
 // The commented TOML config for these facts. It holds no secret: the token is named by
 // token_env.
 std::string render_init_config(const InitFacts& facts);
