@@ -18,7 +18,7 @@ cd "$root"
 packages=(g++ cmake ninja-build pkg-config ca-certificates tzdata curl
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 libtomlplusplus-dev
   libkainjow-mustache-dev libcpp-httplib-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev
-  libhowardhinnant-date-dev)
+  libhowardhinnant-date-dev libcairo2-dev libxlsxwriter-dev libboost-math-dev libcsv-dev fonts-dejavu-core)
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "faultline/core/time.hpp"
+#include "faultline/core/timestamp.hpp"
 #include "faultline/util/json_access.hpp"
 
 namespace faultline::core {
@@ -45,7 +46,7 @@ bool is_valid_action_id(std::string_view id) {
 }
 
 std::vector<std::string> action_fields() {
-  return {"summary", "parent", "assignee", "duedate", "status", "labels"};
+  return {"summary", "parent", "assignee", "duedate", "status", "labels", "created", "resolutiondate"};
 }
 
 std::optional<date::year_month_day> parse_due_date(std::string_view text) {
@@ -92,6 +93,10 @@ Result<Action> action_from_issue(const json& issue) {
                   "fix the due date of the sub-task in Jira");
     }
   }
+
+  // Unreadable times are left unknown: they only feed statistics, which count them as missing.
+  action.created = parse_timestamp(ja::text(fields, "created"));
+  action.resolved = parse_timestamp(ja::text(fields, "resolutiondate"));
 
   const json& status = ja::member(fields, "status");
   action.status = ja::text(status, "name");

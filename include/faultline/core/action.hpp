@@ -11,6 +11,8 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
+#include "faultline/core/time.hpp"
+
 #include "faultline/core/labels.hpp"  // k_action_label = "fault-action" (on every action sub-task)
 #include "faultline/util/error.hpp"
 
@@ -36,10 +38,12 @@ struct Action {
   std::optional<date::year_month_day> due;
   std::string status, status_category;  // category: new | indeterminate | done
   std::string kind;           // prevent | mitigate | detect | process | ""
+  std::optional<TimePoint> created;   // fields.created
+  std::optional<TimePoint> resolved;  // fields.resolutiondate: when it was done (null while open)
 };
 
 // The fields an action search must request: summary, parent, assignee, duedate, status,
-// labels.
+// labels, created, resolutiondate.
 std::vector<std::string> action_fields();
 
 // Reads one issue JSON (fields as action_fields()); id from the fault-action-id- label, kind
