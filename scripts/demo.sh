@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README demo: starts the bundled sandbox (Jira + Confluence + chat emulator), points
 # faultline at it, and walks the whole fault process: open, update, roll back, recover,
-# review, actions, the board and the reminders. Needs no Atlassian account.
+# review, actions, the board, the reminders and the statistics of a year. Needs no Atlassian
+# account. The review file, the rendered report, the charts and the workbook stay in
+# $DEMO_DIR (default: a new folder under /tmp), printed at the end.
 #   scripts/demo.sh BUILD_DIR [cloud|datacenter]
 set -euo pipefail
 build="$(cd "${1:?usage: scripts/demo.sh BUILD_DIR [cloud|datacenter]}" && pwd)"
@@ -9,11 +11,11 @@ flavor="${2:-cloud}"
 faultline="$build/faultline"
 sandbox="$build/tests/sandbox/faultline-sandbox"
 
-work="$(mktemp -d)"
+work="${DEMO_DIR:-$(mktemp -d -t faultline-demo-XXXXXX)}"
+mkdir -p "$work"
 sandbox_pid=""
 cleanup() {
   [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null || true
-  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -186,6 +188,51 @@ step "The cron job: remind owners of overdue actions, stale faults, missed revie
 step "Cron runs again: nothing is sent twice" faultline remind --json
 "$faultline" remind --json | { grep -oE '"(reason|event)": *"[^"]*"' || true; } | sort | uniq -c
 
+# A year of history, as a team that used faultline since last winter would have it: 1 to 9
+# faults a month (levels, types, sources, teams, times to detect and recover, reviews on
+# time, late or missing) and 1 to 11 releases a month as Jira versions. The
+# sandbox takes it as one seed document (the Jira REST API would take it issue by issue).
+seed_history() {
+  local teams=(payments orders search) services=(checkout order-api search-api)
+  local types=("Code Defect" Configuration Capacity Dependency Network)
+  local sources=(monitoring monitoring customer internal ci)
+  local issues="" versions="" n=500 v=20000 m month faults i start
+  iso() { date -u -d "@$1" "+%Y-%m-%dT%H:%M:%S$2"; }  # epoch seconds -> UTC ISO + suffix
+  for m in $(seq 12 -1 0); do
+    month="$(date -u -d "$(date -u +%Y-%m-01) -$m month" +%Y-%m)"
+    faults=$(( (m * 7 + 3) % 9 + 1 ))
+    for i in $(seq 1 "$faults"); do
+      n=$((n + 1))
+      start=$(( $(date -u -d "$month-$(printf %02d $(( (i * 3) % 27 + 1 ))) 02:00" +%s) + i * 37 * 60 ))
+      [ "$m" -eq 0 ] && start=$(( $(date -u +%s) - i * 5 * 3600 ))  # this month: the past hours
+      local t=$(( (n + m) % 3 )) ttr=$(( (n * 53) % 300 + 20 )) ttd=$(( (n * 7) % 40 + 2 ))
+      local recovered=$(( start + ttr * 60 )) review=""
+      case $((n % 4)) in
+        0|1) review=",\"reviewed_at\":\"$(iso $(( recovered + (n % 20 + 2) * 3600 )) Z)\"" ;;
+        2) review=",\"reviewed_at\":\"$(iso $(( recovered + 40 * 3600 )) Z)\"" ;;
+      esac
+      issues+="${issues:+,}{\"key\":\"FAULT-$n\",\"status\":\"10104\",\"created\":\"$(iso "$start" .000+0000)\",\"fields\":{\"project\":{\"key\":\"FAULT\"},\"issuetype\":{\"name\":\"Fault\"},\"summary\":\"Past fault $n\",\"labels\":[\"fault\"],\"customfield_10010\":{\"value\":\"P$(( n % 4 + 1 ))\"},\"customfield_10011\":{\"value\":\"${types[$((n % 5))]}\"},\"customfield_10012\":{\"value\":\"${sources[$(( (n + m) % 5 ))]}\"},\"customfield_10013\":\"${teams[$t]}\",\"customfield_10014\":\"retail\",\"customfield_10015\":\"${services[$t]}\",\"customfield_10016\":\"$(iso "$start" .000+0000)\",\"customfield_10017\":\"$(iso "$recovered" .000+0000)\"},\"properties\":[{\"key\":\"faultline\",\"value\":{\"schema\":1,\"detected_at\":\"$(iso $(( start + ttd * 60 )) Z)\"$review}}]}"
+    done
+    for i in $(seq 1 $(( faults + (m % 3) ))); do
+      v=$((v + 1))
+      local release="$month-$(printf %02d $(( (i * 5) % 27 + 1 )))"
+      [ "$m" -eq 0 ] && release="$(date -u +%F)"  # this month: released today
+      versions+="${versions:+,}{\"id\":\"$v\",\"name\":\"r$v\",\"projectId\":10000,\"released\":true,\"archived\":false,\"releaseDate\":\"$release\"}"
+    done
+  done
+  printf '{"mode":"extend","jira":{"issues":[%s],"versions":[%s]}}' "$issues" "$versions"
+}
+seed_history >history.json
+curl -s -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @history.json "$base/_sandbox/seed"
+curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "$base/_sandbox/index/catch-up"
+printf '\n[stats]\nrelease_projects = ["FAULT"]\n' >>faultline.toml
+
+step "A year of faults: counts, times, reviews, actions, releases (last 12 months and this one)" \
+  faultline stats --xlsx faults.xlsx --charts charts
+"$faultline" stats --xlsx faults.xlsx --charts charts
+step "The same as tidy CSV for pandas, R or a spreadsheet (first lines)" faultline stats --format csv
+"$faultline" stats --format csv | head -n 8
+
 step "What the chat group received" curl "$base/_sandbox/messages"
 # One line per message: its event and title (the generic payload's last "title" is the message's).
 curl -s "$base/_sandbox/messages" | sed 's/"event":/\n&/g' | sed -n 's/^"event":"\([^"]*\)".*"title":"\([^"]*\)".*/- \1: \2/p'
@@ -193,3 +240,4 @@ echo
 echo "demo: done. The fault: $base/browse/$key"
 echo "      The review: $page_url"
 echo "      Open them in a browser while the sandbox runs; here it stops with the demo."
+echo "      Kept in $work: the review file, report.html, faults.xlsx and charts/ (SVG and PNG)."

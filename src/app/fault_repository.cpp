@@ -160,6 +160,38 @@ Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql,
   return faults;
 }
 
+Result<void> FaultRepository::for_each_fault(jira::SearchRequest request, const std::vector<std::string>& facts,
+                                            const std::function<void(core::Fault&&)>& each) {
+  request.fields = {"summary", "status", "created", "updated", "labels"};
+  bool needs_property = false;
+  for (const auto& fact : facts) {
+    const auto name = core::canonical_fact_name(fact);
+    const auto bound = std::ranges::find(m_schema.bindings, name, &core::FieldBinding::fact);
+    if (bound == m_schema.bindings.end()) {
+      needs_property = true;
+    } else {
+      request.fields.push_back(bound->field_id);
+    }
+  }
+  request.properties.clear();
+  if (needs_property) request.properties = {m_schema.property_key};
+  request.on_page = [&](std::vector<jira::Issue>& page) -> Result<void> {
+    if (needs_property) fill_properties(page);
+    for (const auto& issue : page) {
+      auto fault = core::fault_from_issue(issue_json(issue), m_schema, m_zone);
+      if (!fault) {
+        auto error = fault.error();
+        error.message = issue.key + ": " + error.message;
+        return std::unexpected(error);
+      }
+      each(std::move(*fault));
+    }
+    return {};
+  };
+  FAULTLINE_TRY(done, m_client.search(request));
+  return {};
+}
+
 Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::string_view dedupe_key,
                                                                       const std::vector<std::string>& reconcile_ids) {
   jira::SearchRequest request;

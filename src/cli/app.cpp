@@ -56,6 +56,7 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_review(app, ctx);
   register_actions(app, ctx);
   register_board(app, ctx);
+  register_stats(app, ctx);
   register_remind(app, ctx);
   register_setup(app, ctx);
 

@@ -27,8 +27,9 @@ namespace fs = std::filesystem;
 
 using Choices = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 10> k_sections{"jira",   "confluence", "team", "levels",  "channels",
-                                                      "routes", "people",     "http", "alerts", "profile"};
+// "profile" stays last: profiles cannot nest (apply_root drops it for them).
+constexpr std::array<std::string_view, 11> k_sections{"jira",   "confluence", "team", "levels", "channels", "routes",
+                                                      "people", "http",       "alerts", "stats", "profile"};
 constexpr std::array<std::string_view, 3> k_flavors{"auto", "cloud", "datacenter"};
 constexpr std::array<std::string_view, 3> k_auth_schemes{"auto", "basic", "bearer"};
 constexpr std::array<std::string_view, 7> k_channel_kinds{"wecom", "dingtalk", "feishu", "slack",
@@ -177,6 +178,7 @@ private:
                                        Check check);
   void take_secret(const std::string& config_key, SecretSpec spec, const toml::node& node, const std::string& display);
   void apply_jira(const toml::table& table, const std::string& display_path);
+  void apply_stats(const toml::table& table, const std::string& display_path);
   void apply_fields(const toml::node& node, const std::string& display);
   void apply_confluence(const toml::table& table, const std::string& display_path);
   void apply_team(const toml::table& table, const std::string& display_path);

@@ -91,6 +91,8 @@ std::vector<ScalarSpec> global_specs() {
       number_in("team.escalate_after_days", 0, 365, &Config::team, &T::escalate_after_days),
       text_in("team.template_dir", Check::Text, &Config::team, &T::template_dir),
 
+      text_in("stats.releases_csv", Check::Text, &Config::stats, &StatsSettings::releases_csv),
+
       number_in("http.timeout_seconds", 1, 3600, &Config::http, &H::timeout_seconds),
       number_in("http.connect_timeout_seconds", 1, 600, &Config::http, &H::connect_timeout_seconds),
       number_in("http.max_retries", 0, 20, &Config::http, &H::max_retries),
@@ -114,6 +116,7 @@ std::vector<ScalarSpec> person_specs(const std::string& name) {
   const std::string prefix = join_key("people", name);
   std::vector<ScalarSpec> specs;
   specs.push_back(text_spec(prefix + ".jira", Check::Text, [name](Config& c) -> std::string& { return c.people[name].jira; }));
+  specs.push_back(text_spec(prefix + ".team", Check::Text, [name](Config& c) -> std::string& { return c.people[name].team; }));
   for (std::string_view platform : k_mention_platforms) {
     ScalarSpec spec;
     spec.key = fmt::format("{}.{}", prefix, platform);

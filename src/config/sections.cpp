@@ -1,5 +1,5 @@
 // The sections of the config file ([jira], [confluence], [team], [levels], [channels],
-// [routes], [people], [http], [alerts]) and the profiles that overlay them.
+// [routes], [people], [http], [alerts], [stats]) and the profiles that overlay them.
 #include "config/loader.hpp"
 
 #include <fmt/format.h>
@@ -92,6 +92,17 @@ void Loader::apply_alerts(const toml::table& table, const std::string& display_p
                         apply_alert_rules(node, display);
                       }});
   walk(table, "alerts", display_path, {}, handlers);
+}
+
+void Loader::apply_stats(const toml::table& table, const std::string& display_path) {
+  std::vector<Handler> handlers;
+  handlers.push_back({"release_projects", [this](const toml::node& node, const std::string& display) {
+                        if (auto list = as_string_list(node, display)) {
+                          m_state.config.stats.release_projects = std::move(*list);
+                          m_state.config.sources["stats.release_projects"] = file_place(node).source;
+                        }
+                      }});
+  walk(table, "stats", display_path, m_specs, handlers);
 }
 
 void Loader::apply_levels(const toml::table& table, const std::string& display_path) {
@@ -193,6 +204,7 @@ void Loader::apply_root(const toml::table& root, const std::string& display_pref
     else if (name == "people") apply_people(*table, display);
     else if (name == "http") apply_http(*table, display);
     else if (name == "alerts") apply_alerts(*table, display);
+    else if (name == "stats") apply_stats(*table, display);
     // "profile" is applied by apply_profiles
   }
 }

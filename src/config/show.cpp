@@ -16,8 +16,8 @@ using nlohmann::json;
 
 constexpr std::string_view k_mask = "***";
 constexpr std::size_t k_max_align = 72;  // longer "key = value" texts are not padded further
-constexpr std::array<std::string_view, 9> k_section_order{"jira",     "confluence", "team",   "levels", "alerts",
-                                                          "channels", "routes",     "people", "http"};
+constexpr std::array<std::string_view, 10> k_section_order{"jira",     "confluence", "team",   "levels", "alerts",
+                                                           "channels", "routes",     "people", "http",   "stats"};
 
 json secret(const std::string& value) { return value.empty() ? json(nullptr) : json(k_mask); }
 
@@ -62,6 +62,7 @@ json person_to_json(const Person& person) {
   json out = {{"jira", person.jira}};
   for (const auto& [platform, id] : person.mentions) out[platform] = id;
   if (!person.email.empty()) out["email"] = person.email;
+  if (!person.team.empty()) out["team"] = person.team;
   return out;
 }
 
@@ -157,6 +158,8 @@ nlohmann::json config_to_json(const Config& config) {
                  {"max_retries", config.http.max_retries},
                  {"ca_bundle", config.http.ca_bundle},
                  {"concurrency", config.http.concurrency}};
+  out["stats"] = {{"release_projects", json(config.stats.release_projects)},
+                  {"releases_csv", config.stats.releases_csv}};
   json sources = json::object();
   for (const auto& [key, source] : config.sources) sources[key] = {{"origin", source.origin}, {"where", source.where}};
   out["sources"] = std::move(sources);

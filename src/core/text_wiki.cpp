@@ -66,7 +66,7 @@ std::string escape_line_starts(std::string text) {
 }
 
 // A code-block language kept to the characters a language name uses.
-std::string language_name(std::string_view info) {
+std::string wiki_language_name(std::string_view info) {
   std::string out;
   for (const char c : info) {
     if (is_alnum(c) || c == '-' || c == '_' || c == '+' || c == '#' || c == '.') out.push_back(c);
@@ -253,7 +253,7 @@ private:
       clean = std::move(broken);
     }
     if (has_code_tag && !has_noformat_tag) return "{noformat}\n" + clean + "\n{noformat}";
-    const std::string language = language_name(node.info);
+    const std::string language = wiki_language_name(node.info);
     return (language.empty() ? std::string("{code}") : "{code:" + language + "}") + "\n" + clean + "\n{code}";
   }
 

@@ -18,7 +18,7 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_value_chars = 200;
 
-std::string string_at(const json& object, const char* key) {
+std::string timeline_string_at(const json& object, const char* key) {
   if (!object.is_object()) return {};
   const auto it = object.find(key);
   if (it == object.end() || !it->is_string()) return {};
@@ -27,13 +27,13 @@ std::string string_at(const json& object, const char* key) {
 
 std::string person(const json& user) {
   for (const char* key : {"displayName", "name", "accountId"}) {
-    if (auto value = string_at(user, key); !value.empty()) return value;
+    if (auto value = timeline_string_at(user, key); !value.empty()) return value;
   }
   return {};
 }
 
 std::optional<TimePoint> time_at(const json& object, const char* key) {
-  const auto text = string_at(object, key);
+  const auto text = timeline_string_at(object, key);
   if (text.empty()) return std::nullopt;
   return parse_timestamp(text);
 }
@@ -66,11 +66,11 @@ std::string short_value(std::string_view text) {
 }
 
 std::string item_text(const json& item) {
-  std::string field = string_at(item, "field");
-  if (field.empty()) field = string_at(item, "fieldId");
-  const std::string field_id = string_at(item, "fieldId");
-  const std::string from = short_value(string_at(item, "fromString"));
-  const std::string to = short_value(string_at(item, "toString"));
+  std::string field = timeline_string_at(item, "field");
+  if (field.empty()) field = timeline_string_at(item, "fieldId");
+  const std::string field_id = timeline_string_at(item, "fieldId");
+  const std::string from = short_value(timeline_string_at(item, "fromString"));
+  const std::string to = short_value(timeline_string_at(item, "toString"));
   std::string name = field;
   if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
   if (field == "description" || field == "environment" || field_id == "description") {
@@ -93,7 +93,7 @@ void add_histories(const json& histories, std::vector<TimelineEntry>& out) {
     if (items == history.end() || !items->is_array()) continue;
     for (const auto& item : *items) {
       if (!item.is_object()) continue;
-      const bool status = string_at(item, "field") == "status" || string_at(item, "fieldId") == "status";
+      const bool status = timeline_string_at(item, "field") == "status" || timeline_string_at(item, "fieldId") == "status";
       out.push_back(TimelineEntry{*at, status ? "status" : "field", author, item_text(item)});
     }
   }
@@ -139,7 +139,7 @@ std::vector<TimelineEntry> build_timeline(const json& issue, const std::vector<C
       if (const auto created = time_at(*fields, "created")) {
         std::string author = fields->contains("reporter") ? person((*fields)["reporter"]) : std::string{};
         if (author.empty() && fields->contains("creator")) author = person((*fields)["creator"]);
-        const std::string summary = short_value(string_at(*fields, "summary"));
+        const std::string summary = short_value(timeline_string_at(*fields, "summary"));
         out.push_back(TimelineEntry{*created, "created", author,
                                     summary.empty() ? "Fault reported" : "Fault reported: " + summary});
       }

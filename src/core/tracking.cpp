@@ -51,7 +51,7 @@ std::optional<TimePoint> first_of(const std::optional<TimePoint>& a, const std::
   return a ? a : b;
 }
 
-json iso_or_null(const std::optional<TimePoint>& t, const date::time_zone* zone) {
+json tracking_iso_or_null(const std::optional<TimePoint>& t, const date::time_zone* zone) {
   if (!t) return nullptr;
   return format_iso(*t, zone);
 }
@@ -177,11 +177,11 @@ json board_fault_json(const Fault& fault, TimePoint now, const date::time_zone* 
     item["age_minutes"] = nullptr;
   }
   const auto last_update = first_of(fault.last_update_at, fault.updated);
-  item["last_update"] = iso_or_null(last_update, zone);
+  item["last_update"] = tracking_iso_or_null(last_update, zone);
   item["since_update"] =
       last_update ? json(format_age(std::chrono::duration_cast<std::chrono::milliseconds>(now - *last_update))) : json(nullptr);
   const auto deadline = effective_review_deadline(fault, policy);
-  item["review_deadline"] = iso_or_null(deadline, zone);
+  item["review_deadline"] = tracking_iso_or_null(deadline, zone);
   item["review_state"] =
       to_string(deadline ? review_state(fault.recovered_at, fault.reviewed_at, *deadline, now) : ReviewState::NotDue);
   return item;

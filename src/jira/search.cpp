@@ -1,6 +1,7 @@
 // JQL search. Cloud: POST /rest/api/3/search/jql with nextPageToken (no total, lagging index,
 // ids only unless fields are named). Data Center: GET /rest/api/2/search with startAt/total.
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "faultline/jira/client.hpp"
@@ -88,46 +89,73 @@ Result<std::vector<Issue>> Client::search(const SearchRequest& request) {
   return m_flavor == Flavor::Cloud ? search_cloud(request) : search_datacenter(request);
 }
 
+namespace {
+
+// Where search results go: collected, or handed page by page to request.on_page; counts
+// either way, for the limit and the progress line.
+class PageSink {
+public:
+  explicit PageSink(const SearchRequest& request) : m_request(request) {}
+
+  // Takes the issues of one page (or batch), up to the limit. Error: on_page's.
+  Result<void> take(std::vector<Issue>&& page) {
+    if (m_request.limit > 0 && m_count + page.size() > static_cast<std::size_t>(m_request.limit)) {
+      page.resize(static_cast<std::size_t>(m_request.limit) - m_count);
+    }
+    m_count += page.size();
+    if (m_request.on_page) return m_request.on_page(page);
+    m_issues.insert(m_issues.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+    return {};
+  }
+  std::size_t count() const { return m_count; }
+  bool full() const { return m_request.limit > 0 && m_count >= static_cast<std::size_t>(m_request.limit); }
+  std::vector<Issue> issues() && { return std::move(m_issues); }
+
+private:
+  const SearchRequest& m_request;
+  std::vector<Issue> m_issues;
+  std::size_t m_count = 0;
+};
+
+}  // namespace
+
 Result<std::vector<Issue>> Client::search_cloud(const SearchRequest& request) {
-  std::vector<Issue> issues;
+  PageSink sink(request);
   std::set<std::string> seen_tokens;
   std::string token;
   for (;;) {
     SearchRequest page_request = request;
-    page_request.page_size = page_size_of(request, issues.size());
+    page_request.page_size = page_size_of(request, sink.count());
     FAULTLINE_TRY(page, search_page(page_request, token, 0));
     const bool empty = page->issues.empty();
-    for (auto& issue : page->issues) {
-      if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
-      issues.push_back(std::move(issue));
-    }
-    if (request.limit > 0 && static_cast<int>(issues.size()) >= request.limit) break;
+    if (auto taken = sink.take(std::move(page->issues)); !taken) return std::unexpected(taken.error());
+    if (sink.full()) break;
     // The last page omits nextPageToken (it is not null); isLast may be missing too.
     if (page->is_last || !page->next_page_token || empty) break;
-    if (request.on_progress) request.on_progress(issues.size(), std::nullopt);
+    if (request.on_progress) request.on_progress(sink.count(), std::nullopt);
     if (!seen_tokens.insert(*page->next_page_token).second) {
       return fail(ErrorKind::Failed,
                   "Jira Cloud returned the same nextPageToken twice for \"" + request.jql + "\" after " +
-                      std::to_string(issues.size()) + " issues; stopped instead of looping",
+                      std::to_string(sink.count()) + " issues; stopped instead of looping",
                   "Retry the command; if it persists, narrow the JQL.");
     }
     token = *page->next_page_token;
   }
-  return issues;
+  return std::move(sink).issues();
 }
 
 Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& request) {
   auto first = search_page(request, {}, 0);
   if (!first) return std::unexpected(first.error());
-  std::vector<Issue> issues = std::move(first->issues);
-  if (request.limit > 0 && static_cast<int>(issues.size()) > request.limit) issues.resize(static_cast<std::size_t>(request.limit));
-  int total = first->total.value_or(static_cast<int>(issues.size()));
-  if (request.limit > 0) total = std::min(total, request.limit);
+  PageSink sink(request);
   // The server may cap maxResults silently (jira.search.views.default.max): page by what it gave.
-  int step = static_cast<int>(issues.size());
-  if (step == 0 || static_cast<int>(issues.size()) >= total) return issues;
+  const int step = static_cast<int>(first->issues.size());
+  int total = first->total.value_or(step);
+  if (request.limit > 0) total = std::min(total, request.limit);
+  if (auto taken = sink.take(std::move(first->issues)); !taken) return std::unexpected(taken.error());
+  if (step == 0 || static_cast<int>(sink.count()) >= total) return std::move(sink).issues();
 
-  if (request.on_progress) request.on_progress(issues.size(), total);
+  if (request.on_progress) request.on_progress(sink.count(), total);
 
   const std::string path = std::string(api_root()) + "/search";
   std::vector<int> starts;
@@ -148,14 +176,14 @@ Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& reques
     for (const auto& outcome : outcomes) {
       FAULTLINE_TRY(reply, to_reply(http::Method::Get, path, outcome));
       auto page = parse_page(reply->body);
-      for (auto& issue : page.issues) {
-        if (static_cast<int>(issues.size()) >= total) break;
-        issues.push_back(std::move(issue));
-      }
+      // A total that shrank under a concurrent edit must not overrun it.
+      const auto room = static_cast<std::size_t>(std::max(0, total - static_cast<int>(sink.count())));
+      if (page.issues.size() > room) page.issues.resize(room);
+      if (auto taken = sink.take(std::move(page.issues)); !taken) return std::unexpected(taken.error());
     }
-    if (request.on_progress) request.on_progress(issues.size(), total);
+    if (request.on_progress) request.on_progress(sink.count(), total);
   }
-  return issues;
+  return std::move(sink).issues();
 }
 
 }  // namespace faultline::jira

@@ -4,6 +4,7 @@
 // changed facts.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,15 @@ public:
 
   // Faults matching `jql` (already built with jql_quote), newest first. Error: search failed.
   Result<std::vector<core::Fault>> search(const std::string& jql, int limit);
+
+  // Every fault `request.jql` selects, page by page: `each` gets a page's faults as soon as
+  // it is read, so a long history is never held as JSON. Asks for the bound fields of
+  // `facts` plus summary, status, created, updated and labels (request.fields is replaced),
+  // and for the property only when one of `facts` is unbound (Data Center reads it per issue,
+  // concurrently through the batch transport). Error: the search failed, or an issue holds a
+  // value of the wrong shape (named with its key).
+  Result<void> for_each_fault(jira::SearchRequest request, const std::vector<std::string>& facts,
+                              const std::function<void(core::Fault&&)>& each);
 
   // One fault by key. Error: NotFound when the issue does not exist; Failed when it is not
   // a fault of the configured type or a field has the wrong shape.

@@ -96,6 +96,15 @@ struct Person {
   std::string jira;  // user name (DC) or accountId (Cloud)
   std::string email;
   std::map<std::string, std::string> mentions;  // platform kind -> id ("wecom" -> "alice.w")
+  std::string team;  // the team they work in, for `stats` (actions per owner team)
+};
+
+// Where `faultline stats` counts releases, in order of preference: the released versions of
+// these Jira projects; else this CSV file (date,service[,version]; relative to the config
+// file's folder); else the rollbacks faultline recorded. `--releases FILE` overrides both.
+struct StatsSettings {
+  std::vector<std::string> release_projects;
+  std::string releases_csv;
 };
 
 struct HttpSettings {
@@ -116,6 +125,7 @@ struct Config {
   std::map<std::string, Person> people;
   HttpSettings http;
   core::AlertRules alert_rules;  // [[alerts.rule]]: alert labels -> service, team, level
+  StatsSettings stats;
 
   std::string file;     // the file it was read from, empty if none
   std::string profile;  // the profile applied, empty if none

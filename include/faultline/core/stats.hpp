@@ -4,6 +4,7 @@
 // contract; its CSV (stats_to_csv) is the tidy long format. No I/O.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -43,6 +44,10 @@ struct Period {
 // `since`, the last ends at the first boundary at or after `until`; none when until <= since.
 std::vector<Period> make_periods(TimePoint since, TimePoint until, PeriodUnit unit, const date::time_zone* zone);
 
+// The instant local midnight of `day` begins in `zone` (UTC when null): where a DST change
+// skips midnight, the change itself; where it repeats midnight, the first of the two.
+TimePoint local_midnight(date::year_month_day day, const date::time_zone* zone);
+
 // The index of the period holding `t` (start <= t < end), or nullopt. Periods sorted.
 std::optional<std::size_t> period_index(std::span<const Period> periods, TimePoint t);
 
@@ -76,7 +81,7 @@ DurationSummary summarize_minutes(std::vector<double> minutes, std::size_t missi
 // each with a two-sided p-value from Student's t with n - 2 degrees of freedom. A coefficient
 // is nullopt when n < 3 or either series is constant; cautions say why, and "n < 6" when n is
 // small. `sentence` is the plain-language line: "more releases went with more faults:
-// rho = 0.71, n = 12, p = 0.009" (fewer / no clear relation), or why there is none.
+// ρ = 0.71, n = 12, p = 0.009" (fewer / no clear relation at p >= 0.05), or why there is none.
 struct Correlation {
   std::size_t n = 0;
   std::optional<double> pearson_r, pearson_p, spearman_rho, spearman_p;
@@ -101,7 +106,8 @@ struct ReleaseData {
   std::vector<Release> releases;
 };
 
-// Which faults a report keeps: each list empty = any; values matched case-insensitively.
+// Which faults a report keeps: each list empty = any; values matched case-insensitively, and
+// "(none)" matches a fault without the value.
 struct StatsFilter {
   std::vector<std::string> teams, business_units, services, levels, sources;
 };
@@ -181,8 +187,24 @@ StatsReport compute_stats(std::vector<Fault> faults, std::vector<Action> actions
 // the report's zone.
 nlohmann::json stats_to_json(const StatsReport& report, const date::time_zone* zone);
 
-// Tidy long CSV, RFC 4180: header "period,metric,dimension,value", one row per figure; the
-// window's rows have period "total". Fields with a comma, quote or line break are quoted.
+// The tidy rows behind stats_to_csv (and the piped table): {period, metric, dimension, value},
+// without the header.
+std::vector<std::array<std::string, 4>> stats_rows(const StatsReport& report);
+
+// Tidy long CSV, RFC 4180 (CRLF line ends): header "period,metric,dimension,value", one row
+// per figure; the window's rows have period "total". Fields with a comma, quote or line break
+// are quoted; nothing else is altered (it is data, not a spreadsheet). Metric / dimension
+// (no dimension = empty field):
+//   faults   faults_by_<level|type|source|team|business_unit|service> / <value or "(none)">
+//   time_to_recover_minutes, time_to_detect_minutes / count|missing|mean|median|p90|max
+//   reviews / on_time|late|missing|not_due
+//   actions / created|done_on_time|done_late|open_overdue|open_pending
+//   actions_by_owner_team:<created|done_on_time|done_late|open_overdue|open_pending> / <team>
+//   detected_by_monitoring  reported_by_customer  monitoring_share  customer_share
+//   releases  faults_per_100_releases
+//   "total" only: faults_without_start; correlation / n|pearson_r|pearson_p|spearman_rho|
+//     spearman_p; correlation:<service> / the same five
+// Unknown values are empty; doubles are printed in their shortest exact form.
 std::string stats_to_csv(const StatsReport& report);
 
 // RFC 4180 quoting of one field (quoted only when it holds a comma, quote, CR or LF).

@@ -301,6 +301,10 @@ struct SearchRequest {
   // (Data Center: from the first page on, when there is more than one), with the issues read
   // so far and the total when Jira tells it: for a progress line. May be empty.
   std::function<void(std::size_t read, std::optional<int> total)> on_progress;
+  // When set, Client::search hands each page's issues here, in order, instead of collecting
+  // them (it then returns an empty list), so a long read never holds every page at once. An
+  // error stops the search and is its result.
+  std::function<Result<void>(std::vector<Issue>& page)> on_page;
 };
 
 // One page of results.

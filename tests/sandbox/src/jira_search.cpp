@@ -208,9 +208,11 @@ SbResponse JiraService::search_call(const Call& call) {
   std::string cache_key = fmt::format("{}|{}|{}|", enhanced ? "cloud" : "dc", ctx.current_user, params->jql);
   for (const auto& id : params->reconcile) cache_key += id + ",";
   std::vector<const IssueRecord*> hits;
+  // Concurrent pages take the lock in any order: one stamped a little before the last use is
+  // as recent as one stamped after it.
   const bool cached = m_search_cache && m_search_cache->key == cache_key && m_search_cache->version == m_version &&
-                      r.now >= m_search_cache->used && r.now - m_search_cache->used < std::chrono::seconds(2) &&
-                      r.now < m_search_cache->valid_until;
+                      r.now > m_search_cache->used - std::chrono::seconds(2) &&
+                      r.now - m_search_cache->used < std::chrono::seconds(2) && r.now < m_search_cache->valid_until;
   if (cached) {
     for (long long id : m_search_cache->ids)
       if (auto it = m_issues.find(id); it != m_issues.end()) hits.push_back(&it->second);
@@ -232,7 +234,7 @@ SbResponse JiraService::search_call(const Call& call) {
     for (const auto* rec : hits) fresh.ids.push_back(std::stoll(rec->issue.value("id", "0")));
     m_search_cache = std::move(fresh);
   }
-  m_search_cache->used = r.now;
+  m_search_cache->used = std::max(m_search_cache->used, r.now);
   const long long total = static_cast<long long>(hits.size());
   if (enhanced && s[1] == "approximate-count") return SbResponse::json(200, {{"count", total}});
 
