@@ -87,8 +87,11 @@ std::string FaultRepository::fault_scope_jql() const {
                         "issuetype = " + core::jql_quote(m_config.jira.fault_type)});
 }
 
-nlohmann::json FaultRepository::issue_json(const jira::Issue& issue) const {
-  nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
+nlohmann::json FaultRepository::issue_json(jira::Issue issue) const {
+  nlohmann::json json{{"id", std::move(issue.id)},
+                      {"key", std::move(issue.key)},
+                      {"fields", std::move(issue.fields)},
+                      {"properties", std::move(issue.properties)}};
   // Rich-text fields come back as ADF on Cloud: the fault model holds their plain text.
   for (const auto& id : m_text_field_ids) {
     auto it = json["fields"].find(id);
@@ -177,11 +180,12 @@ Result<void> FaultRepository::for_each_fault(jira::SearchRequest request, const 
   if (needs_property) request.properties = {m_schema.property_key};
   request.on_page = [&](std::vector<jira::Issue>& page) -> Result<void> {
     if (needs_property) fill_properties(page);
-    for (const auto& issue : page) {
-      auto fault = core::fault_from_issue(issue_json(issue), m_schema, m_zone);
+    for (auto& issue : page) {
+      const std::string key = issue.key;
+      auto fault = core::fault_from_issue(issue_json(std::move(issue)), m_schema, m_zone);
       if (!fault) {
         auto error = fault.error();
-        error.message = issue.key + ": " + error.message;
+        error.message = key + ": " + error.message;
         return std::unexpected(error);
       }
       each(std::move(*fault));

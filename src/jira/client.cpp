@@ -143,6 +143,19 @@ ChangeHistory parse_history(const nlohmann::json& json) {
   return history;
 }
 
+Issue parse_issue(nlohmann::json&& json) {
+  nlohmann::json fields;
+  nlohmann::json properties;
+  if (json.is_object()) {
+    if (auto it = json.find("fields"); it != json.end() && it->is_object()) fields = std::move(*it);
+    if (auto it = json.find("properties"); it != json.end() && it->is_object()) properties = std::move(*it);
+  }
+  Issue issue = parse_issue(std::as_const(json));
+  if (fields.is_object()) issue.fields = std::move(fields);
+  if (properties.is_object()) issue.properties = std::move(properties);
+  return issue;
+}
+
 Issue parse_issue(const nlohmann::json& json) {
   Issue issue;
   issue.id = detail::text(json, "id");

@@ -33,9 +33,15 @@ http::QueryParams datacenter_params(const SearchRequest& request, int start_at, 
   return params;
 }
 
-SearchPage parse_page(const nlohmann::json& body) {
+// Takes the issues out of `body` (a reply thrown away after) instead of copying them.
+SearchPage parse_page(nlohmann::json& body) {
   SearchPage page;
-  for (const auto& issue : detail::array(body, "issues")) page.issues.push_back(parse_issue(issue));
+  if (body.is_object()) {
+    if (auto issues = body.find("issues"); issues != body.end() && issues->is_array()) {
+      page.issues.reserve(issues->size());
+      for (auto& issue : *issues) page.issues.push_back(parse_issue(std::move(issue)));
+    }
+  }
   if (auto token = detail::text(body, "nextPageToken"); !token.empty()) page.next_page_token = token;
   if (body.is_object() && body.contains("total") && body["total"].is_number()) page.total = body["total"].get<int>();
   page.start_at = detail::number(body, "startAt", 0);
@@ -150,12 +156,11 @@ Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& reques
   PageSink sink(request);
   // The server may cap maxResults silently (jira.search.views.default.max): page by what it gave.
   const int step = static_cast<int>(first->issues.size());
-  int total = first->total.value_or(step);
-  if (request.limit > 0) total = std::min(total, request.limit);
+  const int matched = first->total.value_or(step);  // what Jira says the search matched
+  const int total = request.limit > 0 ? std::min(matched, request.limit) : matched;  // what is read
   if (auto taken = sink.take(std::move(first->issues)); !taken) return std::unexpected(taken.error());
+  if (request.on_progress && total > step) request.on_progress(sink.count(), matched);
   if (step == 0 || static_cast<int>(sink.count()) >= total) return std::move(sink).issues();
-
-  if (request.on_progress) request.on_progress(sink.count(), total);
 
   const std::string path = std::string(api_root()) + "/search";
   std::vector<int> starts;
@@ -181,7 +186,7 @@ Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& reques
       if (page.issues.size() > room) page.issues.resize(room);
       if (auto taken = sink.take(std::move(page.issues)); !taken) return std::unexpected(taken.error());
     }
-    if (request.on_progress) request.on_progress(sink.count(), total);
+    if (request.on_progress) request.on_progress(sink.count(), matched);
   }
   return std::move(sink).issues();
 }

@@ -90,12 +90,13 @@ bool in_second_slice(const faultline::http::Request& request) {
 TEST_CASE("stats reads past Data Center's 10,000-issue window in key-ordered slices, fields only", "[app][stats]") {
   FakeTransport fake;
   fake.on(Method::Get, "/rest/api/2/field").reply(200, field_list());
-  // Slice 1: FAULT-0 .. FAULT-9999, 100 pages of 100 (never startAt >= 10000).
+  // Slice 1: Jira says 10,001 match; FAULT-0 .. FAULT-9999 come in 100 pages of 100 (the
+  // server gives 100 where 1000 were asked for), never from startAt >= 10000.
   for (int start = 0; start < 10000; start += 100) {
     fake.on(Method::Get, "/rest/api/2/search")
         .query("startAt", std::to_string(start))
         .when([](const auto& r) { return is_fault_search(r) && !in_second_slice(r); })
-        .reply(200, page(start, 100, 10000));
+        .reply(200, page(start, 100, 10001));
   }
   // Slice 2: what comes after the last key of slice 1.
   fake.on(Method::Get, "/rest/api/2/search")

@@ -94,8 +94,9 @@ public:
   jira::IssueInput fields_input(const core::Fault& fault) const;
 
 private:
-  // The issue as fault_from_issue reads it, rich-text fields flattened to plain text.
-  nlohmann::json issue_json(const jira::Issue& issue) const;
+  // The issue as fault_from_issue reads it, rich-text fields flattened to plain text (moved
+  // out of `issue` when it is an rvalue).
+  nlohmann::json issue_json(jira::Issue issue) const;
   // Reads the `faultline` property of search results that came without it (Data Center's
   // search does not return properties): together through the batch transport when set, else
   // one by one; a property that cannot be read is left out.

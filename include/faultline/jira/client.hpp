@@ -196,6 +196,9 @@ private:
 // Parsers shared by the resource files (pure; tolerant of missing keys).
 User parse_user(const nlohmann::json& json);
 Issue parse_issue(const nlohmann::json& json);
+// The same, taking `fields` and `properties` out of `json` instead of copying them (search
+// pages, whose JSON is thrown away after).
+Issue parse_issue(nlohmann::json&& json);
 ChangeHistory parse_history(const nlohmann::json& json);
 
 }  // namespace faultline::jira

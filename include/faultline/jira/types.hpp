@@ -299,7 +299,8 @@ struct SearchRequest {
   std::size_t concurrent_pages = 0;
   // Called by Client::search after each page (Cloud: when more follow) or batch of pages
   // (Data Center: from the first page on, when there is more than one), with the issues read
-  // so far and the total when Jira tells it: for a progress line. May be empty.
+  // so far and the number the search matched when Jira tells it (Data Center; it can exceed
+  // `limit`): for a progress line. May be empty.
   std::function<void(std::size_t read, std::optional<int> total)> on_progress;
   // When set, Client::search hands each page's issues here, in order, instead of collecting
   // them (it then returns an empty list), so a long read never holds every page at once. An
