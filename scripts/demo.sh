@@ -229,9 +229,16 @@ printf '\n[stats]\nrelease_projects = ["FAULT"]\n' >>faultline.toml
 
 step "A year of faults: counts, times, reviews, actions, releases (last 12 months and this one)" \
   faultline stats --xlsx faults.xlsx --charts charts
-"$faultline" stats --xlsx faults.xlsx --charts charts
+if [ -t 1 ]; then
+  "$faultline" stats --xlsx faults.xlsx --charts charts
+else  # piped, stats prints one tidy row per figure: show the first ones
+  "$faultline" stats --xlsx faults.xlsx --charts charts >stats.tsv
+  head -n 24 stats.tsv
+  echo "... ($(wc -l <stats.tsv) rows in stats.tsv; on a terminal: a table per section)"
+fi
 step "The same as tidy CSV for pandas, R or a spreadsheet (first lines)" faultline stats --format csv
-"$faultline" stats --format csv | head -n 8
+"$faultline" stats --format csv >stats.csv
+head -n 8 stats.csv
 
 step "What the chat group received" curl "$base/_sandbox/messages"
 # One line per message: its event and title (the generic payload's last "title" is the message's).
