@@ -3,6 +3,7 @@
 #include "faultline/app/stats.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <set>
 
@@ -18,6 +19,7 @@
 #include "faultline/report/charts.hpp"
 #include "faultline/report/workbook.hpp"
 #include "faultline/util/files.hpp"
+#include "faultline/util/strings.hpp"
 
 namespace faultline::app {
 
@@ -258,15 +260,32 @@ core::StatsOptions stats_options(const config::Config& config, const StatsReques
   for (const auto& [key, person] : config.people) {
     if (!person.team.empty() && !person.jira.empty()) options.owner_teams[person.jira] = person.team;
   }
-  options.filter = request.filter;
   return options;
 }
 
 bool in_window(core::TimePoint t, const core::TimeWindow& window) { return t >= window.since && t < window.until; }
 
+// --level values as P1..P4 and --source values among the four sources. Error (Usage) naming
+// the flag, the value and what is allowed.
+Result<core::StatsFilter> checked_filter(core::StatsFilter filter) {
+  for (auto& level : filter.levels) {
+    FAULTLINE_TRY(normal, normalize_level(level, "--level"));
+    level = *normal;
+  }
+  static constexpr std::array<std::string_view, 4> k_sources{"customer", "internal", "monitoring", "ci"};
+  for (const auto& source : filter.sources) {
+    if (std::ranges::find(k_sources, lower(source)) == k_sources.end()) {
+      return fail(ErrorKind::Usage, fmt::format("--source '{}' is not a fault source", source),
+                  "use customer, internal, monitoring or ci");
+    }
+  }
+  return filter;
+}
+
 }  // namespace
 
 Result<core::StatsReport> collect_stats(Services& services, const StatsRequest& request) {
+  FAULTLINE_TRY(filter, checked_filter(request.filter));
   FAULTLINE_TRY(session, open_fault_session(services));
   const auto now = services.clock().now();
   FAULTLINE_TRY(window, stats_window(request, now, session->zone));
@@ -283,8 +302,9 @@ Result<core::StatsReport> collect_stats(Services& services, const StatsRequest& 
   });
   std::erase_if(releases->releases, [&](const core::Release& release) { return !in_window(release.at, *window); });
 
-  auto report = core::compute_stats(std::move(*faults), std::move(*actions), *releases,
-                                    stats_options(config, request, *window, now, session->zone));
+  auto options = stats_options(config, request, *window, now, session->zone);
+  options.filter = std::move(*filter);
+  auto report = core::compute_stats(std::move(*faults), std::move(*actions), *releases, options);
   report.since = window->since;
   report.until = window->until;
   return report;

@@ -150,3 +150,21 @@ TEST_CASE("stats refuses a window that ends before it starts, naming both ends",
   CHECK_THAT(report.error().message, Catch::Contains("2026-10-02T00:00:00+08:00") &&
                                          Catch::Contains("2026-11-01T00:00:00+08:00"));
 }
+
+TEST_CASE("stats refuses an unknown level or source before reading anything", "[app][stats]") {
+  FakeTransport fake;
+  TestServices services(fake, k_config, {{"JIRA_TOKEN", "pat-token-123456"}});
+  faultline::app::StatsRequest request;
+  request.filter.levels = {"P5"};
+  auto bad_level = faultline::app::collect_stats(services, request);
+  REQUIRE_FALSE(bad_level);
+  CHECK(bad_level.error().kind == faultline::ErrorKind::Usage);
+  CHECK_THAT(bad_level.error().message, Catch::Contains("--level"));
+
+  request.filter.levels = {"p1"};
+  request.filter.sources = {"monitorng"};
+  auto bad_source = faultline::app::collect_stats(services, request);
+  REQUIRE_FALSE(bad_source);
+  CHECK_THAT(bad_source.error().message, Catch::Contains("--source 'monitorng'"));
+  CHECK(fake.calls().empty());
+}
