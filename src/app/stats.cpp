@@ -39,11 +39,6 @@ const std::vector<std::string> k_stats_facts{"level",      "type",        "sourc
                                              "business_unit", "started_at", "detected_at", "recovered_at",
                                              "reviewed_at"};
 
-bool is_date_only(std::string_view text) {
-  return text.size() == 10 && text[4] == '-' && text[7] == '-' &&
-         std::ranges::all_of(text, [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-}
-
 // A time as people type it; a date alone in --until means the end of that day.
 Result<core::TimePoint> window_edge(std::string_view text, std::string_view flag, core::TimePoint now,
                                     const date::time_zone* zone, bool end_of_day) {
@@ -53,7 +48,7 @@ Result<core::TimePoint> window_edge(std::string_view text, std::string_view flag
     error.message = fmt::format("{}: {}", flag, error.message);
     return std::unexpected(error);
   }
-  if (!end_of_day || !is_date_only(text)) return *parsed;
+  if (!end_of_day || !core::parse_due_date(text)) return *parsed;
   const auto next_day = date::sys_days{core::local_date(*parsed, zone)} + date::days{1};
   return core::local_midnight(date::year_month_day{next_day}, zone);
 }
@@ -234,18 +229,22 @@ std::filesystem::path config_relative(const config::Config& config, const std::s
   return std::filesystem::path(config.file).parent_path() / path;
 }
 
-bool uses_rollbacks(const config::Config& config, const StatsRequest& request) {
-  return request.releases_file.empty() && config.stats.release_projects.empty() && config.stats.releases_csv.empty();
-}
+// Where the release counts come from, decided once: --releases (a file, or "none"), else
+// [stats] release_projects, else [stats] releases_csv, else the rollbacks on the faults.
+enum class ReleaseSource { None, CsvFile, JiraVersions, Rollbacks };
+struct ReleasePlan {
+  ReleaseSource source = ReleaseSource::None;
+  std::filesystem::path csv;  // CsvFile only
+};
 
-Result<core::ReleaseData> read_releases(Services& services, FaultSession& session, const StatsRequest& request,
-                                        const std::vector<core::Fault>& faults) {
-  const auto& config = *session.config;
-  if (request.releases_file == "none") return core::ReleaseData{};
-  if (!request.releases_file.empty()) return releases_from_csv(request.releases_file, session.zone);
-  if (!config.stats.release_projects.empty()) return releases_from_versions(services, session);
-  if (!config.stats.releases_csv.empty()) return releases_from_csv(config_relative(config, config.stats.releases_csv), session.zone);
-  return releases_from_rollbacks(faults);
+ReleasePlan release_plan(const config::Config& config, const StatsRequest& request) {
+  if (request.releases_file == "none") return {};
+  if (!request.releases_file.empty()) return {ReleaseSource::CsvFile, request.releases_file};
+  if (!config.stats.release_projects.empty()) return {ReleaseSource::JiraVersions, {}};
+  if (!config.stats.releases_csv.empty()) {
+    return {ReleaseSource::CsvFile, config_relative(config, config.stats.releases_csv)};
+  }
+  return {ReleaseSource::Rollbacks, {}};
 }
 
 core::StatsOptions stats_options(const config::Config& config, const StatsRequest& request, const core::TimeWindow& window,
@@ -290,9 +289,21 @@ Result<core::StatsReport> collect_stats(Services& services, const StatsRequest& 
   const auto now = services.clock().now();
   FAULTLINE_TRY(window, stats_window(request, now, session->zone));
   const auto& config = *session->config;
+  const auto plan = release_plan(config, request);
 
-  FAULTLINE_TRY(faults, read_faults(services, *session, window->since, uses_rollbacks(config, request)));
-  FAULTLINE_TRY(releases, read_releases(services, *session, request, *faults));
+  // A release file is read first: a typo in it stops the run before any search.
+  core::ReleaseData releases;
+  if (plan.source == ReleaseSource::CsvFile) {
+    FAULTLINE_TRY(from_file, releases_from_csv(plan.csv, session->zone));
+    releases = std::move(*from_file);
+  }
+  FAULTLINE_TRY(faults, read_faults(services, *session, window->since, plan.source == ReleaseSource::Rollbacks));
+  if (plan.source == ReleaseSource::JiraVersions) {
+    FAULTLINE_TRY(versions, releases_from_versions(services, *session));
+    releases = std::move(*versions);
+  } else if (plan.source == ReleaseSource::Rollbacks) {
+    releases = releases_from_rollbacks(*faults);
+  }
   FAULTLINE_TRY(actions, read_actions(services, *session, window->since));
 
   // The periods reach the unit's boundaries; the window itself is what was asked for.
@@ -300,11 +311,11 @@ Result<core::StatsReport> collect_stats(Services& services, const StatsRequest& 
     const auto start = fault.started_at ? fault.started_at : fault.created;
     return !start || !in_window(*start, *window);
   });
-  std::erase_if(releases->releases, [&](const core::Release& release) { return !in_window(release.at, *window); });
+  std::erase_if(releases.releases, [&](const core::Release& release) { return !in_window(release.at, *window); });
 
   auto options = stats_options(config, request, *window, now, session->zone);
   options.filter = std::move(*filter);
-  auto report = core::compute_stats(std::move(*faults), std::move(*actions), *releases, options);
+  auto report = core::compute_stats(std::move(*faults), std::move(*actions), releases, options);
   report.since = window->since;
   report.until = window->until;
   return report;

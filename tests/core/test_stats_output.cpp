@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "faultline/core/stats.hpp"
+#include "support/zones.hpp"
 
 using namespace faultline;
 using namespace faultline::core;
@@ -12,11 +13,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const date::time_zone* zone(const char* name) {
-  auto z = find_zone(name);
-  REQUIRE(z);
-  return *z;
-}
+using faultline::testing::zone;
 
 TimePoint utc(int y, unsigned m, unsigned d, int hh = 0) {
   return TimePoint{date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch() +

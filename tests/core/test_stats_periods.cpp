@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "faultline/core/stats.hpp"
+#include "support/zones.hpp"
 
 using namespace faultline;
 using namespace faultline::core;
@@ -8,11 +9,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const date::time_zone* zone(const char* name) {
-  auto z = find_zone(name);
-  REQUIRE(z);
-  return *z;
-}
+using faultline::testing::zone;
 
 // A UTC instant from its parts.
 TimePoint utc(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0) {

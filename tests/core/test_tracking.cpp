@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "faultline/core/tracking.hpp"
+#include "support/zones.hpp"
 
 using namespace faultline::core;
 using namespace std::chrono_literals;
@@ -18,11 +19,7 @@ TimePoint utc(int y, unsigned m, unsigned d, std::chrono::minutes time) {
   return TimePoint{date::sys_days{ymd(y, m, d)}} + time;
 }
 
-const date::time_zone* zone(const char* name) {
-  auto z = find_zone(name);
-  REQUIRE(z);
-  return *z;
-}
+using faultline::testing::zone;
 
 Action action(std::string key, std::optional<date::year_month_day> due, std::string category = "new") {
   Action a;

@@ -286,14 +286,17 @@ TEST_CASE("stats over a seeded year gives every figure a spreadsheet would, on b
   }
 }
 
-TEST_CASE("stats with a release CSV that has a typo names the file and line and writes nothing", "[integration][stats]") {
+TEST_CASE("stats with a release CSV that has a typo names the file and line, searches nothing and writes nothing", "[integration][stats]") {
   SandboxProcess sandbox("datacenter");
   const auto dir = test_dir("stats-bad-csv");
   TestApp app = make_app(sandbox);
   const auto config = stats_config(dir, k_datacenter);
   const auto csv = write_text(dir / "releases.csv", "date,service,version\n2026-10-01,pay-api,1.0\n2026-13-01,pay-api,1.1\n");
+  SandboxApi api(sandbox, k_datacenter);
+  const auto before = api.next_request();
   const int code = app.run({"--config", config, "stats", "--releases", csv, "--xlsx", (dir / "out.xlsx").string()});
   CHECK(code == 2);
+  CHECK(api.count_since(before, "GET", "/search") == 0);  // the file is read before any search
   CHECK(app.err.str().find("releases.csv:3") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "out.xlsx"));
   CHECK(app.out.str().empty());
