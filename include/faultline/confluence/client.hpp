@@ -7,6 +7,7 @@
 // contain the token.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -59,6 +60,21 @@ struct SearchHit {
   std::string title;
   std::string space_key;
   std::string web_url;
+  // site_search only: Confluence's excerpt as plain text (highlight markers and markup
+  // removed, entities decoded, whitespace collapsed), and the page's labels.
+  std::string excerpt;
+  std::vector<std::string> labels;
+};
+
+// One file attached to a page, at its current version.
+struct Attachment {
+  std::string id;            // the attachment's content id as the API gives it ("att123456" on v2, "123456" on v1)
+  std::string title;         // the file name
+  std::string media_type;
+  std::string comment;       // the current version's comment ("" when none)
+  std::int64_t size = 0;     // bytes
+  int version = 0;
+  std::string download_url;  // absolute
 };
 
 // CQL for pages of `space_key` whose title or text matches `text`, optionally restricted to
@@ -110,6 +126,22 @@ public:
   // results. The CQL must have been built with core::cql_quote for every value (see
   // page_search_cql). Error: Failed (400) with Confluence's words for invalid CQL.
   Result<std::vector<SearchHit>> search(std::string_view cql, int limit = 100);
+
+  // The same search through {v1}/search (v1 on both flavors) with excerpt=highlight and the
+  // page labels expanded: hits carry `excerpt` and `labels`, in Confluence's relevance order.
+  Result<std::vector<SearchHit>> site_search(std::string_view cql, int limit = 50);
+
+  // Every attachment of the page, current versions. Error: NotFound for no such page.
+  Result<std::vector<Attachment>> attachments(std::string_view page_id);
+
+  // Puts `data` on the page as file `file_name`: a new attachment when `existing` is null,
+  // else a new version of `existing` (same file name). The version comment is `comment`.
+  // Multipart with field "file" and the X-Atlassian-Token: no-check header; the endpoints
+  // differ between Cloud and Data Center (see attachments.cpp). Not retried on an unknown
+  // outcome. Error: Failed with Confluence's words (a duplicate file name, a size limit).
+  Result<Attachment> put_attachment(std::string_view page_id, std::string_view file_name,
+                                    std::string_view media_type, std::string_view data, std::string_view comment,
+                                    const Attachment* existing = nullptr);
 
   using Reply = http::JsonReply;
   // One request to base + path (path below the context: "/api/v2/pages", "/rest/api/...").
