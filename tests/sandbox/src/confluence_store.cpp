@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "cql.hpp"
+#include "hooks_crypto.hpp"
 #include "xhtml.hpp"
 
 namespace sandbox {
@@ -44,18 +45,56 @@ ConfVersion version_from_json(const json& j) {
   return v;
 }
 
+// An attachment in the state file; the bytes of every version as base64.
+json attachment_to_json(const ConfAttachment& a) {
+  json versions = json::array();
+  for (const auto& v : a.versions) {
+    versions.push_back(json{{"number", v.number},   {"media_type", v.media_type}, {"comment", v.comment},
+                            {"minor_edit", v.minor_edit}, {"when_ms", v.when_ms}, {"by", v.by},
+                            {"data_base64", base64_encode(v.data)}});
+  }
+  return json{{"id", a.id}, {"title", a.title}, {"versions", versions}};
+}
+
+ConfAttachment attachment_from_json(const json& j) {
+  ConfAttachment a;
+  a.id = j.value("id", "");
+  a.title = j.value("title", "");
+  for (const auto& v : j.value("versions", json::array())) {
+    ConfAttachmentVersion out;
+    out.number = v.value("number", 1);
+    out.media_type = v.value("media_type", "");
+    out.comment = v.value("comment", "");
+    out.minor_edit = v.value("minor_edit", false);
+    out.when_ms = v.value("when_ms", std::int64_t{0});
+    out.by = v.value("by", json());
+    out.data = base64_decode(v.value("data_base64", "")).value_or("");
+    a.versions.push_back(std::move(out));
+  }
+  if (a.versions.empty()) {
+    // A state file from before attachments kept their bytes: the metadata of the latest version.
+    ConfAttachmentVersion v;
+    v.number = j.value("version", 1);
+    v.media_type = j.value("media_type", "");
+    v.comment = j.value("comment", "");
+    v.when_ms = j.value("when_ms", std::int64_t{0});
+    v.by = j.value("by", json());
+    a.versions.push_back(std::move(v));
+  }
+  return a;
+}
+
 json page_to_json(const ConfPage& p) {
   json versions = json::array();
   for (const auto& v : p.versions) versions.push_back(version_to_json(v));
   json labels = json::array();
   for (const auto& l : p.labels) labels.push_back(json{{"id", l.id}, {"prefix", l.prefix}, {"name", l.name}});
   json attachments = json::array();
-  for (const auto& a : p.attachments) {
-    attachments.push_back(json{{"id", a.id},         {"title", a.title},     {"media_type", a.media_type},
-                               {"comment", a.comment}, {"size", a.size},     {"version", a.version},
-                               {"when_ms", a.when_ms}, {"by", a.by}});
-  }
-  return json{{"id", p.id},           {"space_key", p.space_key}, {"parent_id", p.parent_id},
+  for (const auto& a : p.attachments) attachments.push_back(attachment_to_json(a));
+  json properties = json::array();
+  for (const auto& pr : p.properties)
+    properties.push_back(json{{"id", pr.id}, {"key", pr.key}, {"value", pr.value}, {"version", pr.version}, {"when_ms", pr.when_ms}});
+  return json{{"properties", properties},{"id", p.id},           {"space_key", p.space_key}, {"parent_id", p.parent_id},
               {"status", p.status},   {"created_ms", p.created_ms}, {"creator", p.creator},
               {"versions", versions}, {"labels", labels},         {"attachments", attachments}};
 }
@@ -72,17 +111,10 @@ ConfPage page_from_json(const json& j) {
   for (const auto& l : j.value("labels", json::array())) {
     p.labels.push_back(ConfLabel{l.value("id", ""), l.value("prefix", "global"), l.value("name", "")});
   }
-  for (const auto& a : j.value("attachments", json::array())) {
-    ConfAttachment at;
-    at.id = a.value("id", "");
-    at.title = a.value("title", "");
-    at.media_type = a.value("media_type", "");
-    at.comment = a.value("comment", "");
-    at.size = a.value("size", std::size_t{0});
-    at.version = a.value("version", 1);
-    at.when_ms = a.value("when_ms", std::int64_t{0});
-    at.by = a.value("by", json());
-    p.attachments.push_back(std::move(at));
+  for (const auto& a : j.value("attachments", json::array())) p.attachments.push_back(attachment_from_json(a));
+  for (const auto& pr : j.value("properties", json::array())) {
+    p.properties.push_back(ConfProperty{pr.value("id", ""), pr.value("key", ""), pr.value("value", json()),
+                                        pr.value("version", 1), pr.value("when_ms", std::int64_t{0})});
   }
   if (p.versions.empty()) p.versions.push_back(ConfVersion{});
   return p;
@@ -403,32 +435,123 @@ std::expected<void, ConfError> ConfluenceStore::remove_label(const std::string& 
   return {};
 }
 
+const ConfAttachmentVersion* ConfAttachment::version(int number) const {
+  auto it = std::find_if(versions.begin(), versions.end(), [&](const ConfAttachmentVersion& v) { return v.number == number; });
+  return it == versions.end() ? nullptr : &*it;
+}
+
+namespace {
+
+// A version of `upload` numbered `number`, by `user` at `now_ms`.
+ConfAttachmentVersion version_of(const ConfUpload& upload, int number, const json& user, std::int64_t now_ms) {
+  ConfAttachmentVersion v;
+  v.number = number;
+  v.media_type = upload.media_type.empty() ? "application/octet-stream" : upload.media_type;
+  v.comment = upload.comment;
+  v.minor_edit = upload.minor_edit;
+  v.data = upload.data;
+  v.when_ms = now_ms;
+  v.by = user;
+  return v;
+}
+
+// The digits of an attachment id without Cloud's "att" prefix.
+std::string_view attachment_number(std::string_view id) { return id.starts_with("att") ? id.substr(3) : id; }
+
+ConfError duplicate_file_name(const std::string& name) {
+  return ConfError{400, "Cannot add a new attachment with same file name as an existing attachment: " + name};
+}
+
+}  // namespace
+
 std::expected<const ConfAttachment*, ConfError> ConfluenceStore::add_attachment(const std::string& page_id,
-                                                                               ConfAttachment input, bool new_version,
-                                                                               bool cloud_ids) {
+                                                                               const ConfUpload& upload,
+                                                                               UploadMode mode, bool cloud_ids,
+                                                                               const json& user, std::int64_t now_ms) {
   ConfPage* p = mutable_page(page_id);
   if (p == nullptr || p->status == "trashed") {
     return std::unexpected(ConfError{404, "No content with id " + page_id + " found"});
   }
   auto it = std::find_if(p->attachments.begin(), p->attachments.end(),
-                         [&](const ConfAttachment& a) { return a.title == input.title; });
+                         [&](const ConfAttachment& a) { return a.title == upload.file_name; });
   if (it != p->attachments.end()) {
-    if (!new_version) {
-      return std::unexpected(ConfError{
-          400, "Cannot add a new attachment with same file name as an existing attachment: " + input.title});
-    }
-    it->version += 1;
-    it->size = input.size;
-    it->media_type = input.media_type;
-    it->comment = input.comment;
-    it->when_ms = input.when_ms;
-    it->by = input.by;
+    if (mode == UploadMode::CreateOnly) return std::unexpected(duplicate_file_name(upload.file_name));
+    it->versions.push_back(version_of(upload, it->current().number + 1, user, now_ms));
     return &*it;
   }
-  input.id = (cloud_ids ? "att" : "") + next_id();
-  input.version = 1;
-  p->attachments.push_back(std::move(input));
+  ConfAttachment a;
+  a.id = (cloud_ids ? "att" : "") + next_id();
+  a.title = upload.file_name;
+  a.versions.push_back(version_of(upload, 1, user, now_ms));
+  p->attachments.push_back(std::move(a));
   return &p->attachments.back();
+}
+
+std::expected<const ConfAttachment*, ConfError> ConfluenceStore::update_attachment_data(
+    const std::string& page_id, const std::string& attachment_id, const ConfUpload& upload, const json& user,
+    std::int64_t now_ms) {
+  ConfPage* p = mutable_page(page_id);
+  if (p == nullptr || p->status == "trashed") {
+    return std::unexpected(ConfError{404, "No content with id " + page_id + " found"});
+  }
+  auto it = std::find_if(p->attachments.begin(), p->attachments.end(), [&](const ConfAttachment& a) {
+    return attachment_number(a.id) == attachment_number(attachment_id);
+  });
+  if (it == p->attachments.end()) {
+    return std::unexpected(ConfError{404, "No attachment with id " + attachment_id + " found on content " + page_id});
+  }
+  if (!upload.file_name.empty() && upload.file_name != it->title) {
+    bool taken = std::any_of(p->attachments.begin(), p->attachments.end(),
+                             [&](const ConfAttachment& a) { return a.title == upload.file_name; });
+    if (taken) return std::unexpected(duplicate_file_name(upload.file_name));
+    it->title = upload.file_name;
+  }
+  it->versions.push_back(version_of(upload, it->current().number + 1, user, now_ms));
+  return &*it;
+}
+
+std::pair<const ConfPage*, const ConfAttachment*> ConfluenceStore::find_attachment(const std::string& id) const {
+  if (attachment_number(id).empty()) return {nullptr, nullptr};
+  for (const auto& [number, p] : m_pages) {
+    for (const auto& a : p.attachments) {
+      if (attachment_number(a.id) == attachment_number(id)) return {&p, &a};
+    }
+  }
+  return {nullptr, nullptr};
+}
+
+std::expected<const ConfProperty*, ConfError> ConfluenceStore::put_property(const std::string& page_id,
+                                                                           const std::string& key,
+                                                                           const nlohmann::json& value,
+                                                                           std::optional<int> version,
+                                                                           std::int64_t now_ms) {
+  ConfPage* page = mutable_page(page_id);
+  if (page == nullptr || page->status == "trashed") return std::unexpected(ConfError{404, "No content with id " + page_id + " found"});
+  if (key.empty() || key.size() > 255) return std::unexpected(ConfError{400, "A property key must be 1 to 255 characters"});
+  auto found = std::find_if(page->properties.begin(), page->properties.end(), [&](const ConfProperty& p) { return p.key == key; });
+  if (!version) {
+    if (found != page->properties.end())
+      return std::unexpected(ConfError{409, "A property with key '" + key + "' already exists on content " + page_id});
+    page->properties.push_back(ConfProperty{next_id(), key, value, 1, now_ms});
+    return &page->properties.back();
+  }
+  if (found == page->properties.end())
+    return std::unexpected(ConfError{404, "No property with key '" + key + "' on content " + page_id});
+  if (*version != found->version + 1)
+    return std::unexpected(ConfError{409, "Version must be incremented on update. Current version is: " +
+                                              std::to_string(found->version)});
+  found->value = value;
+  found->version = *version;
+  found->when_ms = now_ms;
+  return &*found;
+}
+
+std::expected<void, ConfError> ConfluenceStore::remove_property(const std::string& page_id, const std::string& key) {
+  ConfPage* page = mutable_page(page_id);
+  if (page == nullptr) return std::unexpected(ConfError{404, "No content with id " + page_id + " found"});
+  const auto removed = std::erase_if(page->properties, [&](const ConfProperty& p) { return p.key == key; });
+  if (removed == 0) return std::unexpected(ConfError{404, "No property with key '" + key + "' on content " + page_id});
+  return {};
 }
 
 }  // namespace sandbox

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,19 +39,54 @@ struct ConfLabel {
   std::string name;    // lower-case name
 };
 
-// One attachment (all its versions share id and title).
+// One uploaded version of an attachment.
+struct ConfAttachmentVersion {
+  int number = 1;              // 1, 2, ...
+  std::string media_type;      // from the file part's Content-Type
+  std::string comment;         // from the "comment" part (Confluence's version comment)
+  bool minor_edit = false;     // from the "minorEdit" part
+  std::string data;            // the file's bytes
+  std::int64_t when_ms = 0;    // when it was uploaded (epoch milliseconds, UTC)
+  nlohmann::json by;           // who uploaded it (sandbox user JSON, or null)
+};
+
+// One attachment: all its versions share id and (current) title.
 struct ConfAttachment {
-  std::string id;          // "att123" on Cloud, "123" on Data Center
-  std::string title;       // file name
-  std::string media_type;  // from the part's Content-Type
-  std::string comment;     // from the "comment" part
-  std::size_t size = 0;    // bytes of the latest version
-  int version = 1;         // latest version number
-  std::int64_t when_ms = 0;  // when the latest version was uploaded
-  nlohmann::json by;       // who uploaded it
+  std::string id;                              // "att123" on Cloud, "123" on Data Center
+  std::string title;                           // file name
+  std::vector<ConfAttachmentVersion> versions; // oldest first; never empty
+
+  // The latest version.
+  const ConfAttachmentVersion& current() const { return versions.back(); }
+  // Version `number`; nullptr when there is none.
+  const ConfAttachmentVersion* version(int number) const;
+};
+
+// One file of an upload (a multipart "file" part with its comment and minorEdit).
+struct ConfUpload {
+  std::string file_name;   // the part's filename
+  std::string media_type;  // the part's Content-Type (application/octet-stream when absent)
+  std::string comment;     // may be empty
+  bool minor_edit = false; // "minorEdit" part
+  std::string data;        // the bytes
+};
+
+// What an upload does when the page already has an attachment with the file's name.
+enum class UploadMode {
+  CreateOnly,      // refuse (400), as POST .../child/attachment does
+  CreateOrUpdate,  // add a new version, as Cloud's PUT and POST ?allowDuplicated=true do
 };
 
 // A page.
+// A content property of a page: a JSON value under a key, versioned.
+struct ConfProperty {
+  std::string id;     // numeric id as text (shares the content id counter)
+  std::string key;
+  nlohmann::json value;
+  int version = 1;
+  std::int64_t when_ms = 0;
+};
+
 struct ConfPage {
   std::string id;                        // numeric id as text
   std::string space_key;                 // owning space
@@ -61,6 +97,7 @@ struct ConfPage {
   std::vector<ConfVersion> versions;     // oldest first; back() is current
   std::vector<ConfLabel> labels;         // in the order added
   std::vector<ConfAttachment> attachments;  // in the order added
+  std::vector<ConfProperty> properties;     // content properties, in the order created
 
   // The current version (pages always have at least one).
   const ConfVersion& current() const { return versions.back(); }
@@ -140,10 +177,32 @@ public:
   // Removes a label by name. Error: 404 unknown page or label.
   std::expected<void, ConfError> remove_label(const std::string& id, const std::string& name);
 
-  // Adds an attachment or, when `new_version` is set and one with that title exists, a new
-  // version of it. Error: 404 unknown page, 400 same file name already attached.
-  std::expected<const ConfAttachment*, ConfError> add_attachment(const std::string& page_id, ConfAttachment input,
-                                                                bool new_version, bool cloud_ids);
+  // Adds an attachment, or a new version of the one with the file's name when `mode` allows.
+  // Error: 404 unknown page, 400 same file name already attached ("Cannot add a new attachment
+  // with same file name as an existing attachment: NAME").
+  std::expected<const ConfAttachment*, ConfError> add_attachment(const std::string& page_id, const ConfUpload& upload,
+                                                                UploadMode mode, bool cloud_ids,
+                                                                const nlohmann::json& user, std::int64_t now_ms);
+  // Adds a new version (bytes, file name, media type, comment) to attachment `attachment_id` of
+  // the page. Error: 404 unknown page or attachment, 400 the new file name is another
+  // attachment's.
+  std::expected<const ConfAttachment*, ConfError> update_attachment_data(const std::string& page_id,
+                                                                        const std::string& attachment_id,
+                                                                        const ConfUpload& upload,
+                                                                        const nlohmann::json& user, std::int64_t now_ms);
+  // Creates the content property `key` (`version` = nullopt) or writes version `*version`,
+  // which must be the current one + 1. Errors: 404 unknown page (or, for an update, unknown
+  // property), 409 a create of a key that exists or a version that is not current + 1, 400 an
+  // empty or over-long key.
+  std::expected<const ConfProperty*, ConfError> put_property(const std::string& page_id, const std::string& key,
+                                                            const nlohmann::json& value, std::optional<int> version,
+                                                            std::int64_t now_ms);
+  // Removes a property by key. Error: 404 unknown page or property.
+  std::expected<void, ConfError> remove_property(const std::string& page_id, const std::string& key);
+
+  // An attachment by id ("att123" and "123" name the same one) with the page it is on; both
+  // nullptr when absent.
+  std::pair<const ConfPage*, const ConfAttachment*> find_attachment(const std::string& id) const;
 
 private:
   // Page by id for changing; nullptr when absent.

@@ -192,7 +192,7 @@ std::expected<void, std::string> Server::save_state() {
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) return std::unexpected(fmt::format("cannot write {}", temp.string()));
-    out << state().dump();
+    out << state().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out.flush();
     if (!out) return std::unexpected(fmt::format("cannot write {}", temp.string()));
   }

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <optional>
 
+#include "text_query.hpp"
+
 namespace sandbox {
 
 namespace {
@@ -133,6 +135,7 @@ std::optional<FieldInfo> field_info(std::string_view raw) {
   if (f == "label") return FieldInfo{"label", FieldKind::Label};
   if (f == "title") return FieldInfo{"title", FieldKind::Title};
   if (f == "text") return FieldInfo{"text", FieldKind::Text};
+  if (f == "sitesearch") return FieldInfo{"siteSearch", FieldKind::Text};
   if (f == "ancestor") return FieldInfo{"ancestor", FieldKind::Id};
   if (f == "parent") return FieldInfo{"parent", FieldKind::Id};
   if (f == "id" || f == "content") return FieldInfo{"id", FieldKind::Id};
@@ -240,24 +243,6 @@ Instant resolve_date(const CqlValue& v, std::int64_t now_ms) {
   return {apply_offset(base, off), 1};
 }
 
-// Words of a text for ~ matching: lower-cased runs of letters and digits.
-std::vector<std::string> words_of(std::string_view text, bool keep_wildcards) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : text) {
-    bool word = std::isalnum(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80 ||
-                (keep_wildcards && (c == '*' || c == '?'));
-    if (word) {
-      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!cur.empty()) {
-      out.push_back(std::move(cur));
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
-  return out;
-}
-
 // A crude stemmer standing in for Confluence's analyser: drops common English endings.
 std::string stem(std::string w) {
   for (std::string_view suffix : {"ing", "es", "ed", "s"}) {
@@ -282,19 +267,61 @@ bool wildcard_match(std::string_view pattern, std::string_view word) {
   return false;
 }
 
-bool text_contains(std::string_view haystack, std::string_view query) {
-  auto doc_words = words_of(haystack, false);
-  auto terms = words_of(query, true);
-  if (terms.empty()) return false;
-  for (const auto& term : terms) {
-    bool wild = term.find_first_of("*?") != std::string::npos;
-    std::string stemmed = stem(term);
-    bool found = std::any_of(doc_words.begin(), doc_words.end(), [&](const std::string& w) {
-      return wild ? wildcard_match(term, w) : (w == term || stem(w) == stemmed);
-    });
-    if (!found) return false;
+// A word of searched text as the index holds it: lower-cased and stemmed, with where it is.
+struct IndexedWord {
+  std::string word;     // lower-cased
+  std::string stemmed;  // stem(word)
+  std::size_t offset;   // byte offset in the text
+  std::size_t length;   // byte length in the text
+};
+
+std::vector<IndexedWord> index_words(std::string_view text) {
+  std::vector<IndexedWord> out;
+  for (auto& w : text_words_of(text)) {
+    std::string stemmed = stem(w.word);
+    out.push_back(IndexedWord{std::move(w.word), std::move(stemmed), w.offset, w.length});
   }
-  return true;
+  return out;
+}
+
+// True when query word `q` (lower-cased, maybe with wildcards) matches the indexed word.
+bool word_matches(const std::string& q, const IndexedWord& w) {
+  if (q.find_first_of("*?") != std::string::npos) return wildcard_match(q, w.word);
+  return w.word == q || w.stemmed == stem(q);
+}
+
+// Calls fn(first, count) for each place in `words` where `unit` matches: one word for a term,
+// consecutive words for a phrase. Returns the number of places.
+template <class Fn>
+std::size_t for_each_hit(const TextUnit& unit, const std::vector<IndexedWord>& words, Fn&& fn) {
+  std::size_t hits = 0;
+  const std::size_t n = unit.words.size();
+  if (n == 0) return 0;  // a phrase of no words matches nothing
+  for (std::size_t start = 0; start + n <= words.size(); ++start) {
+    bool all = true;
+    for (std::size_t k = 0; k < n && all; ++k) all = word_matches(unit.words[k], words[start + k]);
+    if (all) {
+      ++hits;
+      fn(start, n);
+    }
+  }
+  return hits;
+}
+
+std::size_t hit_count(const TextUnit& unit, const std::vector<IndexedWord>& words) {
+  return for_each_hit(unit, words, [](std::size_t, std::size_t) {});
+}
+
+bool has_positive_unit(const std::vector<TextUnit>& units) {
+  return std::any_of(units.begin(), units.end(), [](const TextUnit& u) { return !u.negated; });
+}
+
+// True when every positive unit of `query` occurs in `haystack` and no negated one does.
+bool text_contains(std::string_view haystack, std::string_view query) {
+  auto units = parse_text_query(query);
+  if (!has_positive_unit(units)) return false;
+  auto words = index_words(haystack);
+  return std::all_of(units.begin(), units.end(), [&](const TextUnit& u) { return (hit_count(u, words) > 0) != u.negated; });
 }
 
 class Parser {
@@ -473,7 +500,7 @@ private:
         return {};
       case FieldKind::Text:
       case FieldKind::Title:
-        if (words_of(v.text, true).empty() && (field == "text")) {
+        if (!has_positive_unit(parse_text_query(v.text)) && (field == "text" || field == "siteSearch")) {
           return std::unexpected(std::string("text search needs at least one word"));
         }
         return {};
@@ -487,7 +514,7 @@ private:
     auto info = field_info(f.text);
     if (!info) {
       return std::unexpected("field '" + f.text + "' at position " + std::to_string(f.pos) +
-                             " is not supported (supported: space, type, label, title, text, ancestor, parent, "
+                             " is not supported (supported: space, type, label, title, text, siteSearch, ancestor, parent, "
                              "id, creator, created, lastmodified)");
     }
     next();
@@ -557,7 +584,7 @@ bool eval_clause(const CqlNode& n, const CqlDoc& doc, const CqlContext& ctx) {
       if (op == "~" || op == "!~") return text_contains(doc.title, v.text);
       return iequals(doc.title, v.text);
     }
-    if (n.field == "text") return text_contains(doc.text, v.text);
+    if (n.field == "text" || n.field == "siteSearch") return text_contains(doc.text, v.text);
     if (n.field == "id") return doc.id == v.text;
     if (n.field == "ancestor") return std::find(doc.ancestors.begin(), doc.ancestors.end(), v.text) != doc.ancestors.end();
     if (n.field == "parent") return !doc.ancestors.empty() && doc.ancestors.back() == v.text;
@@ -648,6 +675,60 @@ std::expected<CqlQuery, std::string> parse_cql(std::string_view cql) {
 }
 
 bool CqlQuery::matches(const CqlDoc& doc, const CqlContext& context) const { return eval(root, doc, context); }
+
+namespace {
+
+// Collects the units of the positive text clauses below `n`; `negated` tells whether an odd
+// number of NOTs is above it.
+void collect_search_units(const CqlNode& n, bool negated, std::vector<TextUnit>& out) {
+  if (n.kind == CqlNode::Kind::Not) {
+    collect_search_units(n.children.front(), !negated, out);
+    return;
+  }
+  if (n.kind != CqlNode::Kind::Clause) {
+    for (const auto& c : n.children) collect_search_units(c, negated, out);
+    return;
+  }
+  bool text_field = n.field == "text" || n.field == "siteSearch" || n.field == "title";
+  if (!text_field || negated || n.op != "~") return;
+  for (const auto& v : n.values) {
+    for (auto& u : parse_text_query(v.text)) {
+      if (!u.negated) out.push_back(std::move(u));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<TextUnit> CqlQuery::search_units() const {
+  std::vector<TextUnit> out;
+  collect_search_units(root, false, out);
+  return out;
+}
+
+double cql_relevance(const std::vector<TextUnit>& units, const CqlDoc& doc) {
+  if (units.empty()) return 0.0;
+  auto title = index_words(doc.title);
+  auto body = index_words(doc.body);
+  double score = 0.0;
+  for (const auto& u : units) score += 4.0 * static_cast<double>(hit_count(u, title)) + static_cast<double>(hit_count(u, body));
+  return score;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> cql_match_ranges(std::string_view text, const std::vector<TextUnit>& units) {
+  auto words = index_words(text);
+  std::vector<char> hit(words.size(), 0);
+  for (const auto& u : units) {
+    for_each_hit(u, words, [&](std::size_t first, std::size_t count) {
+      for (std::size_t k = first; k < first + count; ++k) hit[k] = 1;
+    });
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (hit[k] != 0) out.emplace_back(words[k].offset, words[k].offset + words[k].length);
+  }
+  return out;
+}
 
 void CqlQuery::sort(std::vector<const CqlDoc*>& docs) const {
   std::stable_sort(docs.begin(), docs.end(), [this](const CqlDoc* a, const CqlDoc* b) {

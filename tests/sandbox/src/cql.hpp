@@ -1,8 +1,10 @@
 // A subset of Confluence Query Language (CQL), parsed and evaluated for real against the
 // sandbox's content. Anything outside the subset is a parse error, never a silent mismatch.
 //
-// Fields: space (also space.key), type, label, title, text, ancestor, parent, id, creator,
-// created, lastmodified. Operators: = != ~ !~ in, not in, < <= > >=  (per field, as CQL allows).
+// Fields: space (also space.key), type, label, title, text, siteSearch, ancestor, parent, id,
+// creator, created, lastmodified. text and siteSearch search title, body and labels alike; their
+// values (and title ~'s) are Lucene query text (see text_query.hpp), matched word by word with
+// a crude English stemmer. Operators: = != ~ !~ in, not in, < <= > >=  (per field, as CQL allows).
 // Values: "double" or 'single' quoted strings with \" \' \\ escapes, unquoted words, lists in
 // parentheses, and the functions now("-4w"), currentUser(), startOfDay(), startOfWeek(),
 // startOfMonth(), startOfYear(). Combinators: AND, OR, NOT, parentheses.
@@ -13,7 +15,10 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "text_query.hpp"
 
 namespace sandbox {
 
@@ -24,6 +29,7 @@ struct CqlDoc {
   std::string space_key;              // "OPS"
   std::string title;                  // current title
   std::string text;                   // searchable text: title, body text, labels
+  std::string body;                   // the body's text alone (relevance and excerpts)
   std::vector<std::string> labels;    // label names (lower case)
   std::vector<std::string> ancestors; // ids from the root down to the parent
   std::int64_t created_ms = 0;        // creation time, milliseconds since the epoch (UTC)
@@ -71,11 +77,22 @@ struct CqlQuery {
   bool matches(const CqlDoc& doc, const CqlContext& context) const;
   // Sorts `docs` by the ORDER BY keys (then by numeric id); stable.
   void sort(std::vector<const CqlDoc*>& docs) const;
+  // The terms and phrases of the positive text clauses (text ~, siteSearch ~, title ~; none
+  // under NOT or !~): what relevance counts and excerpts highlight.
+  std::vector<TextUnit> search_units() const;
 };
 
 // Parses `cql`. The error is a human-readable reason naming the offending token and position,
 // meant for Confluence's "Could not parse cql" 400 answer.
 std::expected<CqlQuery, std::string> parse_cql(std::string_view cql);
+
+// Relevance of `doc` for `units`: each match in the title counts 4, each in the body 1; 0 for
+// no units.
+double cql_relevance(const std::vector<TextUnit>& units, const CqlDoc& doc);
+
+// Byte ranges [first, second) of the words of `text` that `units` match (each word of a matched
+// phrase), in text order and not overlapping.
+std::vector<std::pair<std::size_t, std::size_t>> cql_match_ranges(std::string_view text, const std::vector<TextUnit>& units);
 
 // Parses a CQL date value ("yyyy-MM-dd", "yyyy/MM/dd", optionally followed by " HH:mm") into
 // milliseconds since the epoch, UTC. Nothing when malformed.

@@ -117,25 +117,25 @@ bool is_string_array(const json& j) {
 }
 
 // Collects every string under the keys that carry visible text, for keyword checks.
-void collect_text(const json& j, std::string& out) {
+void collect_hook_text(const json& j, std::string& out) {
   if (j.is_object()) {
     for (const auto& [key, value] : j.items()) {
       if (value.is_string() && (key == "content" || key == "text" || key == "title")) {
         out += value.get<std::string>();
         out += '\n';
       } else {
-        collect_text(value, out);
+        collect_hook_text(value, out);
       }
     }
   } else if (j.is_array()) {
-    for (const auto& e : j) collect_text(e, out);
+    for (const auto& e : j) collect_hook_text(e, out);
   }
 }
 
 bool keywords_present(const json& config, const json& body) {
   if (!config.contains("keywords") || !config["keywords"].is_array() || config["keywords"].empty()) return true;
   std::string text;
-  collect_text(body, text);
+  collect_hook_text(body, text);
   return std::any_of(config["keywords"].begin(), config["keywords"].end(), [&](const json& k) {
     return k.is_string() && text.find(k.get<std::string>()) != std::string::npos;
   });

@@ -41,14 +41,6 @@ std::expected<nlohmann::json, SbResponse> parse_body(const SbRequest& request) {
   return body;
 }
 
-std::vector<std::string> list_param(const SbRequest& request, const std::string& name) {
-  std::vector<std::string> out;
-  auto [begin, end] = request.query.equal_range(name);
-  for (auto it = begin; it != end; ++it)
-    for (auto& part : split_list(it->second, ',')) out.push_back(part);
-  return out;
-}
-
 std::string api_root(const SbRequest& request, ApiVersion version) {
   return request.base_url + (version == ApiVersion::V3 ? "/rest/api/3" : "/rest/api/2");
 }

@@ -101,14 +101,6 @@ std::vector<std::string> strings_of(const nlohmann::json& value) {
   return out;
 }
 
-std::vector<std::string> list_param(const SbRequest& request, const std::string& name) {
-  std::vector<std::string> out;
-  auto [begin, end] = request.query.equal_range(name);
-  for (auto it = begin; it != end; ++it)
-    for (auto& part : split_list(it->second, ',')) out.push_back(part);
-  return out;
-}
-
 long long number_param(const std::optional<std::string>& text, long long fallback) {
   if (!text || text->empty()) return fallback;
   try {

@@ -75,7 +75,7 @@ nlohmann::json adf_from_text(std::string_view text) {
 
 namespace {
 
-void collect_text(const nlohmann::json& node, std::string& out) {
+void collect_adf_text(const nlohmann::json& node, std::string& out) {
   if (!node.is_object()) return;
   const std::string type = node.value("type", "");
   if (type == "text") {
@@ -100,7 +100,7 @@ void collect_text(const nlohmann::json& node, std::string& out) {
                                child_type == "table" || child_type == "tableRow" ||
                                child_type == "panel" || child_type == "blockquote";
       if (child_block && !out.empty() && out.back() != '\n') out += '\n';
-      collect_text(child, out);
+      collect_adf_text(child, out);
     }
   }
 }
@@ -111,7 +111,7 @@ std::string text_from_adf(const nlohmann::json& doc) {
   if (doc.is_string()) return doc.get<std::string>();
   if (doc.is_null()) return {};
   std::string out;
-  collect_text(doc, out);
+  collect_adf_text(doc, out);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
@@ -145,6 +145,14 @@ std::vector<std::string> split_list(std::string_view text, char separator) {
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
+  return out;
+}
+
+std::vector<std::string> list_param(const SbRequest& request, const std::string& name) {
+  std::vector<std::string> out;
+  auto [begin, end] = request.query.equal_range(name);
+  for (auto it = begin; it != end; ++it)
+    for (auto& part : split_list(it->second, ',')) out.push_back(part);
   return out;
 }
 

@@ -44,4 +44,7 @@ std::string to_lower(std::string_view text);
 // Splits `text` on `separator`, trimming spaces and dropping empty parts.
 std::vector<std::string> split_list(std::string_view text, char separator);
 
+// All values of a query parameter, repeated (?a=1&a=2) and comma-separated (?a=1,2) alike.
+std::vector<std::string> list_param(const SbRequest& request, const std::string& name);
+
 }  // namespace sandbox

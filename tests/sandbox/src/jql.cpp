@@ -213,16 +213,16 @@ bool for_each_word(std::string_view text, std::string& buf, Fn&& fn) {
 }
 
 // Collects the searchable strings of a value: plain strings, ADF "text" nodes, option values.
-void collect_text(const json& v, std::vector<std::string_view>& out) {
+void collect_field_text(const json& v, std::vector<std::string_view>& out) {
   if (v.is_string()) {
     out.emplace_back(v.get_ref<const std::string&>());
   } else if (v.is_array()) {
-    for (const auto& e : v) collect_text(e, out);
+    for (const auto& e : v) collect_field_text(e, out);
   } else if (v.is_object()) {
     if (const json* t = member(&v, "text"); t && t->is_string()) out.emplace_back(t->get_ref<const std::string&>());
     if (const json* t = member(&v, "value"); t && t->is_string()) out.emplace_back(t->get_ref<const std::string&>());
     if (const json* c = member(&v, "content"); c && c->is_array()) {
-      for (const auto& e : *c) collect_text(e, out);
+      for (const auto& e : *c) collect_field_text(e, out);
     }
   }
 }
@@ -250,7 +250,7 @@ void text_pieces(const FieldRef& f, const IssueView& x, std::vector<std::string_
     const json* comments = member(member(x.fields, "comment"), "comments");
     if (comments && comments->is_array()) {
       for (const auto& c : *comments) {
-        if (const json* body = member(&c, "body")) collect_text(*body, out);
+        if (const json* body = member(&c, "body")) collect_field_text(*body, out);
       }
     }
   };
@@ -260,58 +260,84 @@ void text_pieces(const FieldRef& f, const IssueView& x, std::vector<std::string_
       return;
     case FieldKind::Text:
       for (const char* name : {"summary", "description", "environment"}) {
-        if (const json* v = member(x.fields, name)) collect_text(*v, out);
+        if (const json* v = member(x.fields, name)) collect_field_text(*v, out);
       }
       add_comments();
       if (x.fields && x.fields->is_object()) {
         for (const auto& [name, v] : x.fields->items()) {
           bool adf = v.is_object() && member_string(&v, "type") == "doc";
           if (name.starts_with("customfield_") && (v.is_string() || adf)) {
-            collect_text(v, out);
+            collect_field_text(v, out);
           }
         }
       }
       return;
     default:
-      if (const json* v = field_value(f, x)) collect_text(*v, out);
+      if (const json* v = field_value(f, x)) collect_field_text(*v, out);
       return;
   }
 }
 
-// True when every query word (or the phrase) occurs in the pieces.
+// The words of text in order, lower-cased, with "" standing for each stop word (the index
+// drops them but keeps their positions, which phrases must respect).
+void positional_words(std::string_view text, std::vector<std::string>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !is_word_char(text[i])) ++i;
+    if (i >= text.size()) break;
+    std::string w;
+    while (i < text.size() && is_word_char(text[i])) w += lower_char(text[i++]);
+    if (is_stop_word(w)) w.clear();
+    out.push_back(std::move(w));
+  }
+}
+
+// True when `phrase` (with "" gaps that match any word) occurs at consecutive positions of `words`.
+bool phrase_occurs(const std::vector<std::string>& phrase, const std::vector<std::string>& words) {
+  if (phrase.empty()) return false;  // a phrase of no words (only stop words or operators) matches nothing
+  for (std::size_t start = 0; start + phrase.size() <= words.size(); ++start) {
+    bool all = true;
+    for (std::size_t k = 0; k < phrase.size() && all; ++k) all = phrase[k].empty() || phrase[k] == words[start + k];
+    if (all) return true;
+  }
+  return false;
+}
+
+// True when every positive unit occurs in the pieces and no negated one does. A phrase must
+// lie within one piece.
 bool text_matches(const TextQuery& q, const std::vector<std::string_view>& pieces) {
+  const auto& units = q.units;
+  std::vector<char> found(units.size(), 0);
+  const bool has_phrase = std::any_of(units.begin(), units.end(), [](const TextUnit& u) { return u.phrase; });
+  const bool has_negated = std::any_of(units.begin(), units.end(), [](const TextUnit& u) { return u.negated; });
+  std::size_t remaining = static_cast<std::size_t>(std::count_if(units.begin(), units.end(), [](const TextUnit& u) { return !u.phrase; }));
   std::string buf;
-  if (q.phrase) {
-    std::vector<std::string> words;
-    for (auto piece : pieces) {
-      words.clear();
+  std::vector<std::string> words;
+  for (auto piece : pieces) {
+    if (remaining > 0) {
       for_each_word(piece, buf, [&](std::string_view w) {
-        words.emplace_back(w);
-        return false;
+        for (std::size_t k = 0; k < units.size(); ++k) {
+          if (!found[k] && !units[k].phrase && wildcard_match(units[k].words.front(), w)) {
+            found[k] = 1;
+            --remaining;
+          }
+        }
+        return remaining == 0;
       });
-      for (std::size_t start = 0; start + q.terms.size() <= words.size(); ++start) {
-        bool all = true;
-        for (std::size_t k = 0; k < q.terms.size() && all; ++k) all = wildcard_match(q.terms[k], words[start + k]);
-        if (all) return true;
+    }
+    if (has_phrase) {
+      positional_words(piece, words);
+      for (std::size_t k = 0; k < units.size(); ++k) {
+        if (!found[k] && units[k].phrase && phrase_occurs(units[k].words, words)) found[k] = 1;
       }
     }
-    return false;
+    if (!has_negated && remaining == 0 && std::all_of(found.begin(), found.end(), [](char f) { return f != 0; })) return true;
   }
-  std::vector<char> found(q.terms.size(), 0);
-  std::size_t remaining = q.terms.size();
-  for (auto piece : pieces) {
-    bool done = for_each_word(piece, buf, [&](std::string_view w) {
-      for (std::size_t k = 0; k < q.terms.size(); ++k) {
-        if (!found[k] && wildcard_match(q.terms[k], w)) {
-          found[k] = 1;
-          --remaining;
-        }
-      }
-      return remaining == 0;
-    });
-    if (done) return true;
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    if ((found[k] != 0) == units[k].negated) return false;
   }
-  return remaining == 0;
+  return true;
 }
 
 // A stored date or date-time string as UTC milliseconds (a bare date is 00:00 in the zone).
@@ -704,17 +730,22 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::vector<std::string> text_words(std::string_view text, bool keep_wildcards) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  auto in_word = [&](char c) { return is_word_char(c) || (keep_wildcards && (c == '*' || c == '?')); };
-  while (i < text.size()) {
-    while (i < text.size() && !in_word(text[i])) ++i;
-    std::string w;
-    while (i < text.size() && in_word(text[i])) w += lower_char(text[i++]);
-    if (!w.empty() && !is_stop_word(w)) out.push_back(std::move(w));
+TextQuery make_text_query(std::string_view text) {
+  TextQuery q;
+  for (TextUnit& unit : parse_text_query(text)) {
+    if (!unit.phrase) {
+      if (is_stop_word(unit.words.front())) continue;
+    } else {
+      for (auto& w : unit.words) {
+        if (is_stop_word(w)) w.clear();
+      }
+      while (!unit.words.empty() && unit.words.back().empty()) unit.words.pop_back();
+      auto first = std::find_if(unit.words.begin(), unit.words.end(), [](const std::string& w) { return !w.empty(); });
+      unit.words.erase(unit.words.begin(), first);
+    }
+    q.units.push_back(std::move(unit));
   }
-  return out;
+  return q;
 }
 
 std::optional<Millis> parse_datetime(std::string_view s) {

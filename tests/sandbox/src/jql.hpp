@@ -4,14 +4,18 @@
 //
 // Supported: AND/OR/NOT (also && || ! & |), parentheses; = != > >= < <= ~ !~ IN, NOT IN,
 // IS [NOT] EMPTY|NULL; fields project, key/issuekey/id, issuetype/type, status, statusCategory,
-// labels, parent, assignee, reporter, priority, summary, description, comment, text, created,
-// updated, resolutiondate/resolved, duedate/due, resolution, cf[ID] and custom fields by name;
+// labels, parent, assignee, reporter, priority, summary, description, environment, comment,
+// text, created, updated, resolutiondate/resolved, duedate/due, resolution, cf[ID] and custom
+// fields by name;
 // functions now(), startOf/endOf Day|Week|Month|Year() with an optional increment,
 // currentUser(), subTaskIssueTypes(), standardIssueTypes(); ORDER BY f [ASC|DESC], ...
 //
 // Names (project, type, status, priority, resolution, labels, users) compare case-insensitively;
-// != and NOT IN never match an empty field. ~ needs every query word (English stop words
-// dropped, * and ? wildcards, "\"exact phrase\""); no stemming, no Lucene operators.
+// != and NOT IN never match an empty field. ~ takes Lucene query text (text_query.hpp): every
+// term must occur (English stop words dropped, * and ? wildcards), a "quoted phrase" only as
+// adjacent words in order, -term / NOT term must not occur, backslash escapes are literal; no
+// stemming, OR read as AND. text ~ searches summary, description, environment, comments and
+// text custom fields.
 // Without ORDER BY, issues sort by numeric id descending; ties always break by id ascending.
 // Empty values sort as the greatest (last in ASC, first in DESC). Weeks start on Sunday.
 #pragma once

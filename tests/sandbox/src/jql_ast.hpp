@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jql.hpp"
+#include "text_query.hpp"
 
 namespace sandbox::jql {
 
@@ -56,10 +57,11 @@ struct DateSpec {
   bool shift_own_unit = false;      // functions: increment in the function's unit shifts the period
 };
 
-// A ~ / !~ query, tokenized at parse time.
+// A ~ / !~ query, read at parse time (Lucene syntax, see text_query.hpp) and analysed as the
+// Jira index is: stop words dropped from terms, kept as position gaps ("") inside phrases (a
+// phrase of nothing but stop words matches nothing).
 struct TextQuery {
-  std::vector<std::string> terms;  // lower-cased words; may hold * and ? wildcards
-  bool phrase = false;             // the words must appear consecutively
+  std::vector<TextUnit> units;  // every positive unit must occur, no negated one may
 };
 
 // One operand: a literal, EMPTY, a function result or a parenthesised list.
@@ -114,9 +116,8 @@ int icompare(std::string_view a, std::string_view b);
 // True for a non-empty string of ASCII digits.
 bool all_digits(std::string_view s);
 
-// Splits text into lower-cased search words (stop words dropped), keeping * and ? when
-// keep_wildcards is set.
-std::vector<std::string> text_words(std::string_view text, bool keep_wildcards);
+// Reads the value of a ~ clause into the units the evaluator matches (see TextQuery).
+TextQuery make_text_query(std::string_view text);
 
 // Parses "yyyy-MM-ddTHH:mm:ss[.SSS](Z|+hhmm|+hh:mm)" (Jira date-time) to UTC milliseconds.
 std::optional<Millis> parse_datetime(std::string_view s);

@@ -258,7 +258,7 @@ struct BuiltinField {
   std::string_view json_name; // key under "fields"
 };
 
-constexpr std::array<BuiltinField, 26> k_builtin_fields = {{
+constexpr std::array<BuiltinField, 27> k_builtin_fields = {{
     {"project", FieldKind::Project, "project"},
     {"key", FieldKind::Key, ""},
     {"issuekey", FieldKind::Key, ""},
@@ -274,6 +274,7 @@ constexpr std::array<BuiltinField, 26> k_builtin_fields = {{
     {"priority", FieldKind::Priority, "priority"},
     {"summary", FieldKind::Summary, "summary"},
     {"description", FieldKind::Description, "description"},
+    {"environment", FieldKind::Description, "environment"},
     {"comment", FieldKind::Comment, "comment"},
     {"text", FieldKind::Text, ""},
     {"created", FieldKind::Created, "created"},
@@ -877,22 +878,17 @@ private:
     }
     // A literal.
     if (op == Op::Contains || op == Op::NotContains) {
-      std::string_view s = o.text;
-      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-      if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
-        o.text_query.phrase = true;
-        s = s.substr(1, s.size() - 2);
-      }
-      o.text_query.terms = text_words(s, true);
-      for (const auto& term : o.text_query.terms) {
-        if (term.front() == '*' || term.front() == '?') {
+      o.text_query = make_text_query(o.text);
+      for (const auto& unit : o.text_query.units) {
+        if (!unit.phrase && (unit.words.front().front() == '*' || unit.words.front().front() == '?')) {
           fail_at("The text query '" + o.text + "' for field '" + f.display +
                       "' is not allowed to start with a wildcard.",
                   at);
         }
       }
-      if (o.text_query.terms.empty()) {
+      const bool searches = std::any_of(o.text_query.units.begin(), o.text_query.units.end(),
+                                        [](const TextUnit& u) { return !u.negated; });
+      if (!searches) {
         fail_at("The text query '" + o.text + "' for field '" + f.display + "' has no words to search for.", at);
       }
       return;

@@ -18,6 +18,7 @@
 
 #include "jira.hpp"
 #include "jira_util.hpp"
+#include "multipart.hpp"
 #include "seed.hpp"
 
 #if __has_include("confluence.hpp")
@@ -48,12 +49,14 @@ bool is_confluence_path(std::string_view path) {
          path.starts_with("/rest/api/search");
 }
 
-// Hooks, control and the plain HTML views (an issue, a Confluence page) are open, so the
-// demo's results can be looked at in a browser.
+// Hooks, control, the plain HTML views (an issue, a Confluence page) and the attachment
+// downloads the page view shows as images are open, so the demo's results can be looked at in a
+// browser.
 bool needs_no_auth(std::string_view path) {
   return path.starts_with("/hooks/") || path.starts_with("/_sandbox/") || path.starts_with("/browse/") ||
-         path.starts_with("/wiki/spaces/") || path == "/confluence/pages/viewpage.action" || path == "/" ||
-         path == "/favicon.ico";
+         path.starts_with("/wiki/spaces/") || path == "/confluence/pages/viewpage.action" ||
+         path.starts_with("/wiki/download/attachments/") || path.starts_with("/confluence/download/attachments/") ||
+         path == "/" || path == "/favicon.ico";
 }
 
 bool allows_anonymous(std::string_view path) {
@@ -80,6 +83,23 @@ std::string decode_base64(std::string_view in) {
       bits -= 8;
     }
   }
+  return out;
+}
+
+// cpp-httplib hands a multipart/form-data body over as parsed parts (req.files) and leaves
+// req.body empty; the services read the body as it was sent, so it is put back together (parts
+// of one name keep their order).
+std::string multipart_body(const httplib::Request& req) {
+  const std::string boundary = header_param(req.get_header_value("Content-Type"), "boundary");
+  std::string out;
+  for (const auto& [name, part] : req.files) {
+    out += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name + "\"";
+    if (!part.filename.empty()) out += "; filename=\"" + part.filename + "\"";
+    out += "\r\n";
+    if (!part.content_type.empty()) out += "Content-Type: " + part.content_type + "\r\n";
+    out += "\r\n" + part.content + "\r\n";
+  }
+  out += "--" + boundary + "--\r\n";
   return out;
 }
 
@@ -199,7 +219,7 @@ SbRequest Server::make_request(const httplib::Request& req) const {
   r.path = req.path;
   for (const auto& [key, value] : req.params) r.query.emplace(key, value);
   for (const auto& [key, value] : req.headers) r.headers[to_lower(key)] = value;
-  r.body = req.body;
+  r.body = req.body.empty() && !req.files.empty() ? multipart_body(req) : req.body;
   r.now = now();
   r.base_url = base_url();
   return r;

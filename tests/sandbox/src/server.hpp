@@ -4,8 +4,9 @@
 // (Service) run one at a time under one lock.
 //
 // Dispatch order: request log -> fault injection -> auth -> services (Jira, Confluence,
-// hooks) -> 404 in the product's error shape. /_sandbox/* and /hooks/* need no auth and
-// /_sandbox/* is neither logged nor subject to faults.
+// hooks) -> 404 in the product's error shape. /_sandbox/*, /hooks/*, the HTML views and the
+// Confluence attachment downloads need no auth; /_sandbox/* is neither logged nor subject to
+// faults.
 //
 // Control API (JSON):
 //   GET    /_sandbox/health              {"status":"ok","flavor":..,"services":[..]}

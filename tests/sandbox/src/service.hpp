@@ -69,10 +69,12 @@ struct SbResponse {
   std::string body;
   std::map<std::string, std::string> headers;
 
+  // A JSON answer; bytes that are not UTF-8 (a binary file name, say) become U+FFFD instead of
+  // failing the answer.
   static SbResponse json(int status, const nlohmann::json& body) {
     SbResponse r;
     r.status = status;
-    r.body = body.dump();
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
   }
   static SbResponse no_content() {

@@ -7,78 +7,11 @@
 #include <string>
 
 #include "confluence.hpp"
+#include "confluence_support.hpp"
 
 namespace {
 
-using nlohmann::json;
-using sandbox::Flavor;
-using sandbox::SbRequest;
-using sandbox::SbResponse;
-
-json alice() {
-  return json{{"name", "alice"}, {"key", "JIRAUSER10000"}, {"accountId", "5b10a2844c20165700ede21g"},
-              {"displayName", "Alice Example"}, {"emailAddress", "alice@example.com"}};
-}
-
-std::chrono::system_clock::time_point fixed_now() {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(1'795'608'000));  // 2026-11-25T12:00:00Z
-}
-
-std::unique_ptr<sandbox::Service> make_service(Flavor flavor, const json& seed = json{{"users", json::array({alice()})}}) {
-  auto service = sandbox::make_confluence_service(flavor);
-  service->load_seed(seed);
-  return service;
-}
-
-// Builds a request; `target` may carry a query string ("/path?a=1&b=2", values unescaped).
-SbRequest request(const std::string& method, const std::string& target, const json& body = nullptr) {
-  SbRequest r;
-  r.method = method;
-  auto q = target.find('?');
-  r.path = target.substr(0, q);
-  if (q != std::string::npos) {
-    std::string query = target.substr(q + 1);
-    std::size_t at = 0;
-    while (at <= query.size()) {
-      auto amp = query.find('&', at);
-      if (amp == std::string::npos) amp = query.size();
-      std::string pair = query.substr(at, amp - at);
-      auto eq = pair.find('=');
-      if (!pair.empty()) r.query.emplace(pair.substr(0, eq), eq == std::string::npos ? "" : pair.substr(eq + 1));
-      at = amp + 1;
-    }
-  }
-  if (!body.is_null()) {
-    r.body = body.dump();
-    r.headers["content-type"] = "application/json";
-  }
-  r.now = fixed_now();
-  r.user = alice();
-  r.base_url = "http://127.0.0.1:8080";
-  return r;
-}
-
-SbResponse call(sandbox::Service& s, const SbRequest& r) {
-  auto res = s.handle(r);
-  REQUIRE(res.has_value());
-  return *res;
-}
-
-json call_json(sandbox::Service& s, const SbRequest& r, int expected_status) {
-  SbResponse res = call(s, r);
-  INFO(r.method << " " << r.path << " -> " << res.status << " " << res.body);
-  CHECK(res.status == expected_status);
-  return res.body.empty() ? json() : json::parse(res.body);
-}
-
-json v1_page(const std::string& title, const std::string& body, const std::string& parent = "65601") {
-  json j{{"type", "page"}, {"title", title}, {"space", {{"key", "OPS"}}},
-         {"body", {{"storage", {{"value", body}, {"representation", "storage"}}}}}};
-  if (!parent.empty()) j["ancestors"] = json::array({{{"id", parent}}});
-  return j;
-}
-
-std::string api(Flavor f) { return f == Flavor::Cloud ? "/wiki/rest/api" : "/confluence/rest/api"; }
+using namespace sandbox::confluence_testing;
 
 // Query values below are passed decoded, as the server hands them over.
 }  // namespace
