@@ -74,6 +74,7 @@ url_env = "DEMO_AVAILABILITY_HOOK"
 "actions.overdue" = ["availability"]
 "fault.stale" = ["availability"]
 "review.overdue" = ["availability"]
+"report.published" = ["availability"]
 
 [people.dave]
 jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21d || echo dave )"
@@ -240,11 +241,27 @@ step "The same as tidy CSV for pandas, R or a spreadsheet (first lines)" faultli
 "$faultline" stats --format csv >stats.csv
 head -n 8 stats.csv
 
+step "Last month's report, rendered locally (HTML and its charts; nothing is written anywhere)" \
+  faultline report monthly -o monthly/report.html
+mkdir -p monthly
+"$faultline" report monthly -o monthly/report.html
+step "The same report published: one Confluence page per month, charts attached, one chat post" \
+  faultline report monthly --publish
+report_url="$("$faultline" report monthly --publish)"
+echo "$report_url"
+step "Published again with the same data: nothing is written" faultline report monthly --publish --json
+"$faultline" report monthly --publish --json
+
+step "One search over the tickets and the review pages (the phrase is only in the review)" \
+  faultline search "tokenizer timeout"
+"$faultline" search "tokenizer timeout"
+
 step "What the chat group received" curl "$base/_sandbox/messages"
 # One line per message: its event and title (the generic payload's last "title" is the message's).
 curl -s "$base/_sandbox/messages" | sed 's/"event":/\n&/g' | sed -n 's/^"event":"\([^"]*\)".*"title":"\([^"]*\)".*/- \1: \2/p'
 echo
 echo "demo: done. The fault: $base/browse/$key"
 echo "      The review: $page_url"
+echo "      Last month's report: $report_url"
 echo "      Open them in a browser while the sandbox runs; here it stops with the demo."
-echo "      Kept in $work: the review file, report.html, faults.xlsx and charts/ (SVG and PNG)."
+echo "      Kept in $work: the review file, report.html, faults.xlsx, charts/ (SVG and PNG) and monthly/."

@@ -10,9 +10,8 @@
 
 namespace faultline::app {
 
-std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira::Client& client,
-                                                       std::string_view issue_key, std::string_view event,
-                                                       const nlohmann::json& data) {
+std::vector<notify::DeliveryReport> notify_event(Services& services, std::string_view event, const nlohmann::json& data,
+                                                 notify::SentLog& sent_log) {
   std::vector<notify::DeliveryReport> reports;
   auto config = services.config();
   auto transport = services.transport();
@@ -20,8 +19,6 @@ std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira:
   auto route = (*config)->routes.find(std::string(event));
   if (route == (*config)->routes.end() || route->second.empty()) return reports;
   const auto& diagnostics = services.diagnostics();
-  PropertySentLog sent_log(client, std::string(issue_key));
-  if (!sent_log.load_warning().empty()) diagnostics.warn("notify: " + sent_log.load_warning());
   notify::NotifierOptions options;
   options.templates = notify::default_template_dirs((*config)->team.template_dir);
   options.sent_log = &sent_log;
@@ -36,6 +33,18 @@ std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira:
     }
   }
   return reports;
+}
+
+std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira::Client& client,
+                                                       std::string_view issue_key, std::string_view event,
+                                                       const nlohmann::json& data) {
+  auto config = services.config();
+  if (!config) return {};
+  auto route = (*config)->routes.find(std::string(event));
+  if (route == (*config)->routes.end() || route->second.empty()) return {};
+  PropertySentLog sent_log(client, std::string(issue_key));
+  if (!sent_log.load_warning().empty()) services.diagnostics().warn("notify: " + sent_log.load_warning());
+  return notify_event(services, event, data, sent_log);
 }
 
 nlohmann::json notifications_json(const std::vector<notify::DeliveryReport>& reports) {

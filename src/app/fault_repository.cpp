@@ -42,6 +42,15 @@ void sort_oldest_first(std::vector<core::Fault>& faults) {
   });
 }
 
+bool lacks_property(const jira::Issue& issue, const std::string& property_key) {
+  return !issue.properties.is_object() || !issue.properties.contains(property_key);
+}
+
+bool issue_type_is(const jira::Issue& issue, std::string_view type_name) {
+  const auto type = issue.fields.is_object() ? issue.fields.find("issuetype") : issue.fields.end();
+  return type != issue.fields.end() && type->is_object() && type->value("name", "") == type_name;
+}
+
 }  // namespace
 
 FaultRepository::FaultRepository(jira::Client& client, const config::Config& config, const date::time_zone* zone)
@@ -103,9 +112,12 @@ nlohmann::json FaultRepository::issue_json(jira::Issue issue) const {
 void FaultRepository::fill_properties(std::vector<jira::Issue>& issues) {
   std::vector<jira::Issue*> missing;
   for (auto& issue : issues) {
-    if (issue.properties.is_object() && issue.properties.contains(m_schema.property_key)) continue;
-    missing.push_back(&issue);
+    if (lacks_property(issue, m_schema.property_key)) missing.push_back(&issue);
   }
+  fill_missing_properties(missing);
+}
+
+void FaultRepository::fill_missing_properties(const std::vector<jira::Issue*>& missing) {
   auto store = [this](jira::Issue& issue, nlohmann::json value) {
     if (!issue.properties.is_object()) issue.properties = nlohmann::json::object();
     issue.properties[m_schema.property_key] = std::move(value);
@@ -163,9 +175,8 @@ Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql,
   return faults;
 }
 
-Result<void> FaultRepository::for_each_fault(jira::SearchRequest request, const std::vector<std::string>& facts,
-                                            const std::function<void(core::Fault&&)>& each) {
-  request.fields = {"summary", "status", "created", "updated", "labels"};
+bool FaultRepository::ask_for_facts(jira::SearchRequest& request, const std::vector<std::string>& facts) const {
+  for (const char* field : {"summary", "status", "created", "updated", "labels"}) request.fields.emplace_back(field);
   bool needs_property = false;
   for (const auto& fact : facts) {
     const auto name = core::canonical_fact_name(fact);
@@ -178,22 +189,55 @@ Result<void> FaultRepository::for_each_fault(jira::SearchRequest request, const 
   }
   request.properties.clear();
   if (needs_property) request.properties = {m_schema.property_key};
+  return needs_property;
+}
+
+Result<core::Fault> FaultRepository::read_fault(jira::Issue issue) const {
+  const std::string key = issue.key;
+  auto fault = core::fault_from_issue(issue_json(std::move(issue)), m_schema, m_zone);
+  if (!fault) {
+    auto error = fault.error();
+    error.message = key + ": " + error.message;
+    return std::unexpected(error);
+  }
+  return fault;
+}
+
+Result<void> FaultRepository::for_each_fault(jira::SearchRequest request, const std::vector<std::string>& facts,
+                                            const std::function<void(core::Fault&&)>& each) {
+  request.fields.clear();
+  const bool needs_property = ask_for_facts(request, facts);
   request.on_page = [&](std::vector<jira::Issue>& page) -> Result<void> {
     if (needs_property) fill_properties(page);
     for (auto& issue : page) {
-      const std::string key = issue.key;
-      auto fault = core::fault_from_issue(issue_json(std::move(issue)), m_schema, m_zone);
-      if (!fault) {
-        auto error = fault.error();
-        error.message = key + ": " + error.message;
-        return std::unexpected(error);
-      }
+      FAULTLINE_TRY(fault, read_fault(std::move(issue)));
       each(std::move(*fault));
     }
     return {};
   };
   FAULTLINE_TRY(done, m_client.search(request));
   return {};
+}
+
+Result<std::vector<FoundIssue>> FaultRepository::search_issues(jira::SearchRequest request,
+                                                               const std::vector<std::string>& facts) {
+  const bool needs_property = ask_for_facts(request, facts);
+  request.fields.emplace_back("issuetype");
+  FAULTLINE_TRY(issues, m_client.search(request));
+  if (needs_property) {
+    std::vector<jira::Issue*> missing;
+    for (auto& issue : *issues) {
+      if (issue_type_is(issue, m_config.jira.fault_type) && lacks_property(issue, m_schema.property_key))
+        missing.push_back(&issue);
+    }
+    fill_missing_properties(missing);
+  }
+  std::vector<FoundIssue> found;
+  for (auto& issue : *issues) {
+    FAULTLINE_TRY(fault, read_fault(issue));
+    found.push_back(FoundIssue{std::move(*fault), std::move(issue)});
+  }
+  return found;
 }
 
 Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::string_view dedupe_key,

@@ -9,6 +9,7 @@
 
 #include "faultline/app/fault_events.hpp"
 #include "faultline/app/fault_workflow.hpp"
+#include "faultline/app/page_edits.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
 #include "faultline/core/labels.hpp"
@@ -21,35 +22,6 @@
 namespace faultline::app {
 
 namespace {
-
-// The version message and author of a page's current version (raw call: the Page model has
-// neither). Empty strings when the answer does not carry them.
-struct VersionInfo {
-  std::string message, author;
-};
-
-Result<VersionInfo> current_version(confluence::Client& client, const std::string& page_id) {
-  VersionInfo info;
-  if (client.flavor() == confluence::Flavor::Cloud) {
-    FAULTLINE_TRY(reply, client.call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id)));
-    const auto& version = reply->body.value("version", nlohmann::json::object());
-    info.message = version.value("message", "");
-    info.author = version.value("authorId", "");
-  } else {
-    auto reply = client.call(http::Method::Get, "/rest/api/content/" + http::url_encode(page_id), {{"expand", "version"}});
-    if (!reply) return std::unexpected(reply.error());
-    const auto& version = reply->body.value("version", nlohmann::json::object());
-    info.message = version.value("message", "");
-    const auto& by = version.value("by", nlohmann::json::object());
-    info.author = by.value("displayName", by.value("username", ""));
-  }
-  return info;
-}
-
-std::string message_hash(std::string_view message) {
-  if (!message.starts_with(k_publish_message_prefix)) return {};
-  return std::string(message.substr(k_publish_message_prefix.size()));
-}
 
 // The timeline for the report: the changelog, comments and rollbacks, without the
 // changes publish itself makes to bound review fields (so a re-run renders the same page).
@@ -261,7 +233,7 @@ Result<void> ReviewPublisher::detect_edits() {
   if (!m_page) return {};
   const auto& page = *m_page;
   FAULTLINE_TRY(version, current_version(*m_confluence, page.id));
-  m_ours_hash = message_hash(version->message);
+  m_ours_hash = publish_message_hash(version->message);
   const bool recorded = m_record.page_id == page.id && m_record.version == page.version;
   // Version 1 made by a publish that stopped before recording it.
   const bool created_by_us = !m_record.creating.empty() && page.version == 1 && m_record.page_id.empty();

@@ -123,11 +123,12 @@ std::string created_from(core::TimePoint since, const date::time_zone* zone) {
 }
 
 Result<std::vector<core::Fault>> read_faults(Services& services, FaultSession& session, core::TimePoint since,
-                                             bool with_rollbacks) {
+                                             bool with_rollbacks, const std::vector<std::string>& extra_facts) {
   std::vector<core::Fault> faults;
   std::set<std::string> seen;
   auto facts = k_stats_facts;
   if (with_rollbacks) facts.emplace_back("rollbacks");
+  facts.insert(facts.end(), extra_facts.begin(), extra_facts.end());
   const std::string base = core::jql_and({session.repository->fault_scope_jql(), created_from(since, session.zone)});
   auto read = [&](const std::string& jql, SliceProgress& progress) -> Result<void> {
     auto request = slice_request(services, session, "faults", progress);
@@ -297,7 +298,8 @@ Result<core::StatsReport> collect_stats(Services& services, const StatsRequest& 
     FAULTLINE_TRY(from_file, releases_from_csv(plan.csv, session->zone));
     releases = std::move(*from_file);
   }
-  FAULTLINE_TRY(faults, read_faults(services, *session, window->since, plan.source == ReleaseSource::Rollbacks));
+  FAULTLINE_TRY(faults, read_faults(services, *session, window->since, plan.source == ReleaseSource::Rollbacks,
+                                            request.extra_facts));
   if (plan.source == ReleaseSource::JiraVersions) {
     FAULTLINE_TRY(versions, releases_from_versions(services, *session));
     releases = std::move(*versions);

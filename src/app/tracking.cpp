@@ -20,12 +20,6 @@ namespace faultline::app {
 
 namespace {
 
-// JQL's date literal "yyyy-MM-dd HH:mm" in `zone`.
-std::string jql_time(core::TimePoint t, const date::time_zone* zone) {
-  const auto local = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::minutes>(t));
-  return date::format("%Y-%m-%d %H:%M", local.get_local_time());
-}
-
 void add_urls(nlohmann::json& items, const jira::Client& client) {
   for (auto& item : items) item["url"] = client.browse_url(item["key"].get<std::string>());
 }
@@ -42,7 +36,7 @@ Result<std::string> list_jql(const FaultListRequest& request, const FaultReposit
   if (!request.since.empty()) {
     auto since = core::parse_time(request.since, now, zone);
     if (!since) return std::unexpected(Error{ErrorKind::Usage, "--since: " + since.error().message, since.error().hint, 0, {}});
-    clauses.push_back("created >= " + core::jql_quote(jql_time(*since, zone)));
+    clauses.push_back("created >= " + core::jql_quote(core::format_minutes(*since, zone)));
   }
   return core::jql_and(clauses) + " ORDER BY created DESC";
 }

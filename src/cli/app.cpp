@@ -57,6 +57,8 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_actions(app, ctx);
   register_board(app, ctx);
   register_stats(app, ctx);
+  register_search(app, ctx);
+  register_report(app, ctx);
   register_remind(app, ctx);
   register_setup(app, ctx);
 

@@ -90,13 +90,15 @@ Result<http::Transport*> Context::transport() {
     m_dry_run = dry_run.get();
     transport = std::move(dry_run);
   }
+  // The retry lines go through the log's lock: requests may be sent from two threads at once.
+  http::RetryObserver observer;
   if (options.verbose) {
-    transport = std::make_unique<http::LoggingTransport>(std::move(transport), m_streams.err, m_redactor);
+    auto logging = std::make_unique<http::LoggingTransport>(std::move(transport), m_streams.err, m_redactor);
+    observer = logging->retry_observer();
+    transport = std::move(logging);
   }
   http::RetryPolicy policy;
   policy.max_attempts = http_settings.max_retries + 1;
-  http::RetryObserver observer;
-  if (options.verbose) observer = http::retry_log_observer(m_streams.err, m_redactor);
   const auto& clock = m_clock;
   transport = std::make_unique<http::RetryingTransport>(
       std::move(transport), policy, m_sleeper,

@@ -92,6 +92,7 @@ std::vector<ScalarSpec> global_specs() {
       text_in("team.template_dir", Check::Text, &Config::team, &T::template_dir),
 
       text_in("stats.releases_csv", Check::Text, &Config::stats, &StatsSettings::releases_csv),
+      text_in("report.parent", Check::Text, &Config::report, &ReportSettings::parent),
 
       number_in("http.timeout_seconds", 1, 3600, &Config::http, &H::timeout_seconds),
       number_in("http.connect_timeout_seconds", 1, 600, &Config::http, &H::connect_timeout_seconds),

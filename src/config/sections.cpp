@@ -205,6 +205,7 @@ void Loader::apply_root(const toml::table& root, const std::string& display_pref
     else if (name == "http") apply_http(*table, display);
     else if (name == "alerts") apply_alerts(*table, display);
     else if (name == "stats") apply_stats(*table, display);
+    else if (name == "report") walk(*table, "report", display, m_specs, {});
     // "profile" is applied by apply_profiles
   }
 }

@@ -16,8 +16,8 @@ using nlohmann::json;
 
 constexpr std::string_view k_mask = "***";
 constexpr std::size_t k_max_align = 72;  // longer "key = value" texts are not padded further
-constexpr std::array<std::string_view, 10> k_section_order{"jira",     "confluence", "team",   "levels", "alerts",
-                                                           "channels", "routes",     "people", "http",   "stats"};
+constexpr std::array<std::string_view, 11> k_section_order{"jira",     "confluence", "team",  "levels", "alerts", "channels",
+                                                           "routes",   "people",     "http",  "stats",  "report"};
 
 json secret(const std::string& value) { return value.empty() ? json(nullptr) : json(k_mask); }
 
@@ -160,6 +160,7 @@ nlohmann::json config_to_json(const Config& config) {
                  {"concurrency", config.http.concurrency}};
   out["stats"] = {{"release_projects", json(config.stats.release_projects)},
                   {"releases_csv", config.stats.releases_csv}};
+  out["report"] = {{"parent", config.report.parent}};
   json sources = json::object();
   for (const auto& [key, source] : config.sources) sources[key] = {{"origin", source.origin}, {"where", source.where}};
   out["sources"] = std::move(sources);

@@ -96,4 +96,23 @@ std::string cql_list(const std::vector<std::string>& values) {
   return quoted_list(values, [](const std::string& v) { return cql_quote(v); });
 }
 
+std::string lucene_phrase(std::string_view text) {
+  std::string out = "\"";
+  bool gap = false;  // a run of whitespace or control characters waits to become one space
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const char32_t cp = next_code_point(text, pos);
+    if (cp == U' ' || is_control(cp)) {
+      gap = out.size() > 1;
+      continue;
+    }
+    if (gap) out.push_back(' ');
+    gap = false;
+    if (cp == U'"' || cp == U'\\') out.push_back('\\');
+    append_utf8(out, cp);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace faultline::core

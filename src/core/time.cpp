@@ -297,6 +297,11 @@ std::string format_iso(TimePoint t, const date::time_zone* zone) {
   return date::format("%FT%T%Ez", zoned);
 }
 
+std::string format_minutes(TimePoint t, const date::time_zone* zone) {
+  const auto local = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::minutes>(t));
+  return date::format("%Y-%m-%d %H:%M", local.get_local_time());
+}
+
 std::string format_date(date::year_month_day d) {
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                      static_cast<unsigned>(d.day()));

@@ -2,13 +2,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace faultline::http {
 namespace {
 
-// The body as the person reading a dry run wants it: JSON pretty-printed, anything else as is.
+// True when the body holds bytes a terminal should not receive (an uploaded image): control
+// characters other than tab and line ends.
+bool is_binary(const std::string& body) {
+  return std::any_of(body.begin(), body.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f;
+  });
+}
+
+// The body as the person reading a dry run wants it: JSON pretty-printed, binary data (an
+// attachment upload) as its size, anything else as is.
 std::string printable_body(const std::string& body) {
+  if (is_binary(body)) return "(" + std::to_string(body.size()) + " bytes with binary data, not shown)";
   const auto first = body.find_first_not_of(" \t\r\n");
   if (first == std::string::npos || (body[first] != '{' && body[first] != '[')) {
     return body;

@@ -11,6 +11,13 @@ std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
 }
 
+// "↻ retry GET URL in 500 ms (attempt 1 failed: HTTP 503)\n", masked.
+std::string retry_line(const RetryEvent& event, const Redactor& redactor) {
+  return redactor.mask(std::string("↻ retry ") + to_string(event.request.method) + " " + event.request.url + " in " +
+                       std::to_string(event.delay.count()) + " ms (attempt " + std::to_string(event.attempt) +
+                       " failed: " + event.reason + ")\n");
+}
+
 }  // namespace
 
 LoggingTransport::LoggingTransport(std::unique_ptr<Transport> inner, std::ostream& out,
@@ -71,13 +78,16 @@ std::vector<Outcome> LoggingTransport::send_all(std::span<const Request> request
   return outcomes;
 }
 
-RetryObserver retry_log_observer(std::ostream& out, const Redactor& redactor) {
-  return [&out, &redactor](const RetryEvent& event) {
-    const std::string text = std::string("↻ retry ") + to_string(event.request.method) + " " + event.request.url +
-                             " in " + std::to_string(event.delay.count()) + " ms (attempt " +
-                             std::to_string(event.attempt) + " failed: " + event.reason + ")\n";
-    out << redactor.mask(text) << std::flush;
+RetryObserver LoggingTransport::retry_observer() {
+  return [this](const RetryEvent& event) {
+    const std::string line = retry_line(event, m_redactor);
+    const std::lock_guard lock(m_mutex);
+    m_out << line << std::flush;
   };
+}
+
+RetryObserver retry_log_observer(std::ostream& out, const Redactor& redactor) {
+  return [&out, &redactor](const RetryEvent& event) { out << retry_line(event, redactor) << std::flush; };
 }
 
 }  // namespace faultline::http

@@ -109,6 +109,13 @@ Request RestEndpoint::request_url(Method method, std::string url, const nlohmann
   return request;
 }
 
+Request RestEndpoint::request_raw(Method method, std::string url, RawBody body, RetrySafety retry) const {
+  Request request = request_url(method, std::move(url), nullptr, retry);
+  request.headers.emplace_back("Content-Type", std::move(body.content_type));
+  request.body = std::move(body.data);
+  return request;
+}
+
 Result<JsonReply> RestEndpoint::reply(Method method, std::string_view path, const Outcome& outcome) const {
   if (!outcome) {
     Error error{ErrorKind::Unavailable,

@@ -28,7 +28,8 @@ const char* to_string(Method method) {
 
 bool Request::is_retry_safe() const {
   switch (retry) {
-    case RetrySafety::Safe: return true;
+    case RetrySafety::Safe:
+    case RetrySafety::ReadOnly: return true;
     case RetrySafety::Unsafe: return false;
     case RetrySafety::ByMethod: break;
   }

@@ -84,7 +84,7 @@ Result<SearchPage> Client::search_page(const SearchRequest& request, std::string
     body["reconcileIssues"] = std::move(ids);
   }
   // A search is a read: sending it twice is harmless.
-  auto reply = call(http::Method::Post, std::string(api_root()) + "/search/jql", {}, &body, http::RetrySafety::Safe);
+  auto reply = call(http::Method::Post, std::string(api_root()) + "/search/jql", {}, &body, http::RetrySafety::ReadOnly);
   if (!reply) return std::unexpected(reply.error());
   auto page = parse_page(reply->body);
   if (!page.next_page_token) page.is_last = true;

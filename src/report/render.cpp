@@ -53,19 +53,20 @@ bool valid_name(std::string_view name) {
   return name.find("..") == std::string_view::npos && name.front() != '.';
 }
 
-std::vector<fs::path> search_dirs(const std::string& user_dir) {
+// Where templates of `family` ("review", "report") are looked for, in order.
+std::vector<fs::path> search_dirs(std::string_view family, const std::string& user_dir) {
   std::vector<fs::path> dirs;
   if (!user_dir.empty()) {
-    dirs.push_back(fs::path(user_dir) / "review");
+    dirs.push_back(fs::path(user_dir) / family);
     dirs.push_back(fs::path(user_dir));
   }
   std::error_code error;
   const fs::path exe = fs::read_symlink("/proc/self/exe", error);
   if (!error) {
-    const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / "review";
+    const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / family;
     if (fs::is_directory(installed, error)) dirs.push_back(installed.lexically_normal());
   }
-  dirs.push_back(fs::path(source_template_dir()) / "review");
+  dirs.push_back(fs::path(source_template_dir()) / family);
   return dirs;
 }
 
@@ -99,7 +100,7 @@ Result<void> check_syntax(const TemplateFile& file) {
 
 // Loads every partial ({{> name}}) the template uses, recursively, into `partials`.
 Result<void> load_partials(const TemplateFile& file, const std::vector<fs::path>& dirs, Format format,
-                           std::map<std::string, TemplateFile>& partials, int depth) {
+                           std::map<std::string, TemplateFile>& partials, int depth, std::string_view family) {
   if (depth > 8) return fail(ErrorKind::Config, file.path.string() + ": partials nested too deeply");
   std::size_t pos = 0;
   while ((pos = file.text.find("{{>", pos)) != std::string::npos) {
@@ -116,10 +117,10 @@ Result<void> load_partials(const TemplateFile& file, const std::vector<fs::path>
     FAULTLINE_TRY(found, find_template(dirs, file_name));
     if (!*found)
       return fail(ErrorKind::Config, where + ": no partial " + file_name + " next to the template",
-                  "put " + file_name + " in the template directory's review/ folder");
+                  "put " + file_name + " in the template directory's " + std::string(family) + "/ folder");
     if (auto ok = check_syntax(**found); !ok) return ok;
     auto [it, inserted] = partials.emplace(name, std::move(**found));
-    if (auto ok = load_partials(it->second, dirs, format, partials, depth + 1); !ok) return ok;
+    if (auto ok = load_partials(it->second, dirs, format, partials, depth + 1, family); !ok) return ok;
   }
   return {};
 }
@@ -144,11 +145,17 @@ Result<Format> parse_format(std::string_view text) {
 
 Result<std::string> render_report(const nlohmann::json& data_model, std::string_view name, Format format,
                                   const std::string& user_dir) {
-  const std::string template_name = name.empty() ? std::string("fault-analysis") : std::string(name);
+  return render_template(data_model, "review", name.empty() ? std::string_view("fault-analysis") : name, format,
+                         user_dir);
+}
+
+Result<std::string> render_template(const nlohmann::json& data_model, std::string_view family, std::string_view name,
+                                    Format format, const std::string& user_dir) {
+  const std::string template_name(name);
+  const std::string shipped = family == "review" ? "fault-analysis or postmortem" : "monthly";
   if (!valid_name(template_name))
-    return fail(ErrorKind::Usage, "'" + template_name + "' is not a template name",
-                "use a name such as fault-analysis or postmortem");
-  const auto dirs = search_dirs(user_dir);
+    return fail(ErrorKind::Usage, "'" + template_name + "' is not a template name", "use a name such as " + shipped);
+  const auto dirs = search_dirs(family, user_dir);
   const std::string file_name = template_name + "." + extension(format) + ".mustache";
   FAULTLINE_TRY(found, find_template(dirs, file_name));
   if (!*found) {
@@ -156,13 +163,13 @@ Result<std::string> render_report(const nlohmann::json& data_model, std::string_
     for (const auto& dir : dirs) where += (where.empty() ? "" : ", ") + dir.string();
     return fail(ErrorKind::Config,
                 "no report template " + file_name + " (looked in: " + where + ")",
-                "use --template fault-analysis or postmortem, or put " + file_name +
-                    " in team.template_dir/review/");
+                "use --template " + shipped + ", or put " + file_name + " in team.template_dir/" +
+                    std::string(family) + "/");
   }
   const TemplateFile& main = **found;
   if (auto ok = check_syntax(main); !ok) return std::unexpected(ok.error());
   std::map<std::string, TemplateFile> partials;
-  if (auto ok = load_partials(main, dirs, format, partials, 0); !ok) return std::unexpected(ok.error());
+  if (auto ok = load_partials(main, dirs, format, partials, 0, family); !ok) return std::unexpected(ok.error());
 
   data root = core::to_mustache(data_model, core::EmptyString::Falsy);
   if (!root.is_object()) root = data{data::type::object};

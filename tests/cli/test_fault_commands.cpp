@@ -1,6 +1,7 @@
 // Fault commands over the fake transport: argument handling without a terminal (the missing
 // flag named, exit 2, no request sent), classification, and `open --dedupe-key` commenting
-// on the open fault instead of creating one — once, even when run again.
+// on the open fault instead of creating one — once, even when run again; and the similar
+// past faults `open` shows after creating one.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -166,16 +167,27 @@ TEST_CASE("rollback without --service, --from or --to names the flag and exits 2
   CHECK(app.err.str().find("colour") != std::string::npos);
 }
 
-TEST_CASE("open on Cloud creates with labels and property, reconciles its new id, and adds the coordinator",
-          "[cli][fault][open][cloud]") {
-  const auto dir = std::filesystem::temp_directory_path() / "faultline-test-fault-open-cloud";
+namespace {
+
+// A Cloud config whose coordinator is alice, in a fresh directory.
+std::string write_cloud_open_config(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   const auto config = (dir / "faultline.toml").string();
   std::ofstream(config) << "[jira]\nurl = \"https://example.atlassian.net\"\nflavor = \"cloud\"\n"
                         << "user = \"oncall@example.com\"\ntoken_env = \"T\"\nproject = \"FAULT\"\n\n"
                         << "[team]\ntimezone = \"Asia/Shanghai\"\ncoordinator = \"alice\"\n\n"
                         << "[people.alice]\njira = \"alice@example.com\"\n";
-  FakeTransport fake;
+  return config;
+}
+
+// `open` of "Checkout returns 500" on Cloud (flags after the config).
+const std::vector<std::string> k_cloud_open_args = {"open", "--title", "Checkout returns 500", "--level", "p2",
+                                                    "--source", "monitoring", "--service", "checkout", "--dedupe-key",
+                                                    "checkout-500"};
+
+// The calls that open makes on Cloud for k_cloud_open_args: the dedupe search, the create
+// (FAULT-41), the settle re-checks, the coordinator as watcher, the fault read back.
+void expect_cloud_open(FakeTransport& fake) {
   fake.on(Method::Post, "/rest/api/3/search/jql")
       .json_body([](const nlohmann::json& body) {
         return !body.contains("reconcileIssues") && body["jql"].get<std::string>().find("fault-dedupe-") != std::string::npos;
@@ -201,12 +213,37 @@ TEST_CASE("open on Cloud creates with labels and property, reconciles its new id
       .when([](const faultline::http::Request& r) { return r.body == "\"5b10a2844c20165700ede21g\""; })
       .reply(204);
   fake.on(Method::Get, "/rest/api/3/issue/FAULT-41").reply(200, fixture("cli/fault_get_new_cloud.json"));
+}
+
+// Whether a search is the similar-faults lookup: other faults, newest first, at most three.
+bool is_similar_lookup(const nlohmann::json& body) {
+  const std::string jql = body.value("jql", "");
+  return jql.find("key != \"FAULT-41\"") != std::string::npos && jql.ends_with("ORDER BY created DESC") &&
+         body.value("maxResults", 0) == 3;
+}
+
+}  // namespace
+
+TEST_CASE("open on Cloud creates with labels and property, reconciles its new id, and adds the coordinator",
+          "[cli][fault][open][cloud]") {
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-test-fault-open-cloud";
+  const auto config = write_cloud_open_config(dir);
+  FakeTransport fake;
+  expect_cloud_open(fake);
+  // Then the past faults like it: one, with its review page.
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body(is_similar_lookup)
+      .reply(200, R"({"isLast":true,"issues":[{"id":"10007","key":"FAULT-7","fields":{"summary":"Checkout returns 500 again",
+                     "status":{"name":"Closed","statusCategory":{"key":"done"}},"created":"2026-10-01T10:00:00.000+0800",
+                     "labels":["fault","fault-level-p2"]},"properties":{"faultline":{"service":"checkout",
+                     "review_page_url":"https://example.atlassian.net/wiki/spaces/OPS/pages/7"}}}]})");
 
   TestApp app;
   app.env.set("T", "secret-token-1234567");
   app.transport = &fake;
-  const int code = app.run({"--config", config, "--json", "open", "--title", "Checkout returns 500", "--level", "p2",
-                            "--source", "monitoring", "--service", "checkout", "--dedupe-key", "checkout-500"});
+  std::vector<std::string> args = {"--config", config, "--json"};
+  args.insert(args.end(), k_cloud_open_args.begin(), k_cloud_open_args.end());
+  const int code = app.run(args);
   INFO(app.err.str());
   REQUIRE(code == 0);
   auto json = nlohmann::json::parse(app.out.str());
@@ -216,6 +253,59 @@ TEST_CASE("open on Cloud creates with labels and property, reconciles its new id
   CHECK(json["level"] == "P2");
   CHECK(json["fault"]["coordinator"] == "alice");
   CHECK(json["duplicates_closed"].empty());
+  REQUIRE(json["similar"].size() == 1);
+  CHECK(json["similar"][0]["key"] == "FAULT-7");
+  CHECK(json["similar"][0]["review_url"] == "https://example.atlassian.net/wiki/spaces/OPS/pages/7");
+  CHECK(json["similar"][0]["date"] == "2026-10-01T10:00:00+08:00");
   fake.verify();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("open shows similar past faults on stderr; a failed lookup only warns; --no-similar skips it",
+          "[cli][fault][open][similar]") {
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-test-fault-open-similar";
+  const auto config = write_cloud_open_config(dir);
+  TestApp app;
+  app.env.set("T", "secret-token-1234567");
+  std::vector<std::string> args = {"--config", config};
+  args.insert(args.end(), k_cloud_open_args.begin(), k_cloud_open_args.end());
+
+  SECTION("found: listed on stderr with the review link, stdout unchanged") {
+    FakeTransport fake;
+    expect_cloud_open(fake);
+    fake.on(Method::Post, "/rest/api/3/search/jql")
+        .json_body(is_similar_lookup)
+        .reply(200, R"({"isLast":true,"issues":[{"id":"10007","key":"FAULT-7","fields":{"summary":"Checkout 500",
+                       "status":{"name":"Closed","statusCategory":{"key":"done"}},"created":"2026-10-01T10:00:00.000+0800"},
+                       "properties":{"faultline":{"review_page_url":"https://wiki/7"}}}]})");
+    app.transport = &fake;
+    REQUIRE(app.run(args) == 0);
+    CHECK(app.out.str() == "FAULT-41\thttps://example.atlassian.net/browse/FAULT-41\n");
+    CHECK(app.err.str().find("similar past faults") != std::string::npos);
+    CHECK(app.err.str().find("FAULT-7  2026-10-01  Closed  Checkout 500  review: https://wiki/7") != std::string::npos);
+    fake.verify();
+  }
+  SECTION("the lookup fails: a warning, exit 0") {
+    FakeTransport fake;
+    expect_cloud_open(fake);
+    fake.on(Method::Post, "/rest/api/3/search/jql")
+        .json_body(is_similar_lookup)
+        .reply(400, R"({"errorMessages":["Error in the JQL Query"]})");
+    app.transport = &fake;
+    REQUIRE(app.run(args) == 0);
+    CHECK(app.out.str() == "FAULT-41\thttps://example.atlassian.net/browse/FAULT-41\n");
+    CHECK(app.err.str().find("warning: could not look for similar past faults") != std::string::npos);
+    fake.verify();
+  }
+  SECTION("--no-similar: no lookup, and --json says similar: []") {
+    FakeTransport fake;
+    expect_cloud_open(fake);
+    app.transport = &fake;
+    args.insert(args.begin() + 2, "--json");
+    args.push_back("--no-similar");
+    REQUIRE(app.run(args) == 0);
+    CHECK(nlohmann::json::parse(app.out.str())["similar"] == nlohmann::json::array());
+    fake.verify();  // an unexpected lookup would fail here
+  }
   std::filesystem::remove_all(dir);
 }

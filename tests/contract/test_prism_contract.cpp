@@ -19,7 +19,9 @@
 
 #include "contract/contract_support.hpp"
 #include "faultline/app/site_discovery.hpp"
+#include "faultline/app/page_edits.hpp"
 #include "faultline/confluence/client.hpp"
+#include "faultline/confluence/page_properties.hpp"
 #include "faultline/http/curl_transport.hpp"
 #include "faultline/jira/client.hpp"
 #include "support/sandbox_process.hpp"
@@ -272,6 +274,34 @@ void drive_confluence(faultline::confluence::Client& wiki, const std::string& ta
   steps.run("add_labels", [&] { return wiki.add_labels(page->id, {"fault-review", "faultline-contract"}); });
   steps.run("labels", [&] { return wiki.labels(page->id); });
   steps.run("search", [&] { return wiki.search(page_search_cql(space, "Fault review", {"fault-review"}), 10); });
+  steps.run("site_search", [&] {
+    return wiki.site_search("type = page AND space = \"OPS\" AND label = \"fault-review\" AND text ~ \"\\\"rolled back\\\"\"", 10);
+  });
+
+  // The monthly report's page: chart attachments (new, then a new version) and its record.
+  auto chart = steps.run("put_attachment (new)", [&] {
+    return wiki.put_attachment(page->id, "faults-by-level.png", "image/png", std::string("\x89PNG\r\n\x1a\n\0\0", 10),
+                               "faultline chart 1");
+  });
+  if (chart) {
+    steps.run("put_attachment (version)", [&] {
+      return wiki.put_attachment(page->id, "faults-by-level.png", "image/png", std::string("\x89PNG\r\n\x1a\n\1\1", 10),
+                                 "faultline chart 2", &*chart);
+    });
+  }
+  steps.run("attachments", [&] { return wiki.attachments(page->id); });
+  steps.run("page_property (none)", [&] { return page_property(wiki, page->id, "faultline.report"); });
+  auto created = steps.run("put_page_property (create)", [&] {
+    return put_page_property(wiki, page->id, "faultline.report", {{"hash", "1"}}, std::nullopt);
+  });
+  if (created) {
+    steps.run("put_page_property (update)", [&] {
+      return put_page_property(wiki, page->id, "faultline.report", {{"hash", "2"}}, *created);
+    });
+  }
+  steps.run("page_property", [&] { return page_property(wiki, page->id, "faultline.report"); });
+  steps.run("current_version", [&] { return faultline::app::current_version(wiki, page->id); });
+  steps.run("current_user_id", [&] { return faultline::app::current_user_id(wiki); });
 }
 
 // One violation for the report: where it came from and whether the allow-list covers it.

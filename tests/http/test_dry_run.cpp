@@ -101,3 +101,24 @@ TEST_CASE("DryRunTransport::send_all sends the reads and keeps the order", "[dry
   REQUIRE(h.fake->sent().size() == 2);
   CHECK(h.fake->sent()[1].url == "https://x/r2");
 }
+
+TEST_CASE("DryRunTransport sends a POST that only reads (Cloud's JQL search)", "[dry-run]") {
+  DryRunHarness h;
+  h.fake->then_status(200, {}, R"({"issues":[]})");
+  auto search = write(Method::Post, "https://acme.atlassian.net/rest/api/3/search/jql", R"({"jql":"project = FAULT"})");
+  search.retry = RetrySafety::ReadOnly;
+  const auto outcome = h.transport->send(search);
+  REQUIRE(outcome);
+  CHECK(outcome->body == R"({"issues":[]})");
+  CHECK(h.fake->sent().size() == 1);
+  CHECK(h.out.str().empty());
+}
+
+TEST_CASE("DryRunTransport shows an upload's binary body as its size", "[dry-run]") {
+  DryRunHarness h;
+  const std::string body = std::string("--b\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n", 35) + std::string(3, '\0') + "\r\n--b--";
+  h.transport->send(write(Method::Post, "https://wiki.example.com/rest/api/content/1/child/attachment", body));
+  CHECK(h.fake->sent().empty());
+  CHECK(h.out.str().find("bytes with binary data, not shown") != std::string::npos);
+  CHECK(h.out.str().find("PNG") == std::string::npos);
+}

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "fake_transport.hpp"
 #include "faultline/http/logging.hpp"
@@ -125,4 +127,26 @@ TEST_CASE("retry_log_observer writes one masked line per retry", "[logging]") {
   observer(RetryEvent{request, 2, std::chrono::milliseconds{750}, "HTTP 503"});
   CHECK(out.str() ==
         "↻ retry GET https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=*** in 750 ms (attempt 2 failed: HTTP 503)\n");
+}
+
+TEST_CASE("LoggingTransport::retry_observer writes the retry line under the log's lock, whole from many threads",
+          "[logging]") {
+  faultline::Redactor redactor;
+  std::ostringstream out;
+  LoggingTransport logging(std::make_unique<faultline::test::ScriptedTransport>(), out, redactor);
+  const auto observer = logging.retry_observer();
+  Request request;
+  request.url = std::string("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=") + k_webhook_key;
+  const std::string line =
+      "↻ retry GET https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=*** in 750 ms (attempt 2 failed: HTTP 503)\n";
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) observer(RetryEvent{request, 2, std::chrono::milliseconds{750}, "HTTP 503"});
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::string expected;
+  for (int i = 0; i < 100; ++i) expected += line;
+  CHECK(out.str() == expected);
 }

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -198,7 +199,10 @@ public:
     return m_stubs.back();
   }
 
+  // Safe from several threads (a use-case may ask Jira and Confluence at once): calls are
+  // answered one at a time, in the order they arrive.
   http::Outcome send(const http::Request& request) override {
+    const std::lock_guard lock(m_mutex);
     m_calls.push_back(request);
     for (auto& stub : m_stubs) {
       if (stub.matches(request)) return stub.answer();
@@ -215,7 +219,10 @@ public:
   }
 
   std::vector<http::Outcome> send_all(std::span<const http::Request> requests) override {
-    m_batches.push_back(requests.size());
+    {
+      const std::lock_guard lock(m_mutex);
+      m_batches.push_back(requests.size());
+    }
     std::vector<http::Outcome> out;
     for (const auto& r : requests) out.push_back(send(r));
     return out;
@@ -243,6 +250,7 @@ private:
   std::vector<http::Request> m_calls;
   std::vector<std::size_t> m_batches;
   std::vector<std::string> m_unexpected;
+  std::mutex m_mutex;
 };
 
 }  // namespace faultline::test

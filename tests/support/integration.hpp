@@ -205,12 +205,14 @@ public:
   nlohmann::json requests_since(std::size_t since) const {
     return control(http::Method::Get, "/_sandbox/requests?since=" + std::to_string(since))["requests"];
   }
-  // The requests since `since` that could change state (anything but GET outside /_sandbox/).
+  // The requests since `since` that could change state: anything but GET outside /_sandbox/,
+  // except Jira Cloud's JQL search, a POST that only reads.
   std::vector<std::string> writes_since(std::size_t since) const {
     std::vector<std::string> writes;
     for (const auto& r : requests_since(since)) {
       const std::string path = r["path"];
-      if (r["method"] != "GET" && !path.starts_with("/_sandbox/")) writes.push_back(std::string(r["method"]) + " " + path);
+      const bool read = r["method"] == "GET" || (r["method"] == "POST" && path.ends_with("/search/jql"));
+      if (!read && !path.starts_with("/_sandbox/")) writes.push_back(std::string(r["method"]) + " " + path);
     }
     return writes;
   }

@@ -20,6 +20,12 @@ namespace faultline::app {
 
 class Services;
 
+// Sends `event` with `data` through the configured routes, deduplicated by `sent_log`. Never
+// fails: each failed channel is reported as a diagnostics error and returned; nothing is sent
+// when the config or the transport is unavailable or the event has no route.
+std::vector<notify::DeliveryReport> notify_event(Services& services, std::string_view event, const nlohmann::json& data,
+                                                 notify::SentLog& sent_log);
+
 // Sends `event` for the fault `issue_key` (dedupe key data["dedupe_key"], default
 // "<KEY>:<event>") through the configured routes, with the sent log in the issue property.
 // Never fails: each failed channel is reported as a diagnostics error and returned; nothing

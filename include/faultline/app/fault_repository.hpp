@@ -29,6 +29,13 @@ struct FaultRecord {
   std::vector<jira::Comment> comments;
 };
 
+// One issue a search found, with the fault read from it (an issue of another type, such as an
+// action sub-task, reads as a fault whose facts are empty).
+struct FoundIssue {
+  core::Fault fault;
+  jira::Issue issue;
+};
+
 // What create() made.
 struct CreatedFault {
   std::string key;
@@ -68,6 +75,13 @@ public:
   Result<void> for_each_fault(jira::SearchRequest request, const std::vector<std::string>& facts,
                               const std::function<void(core::Fault&&)>& each);
 
+  // The issues `request.jql` selects, in Jira's order, each with its fault read: asks for the
+  // fields of for_each_fault plus request.fields (say "comment", "parent", "issuetype"), and
+  // for the property (read afterwards on Data Center) of issues of the fault type only, when
+  // one of `facts` is unbound. Error: the search failed, or a fault holds a value of the wrong
+  // shape (named with its key).
+  Result<std::vector<FoundIssue>> search_issues(jira::SearchRequest request, const std::vector<std::string>& facts);
+
   // One fault by key. Error: NotFound when the issue does not exist; Failed when it is not
   // a fault of the configured type or a field has the wrong shape.
   Result<core::Fault> get(std::string_view key);
@@ -101,6 +115,15 @@ private:
   // search does not return properties): together through the batch transport when set, else
   // one by one; a property that cannot be read is left out.
   void fill_properties(std::vector<jira::Issue>& issues);
+  // The same for the issues in `missing`.
+  void fill_missing_properties(const std::vector<jira::Issue*>& missing);
+  // Adds to request.fields summary, status, created, updated, labels and the bound fields of
+  // `facts`; sets request.properties to the property when one of them is unbound (returns
+  // whether it did).
+  bool ask_for_facts(jira::SearchRequest& request, const std::vector<std::string>& facts) const;
+  // Reads the fault of `issue` (a copy of it when `issue` is an lvalue). Error: a value of the
+  // wrong shape, named with the issue key.
+  Result<core::Fault> read_fault(jira::Issue issue) const;
 
   jira::Client& m_client;
   const config::Config& m_config;

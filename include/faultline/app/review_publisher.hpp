@@ -20,6 +20,7 @@
 #include "faultline/app/action_repository.hpp"
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/operations.hpp"
+#include "faultline/app/page_edits.hpp"
 #include "faultline/confluence/client.hpp"
 #include "faultline/core/review.hpp"
 #include "faultline/notify/notifier.hpp"
@@ -32,8 +33,6 @@ class Services;
 // "title"} (plus "creating": hash while a page is being created).
 inline constexpr std::string_view k_review_property = "faultline.review";
 
-// The prefix of the version message of every page version faultline writes.
-inline constexpr std::string_view k_publish_message_prefix = "faultline publish ";
 
 // The remote link global id of a fault's review page: "faultline-review:" + issue id
 // (stable per fault: the same link is updated even if the page is ever recreated).

@@ -21,6 +21,7 @@ struct StatsRequest {
   core::PeriodUnit unit = core::PeriodUnit::Month;
   core::StatsFilter filter;
   std::string releases_file;  // --releases FILE: overrides [stats]; "none" = no release data
+  std::vector<std::string> extra_facts;  // facts to read besides the statistics' own ("review_page")
 };
 
 // The statistics of the window. Release counts come from, in order of preference:

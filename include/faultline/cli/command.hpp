@@ -43,6 +43,8 @@ void register_actions_list(CLI::App& actions, Context& ctx);
 void register_actions_done(CLI::App& actions, Context& ctx);
 void register_board(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
+void register_search(CLI::App& app, Context& ctx);
+void register_report(CLI::App& app, Context& ctx);
 void register_remind(CLI::App& app, Context& ctx);
 // `setup` registers `board` on its subcommand.
 void register_setup(CLI::App& app, Context& ctx);

@@ -107,6 +107,12 @@ struct StatsSettings {
   std::string releases_csv;
 };
 
+// Where `faultline report monthly --publish` puts the month's page: under the page titled
+// `parent` in confluence.space ("" = confluence.parent, the review pages' parent).
+struct ReportSettings {
+  std::string parent;
+};
+
 struct HttpSettings {
   int timeout_seconds = 30;          // total per request
   int connect_timeout_seconds = 10;
@@ -126,6 +132,7 @@ struct Config {
   HttpSettings http;
   core::AlertRules alert_rules;  // [[alerts.rule]]: alert labels -> service, team, level
   StatsSettings stats;
+  ReportSettings report;
 
   std::string file;     // the file it was read from, empty if none
   std::string profile;  // the profile applied, empty if none

@@ -1,6 +1,7 @@
-// The Confluence REST client. Cloud: REST v2 (/wiki/api/v2) for spaces and pages, which needs
-// the space id looked up from its key; REST v1 (/wiki/rest/api) where v2 lacks the operation:
-// labels and CQL search. Data Center: /rest/api for everything. The flavor is chosen once.
+// The Confluence REST client. Cloud: REST v2 (/wiki/api/v2) for spaces, pages and attachment
+// lists, which needs the space id looked up from its key; REST v1 (/wiki/rest/api) where v2
+// lacks the operation: labels, CQL search and uploads. Data Center: /rest/api for everything.
+// The flavor is chosen once.
 // Every method returns Result<T>: an HTTP error status becomes an Error whose kind follows the
 // status (401/403 Auth, 404 NotFound, 409 Conflict, 429/5xx Unavailable, other Failed) with
 // Confluence's own message in details; a failure to talk is Unavailable. Error messages never
@@ -68,13 +69,14 @@ struct SearchHit {
 
 // One file attached to a page, at its current version.
 struct Attachment {
-  std::string id;            // the attachment's content id as the API gives it ("att123456" on v2, "123456" on v1)
+  std::string id;            // as the API gives it: "att123456" on v2 (v1 answers use the same form in
+                             // Atlassian's examples); put_attachment strips "att" for its v1 path
   std::string title;         // the file name
   std::string media_type;
   std::string comment;       // the current version's comment ("" when none)
   std::int64_t size = 0;     // bytes
   int version = 0;
-  std::string download_url;  // absolute
+  std::string download_url;  // absolute; fetching it needs the same credentials
 };
 
 // CQL for pages of `space_key` whose title or text matches `text`, optionally restricted to
@@ -127,18 +129,27 @@ public:
   // page_search_cql). Error: Failed (400) with Confluence's words for invalid CQL.
   Result<std::vector<SearchHit>> search(std::string_view cql, int limit = 100);
 
-  // The same search through {v1}/search (v1 on both flavors) with excerpt=highlight and the
-  // page labels expanded: hits carry `excerpt` and `labels`, in Confluence's relevance order.
+  // The same search through GET {v1}/search (v1 on both flavors) with excerpt=highlight and
+  // expand=content.space,content.metadata.labels, following _links.next up to `limit` hits
+  // (none for limit <= 0): hits carry `excerpt` and `labels`, in Confluence's relevance order.
+  // Error: Failed (400) with Confluence's words for invalid CQL.
   Result<std::vector<SearchHit>> site_search(std::string_view cql, int limit = 50);
 
-  // Every attachment of the page, current versions. Error: NotFound for no such page.
+  // Every attachment of the page, current versions, all pages of the list. Cloud: GET
+  // /wiki/api/v2/pages/{id}/attachments (cursor paging); DC: GET
+  // /rest/api/content/{id}/child/attachment?expand=version,metadata (start/limit paging).
+  // Error: NotFound for no such page (or one not visible to this user).
   Result<std::vector<Attachment>> attachments(std::string_view page_id);
 
   // Puts `data` on the page as file `file_name`: a new attachment when `existing` is null,
-  // else a new version of `existing` (same file name). The version comment is `comment`.
-  // Multipart with field "file" and the X-Atlassian-Token: no-check header; the endpoints
-  // differ between Cloud and Data Center (see attachments.cpp). Not retried on an unknown
-  // outcome. Error: Failed with Confluence's words (a duplicate file name, a size limit).
+  // else a new version of `existing` (same file name). The version comment is `comment` ("" =
+  // none); uploads are minor edits (no watcher mail). REST v1 on both flavors (v2 has no
+  // upload): POST {v1}/content/{id}/child/attachment, or .../child/attachment/{numeric
+  // attachment id}/data for a new version; multipart/form-data with parts "file", "comment",
+  // "minorEdit" and the X-Atlassian-Token: no-check header. Not retried on an unknown outcome.
+  // Error: Failed (400) with Confluence's words and a hint for a file name already on the page
+  // (nothing is overwritten); NotFound for the page or attachment (Data Center also answers
+  // 404 for a file over its size limit); Failed for 413.
   Result<Attachment> put_attachment(std::string_view page_id, std::string_view file_name,
                                     std::string_view media_type, std::string_view data, std::string_view comment,
                                     const Attachment* existing = nullptr);

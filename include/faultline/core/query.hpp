@@ -28,4 +28,13 @@ std::string cql_quote(std::string_view value);
 // "(" + cql_quote'd values joined by ", " + ")", for CQL IN.
 std::string cql_list(const std::vector<std::string>& values);
 
+// User text as one literal Lucene phrase, the value of a `text ~` / `summary ~` (JQL) or
+// `text ~` / `siteSearch ~` (CQL) clause: wrapped in double quotes, \ and " escaped with a
+// backslash, whitespace and control characters made single spaces, ends trimmed, invalid
+// UTF-8 bytes U+FFFD. Inside a phrase Lucene's operators (AND OR NOT + - * ? ~ : ^ ( ) [ ] { })
+// are plain text, so the search finds the words as written and nothing else. The result is a
+// value, not a clause: it still goes through jql_quote or cql_quote.
+// lucene_phrase(R"(a" OR b \)") == R"("a\" OR b \\")"; "" (and blank text) gives "\"\"".
+std::string lucene_phrase(std::string_view text);
+
 }  // namespace faultline::core

@@ -70,6 +70,9 @@ std::string format_iso(TimePoint t, const date::time_zone* zone);
 // YYYY-MM-DD.
 std::string format_date(date::year_month_day d);
 
+// "2026-11-25 10:00": the minute of `t` in `zone`, as JQL's date literals and tables write it.
+std::string format_minutes(TimePoint t, const date::time_zone* zone);
+
 // The calendar day of `t` in `zone`.
 date::year_month_day local_date(TimePoint t, const date::time_zone* zone);
 

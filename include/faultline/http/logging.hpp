@@ -28,6 +28,10 @@ public:
   Outcome send(const Request& request) override;
   // Logs all requests, sends them through the inner send_all, logs the outcomes in order.
   std::vector<Outcome> send_all(std::span<const Request> requests) override;
+  // A RetryingTransport observer writing retry_log_observer's line under this log's lock, so
+  // that retry lines and request lines from several threads never interleave on the stream.
+  // It must not outlive this transport.
+  RetryObserver retry_observer();
 
 private:
   void log_request(const Request& request);

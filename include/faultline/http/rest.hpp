@@ -64,6 +64,12 @@ struct JsonReply {
   nlohmann::json body;
 };
 
+// A request body that is not JSON (a multipart upload): the bytes and their Content-Type.
+struct RawBody {
+  std::string content_type;  // "multipart/form-data; boundary=..."
+  std::string data;
+};
+
 // One REST API: builds its JSON requests and reads its answers, masking the token in errors.
 class RestEndpoint {
 public:
@@ -81,6 +87,9 @@ public:
                   RetrySafety retry) const;
   // The same to an absolute URL (a "next" link the API gave).
   Request request_url(Method method, std::string url, const nlohmann::json* body, RetrySafety retry) const;
+  // The same headers with a raw body and its own Content-Type instead of JSON (answers are
+  // still read as JSON).
+  Request request_raw(Method method, std::string url, RawBody body, RetrySafety retry) const;
 
   // The outcome of a request to `path` as a JsonReply. Error: Unavailable when there was no
   // answer; by status for a non-2xx answer (with the server's words); Failed for a 2xx body

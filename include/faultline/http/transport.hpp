@@ -23,7 +23,9 @@ const char* to_string(Method method);
 // Whether a request may be sent again after a failure whose outcome is unknown.
 // GET, PUT and DELETE are idempotent by HTTP's definition; a POST is retried only when the
 // caller marks it Safe because it carries its own dedupe key (a remote link's globalId...).
-enum class RetrySafety { ByMethod, Safe, Unsafe };
+// ReadOnly marks a POST that only reads (Jira Cloud's JQL search): safe to send again, and not
+// a write, so --dry-run sends it like a GET.
+enum class RetrySafety { ByMethod, Safe, Unsafe, ReadOnly };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -36,7 +38,7 @@ struct Request {
   std::chrono::milliseconds timeout{0};  // total time for this request; 0 = transport default
 
   // True when the request changes something on the server (anything but GET).
-  bool is_write() const { return method != Method::Get; }
+  bool is_write() const { return method != Method::Get && retry != RetrySafety::ReadOnly; }
   // True when sending it twice is harmless (see RetrySafety).
   bool is_retry_safe() const;
 };

@@ -16,7 +16,7 @@ namespace faultline::notify {
 inline constexpr std::string_view k_events[] = {"fault.opened",     "fault.updated",
                                                 "fault.recovered",  "review.published",
                                                 "actions.overdue",  "fault.stale",
-                                                "review.overdue"};
+                                                "review.overdue",   "report.published"};
 
 struct Message {
   std::string event;          // "fault.opened", ...

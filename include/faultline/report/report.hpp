@@ -57,4 +57,9 @@ nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& revi
 Result<std::string> render_report(const nlohmann::json& data, std::string_view name, Format format,
                                   const std::string& user_dir);
 
+// The same lookup and rendering for any template family: <dir>/<family>/<name>.<ext>.mustache
+// ("review" for fault reviews, "report" for the monthly report), partials beside it.
+Result<std::string> render_template(const nlohmann::json& data, std::string_view family, std::string_view name,
+                                    Format format, const std::string& user_dir);
+
 }  // namespace faultline::report

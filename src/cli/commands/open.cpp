@@ -3,7 +3,9 @@
 // fault.opened. With --dedupe-key an open fault carrying the key gets a comment instead, and
 // racing runs converge on the oldest fault (app/open_fault.hpp). --from-alert reads an
 // Alertmanager or Grafana webhook payload: a firing group opens (or finds) its fault, a
-// resolved one comments on it.
+// resolved one comments on it. After creating a fault it shows up to three similar past faults
+// (same service, or the title's words) on stderr, or as "similar" in --json; --no-similar
+// skips that lookup (one search request, plus property reads on Data Center).
 #include <memory>
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/open_alerts.hpp"
 #include "faultline/app/open_fault.hpp"
+#include "faultline/app/search.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
@@ -33,6 +36,7 @@ struct OpenOptions {
   std::string dedupe_key;
   std::vector<std::string> metrics;
   bool no_notify = false;
+  bool no_similar = false;
   std::string from_alert;  // FILE or "-"
   bool per_alert = false;
 };
@@ -103,9 +107,38 @@ Result<core::Fault> draft_fault(const OpenOptions& options, Context& ctx, const 
   return fault;
 }
 
-void print_opened(Context& ctx, const app::OpenOutcome& outcome, const date::time_zone* zone) {
+// Up to three past faults like the one this run created ("we have seen this before"); none
+// when the run found an open fault instead, in a dry run, or with --no-similar. A failed
+// lookup is a warning: the fault is open either way.
+app::SimilarFaults similar_past_faults(const OpenOptions& options, Context& ctx, app::FaultSession& session,
+                                       const app::OpenOutcome& outcome) {
+  app::SimilarFaults none;
+  if (options.no_similar || !outcome.created || outcome.dry_run) return none;
+  auto found = app::find_similar_faults(session, outcome.fault);
+  if (!found) {
+    ctx.warn("could not look for similar past faults: " + found.error().message);
+    return none;
+  }
+  return std::move(*found);
+}
+
+// The similar faults on stderr: key, date, status, title and the review link when there is one.
+void print_similar(Context& ctx, const app::SimilarFaults& similar, const date::time_zone* zone) {
+  if (similar.faults.empty() || ctx.options.quiet) return;
+  ctx.err() << "seen before? similar past faults:\n";
+  for (const auto& fault : similar.faults) {
+    const auto review = fault.review_page_url.empty() ? "" : "  review: " + fault.review_page_url;
+    ctx.err() << fmt::format("  {}  {}  {}  {}{}\n", fault.key, core::fault_day(fault, zone), fault.status,
+                             fit(fault.summary, 60), review);
+  }
+}
+
+void print_opened(Context& ctx, const app::OpenOutcome& outcome, const app::SimilarFaults& similar,
+                  const date::time_zone* zone) {
   if (ctx.options.json) {
-    print_json(ctx.out(), outcome.to_json(zone));
+    auto json = outcome.to_json(zone);
+    json["similar"] = similar.json;
+    print_json(ctx.out(), json);
     return;
   }
   if (outcome.dry_run) {
@@ -121,6 +154,7 @@ void print_opened(Context& ctx, const app::OpenOutcome& outcome, const date::tim
   } else if (!outcome.created) {
     ctx.err() << fmt::format("{} is already open for this dedupe key: reported again as a comment\n", outcome.fault.key);
   }
+  print_similar(ctx, similar, zone);
 }
 
 Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
@@ -131,7 +165,7 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
   FAULTLINE_TRY(outcome,
                 app::open_fault(ctx, *session, std::move(*draft),
                                 options.no_notify ? app::Announce::No : app::Announce::Yes));
-  print_opened(ctx, *outcome, session->zone);
+  print_opened(ctx, *outcome, similar_past_faults(options, ctx, *session, *outcome), session->zone);
   return ExitCode::Ok;
 }
 
@@ -154,6 +188,7 @@ void register_open(CLI::App& app, Context& ctx) {
   cmd->add_option("--coordinator", options->coordinator, "Coordinator (people key or Jira user); default team.coordinator");
   cmd->add_option("--dedupe-key", options->dedupe_key, "Stable key: an open fault with it gets a comment instead");
   cmd->add_flag("--no-notify", options->no_notify, "Do not announce to chat");
+  cmd->add_flag("--no-similar", options->no_similar, "Do not look for similar past faults after opening");
   cmd->add_option("--from-alert", options->from_alert,
                   "Alertmanager (v4) or Grafana webhook payload: FILE or - (stdin); resolved alerts comment");
   cmd->add_flag("--per-alert", options->per_alert, "With --from-alert: one fault per alert, not per group");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jql_ast.hpp"
+#include "service.hpp"
 
 namespace sandbox::jql {
 namespace {
@@ -70,24 +71,6 @@ bool is_delimiter(char c) {
   }
 }
 
-// Appends code point cp to out as UTF-8.
-void append_utf8(std::string& out, unsigned cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Splits the query into tokens, decoding quoted strings and escapes.
 class Lexer {
