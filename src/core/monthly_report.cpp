@@ -273,7 +273,8 @@ json releases_json(const StatsReport& stats) {
   }
   const auto c = correlate(releases, faults);
   json cautions = json::array();
-  for (const auto& text : c.cautions) cautions.push_back({{"text", text}});
+  for (const auto& text : c.cautions)
+    if (c.sentence.find(text) == std::string::npos) cautions.push_back({{"text", text}});  // not said twice
   out["correlation"] = {{"n", c.n},
                         {"pearson_r", optional_number(c.pearson_r)},
                         {"pearson_p", optional_number(c.pearson_p)},

@@ -215,6 +215,16 @@ TEST_CASE("a month without faults or release data still renders its sections", "
   CHECK(headline(data, "reviews_on_time")["value"] == "");
 }
 
+TEST_CASE("a caution the correlation sentence already gives is not repeated", "[monthly_report]") {
+  ReleaseData releases{"csv", {}};  // none in any month: a constant series; faults vary
+  const std::vector<Fault> faults{fault("FAULT-1", shanghai(2026, 3, 2, 9), "P2", "orders"),
+                                  fault("FAULT-2", shanghai(2026, 7, 2, 9), "P2", "orders")};
+  const auto data = report_for(faults, {}, releases, date::year{2026} / 12 / 1);
+  const auto& correlation = data["releases"]["correlation"];
+  CHECK_THAT(correlation["sentence"].get<std::string>(), Catch::Contains("releases are constant"));
+  CHECK(correlation["cautions"].empty());
+}
+
 TEST_CASE("monthly_report_data refuses statistics of another shape", "[monthly_report]") {
   StatsReport stats;
   MonthlyReportContext context;

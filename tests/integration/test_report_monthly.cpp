@@ -4,7 +4,8 @@
 // its charts and no write at all -> --publish (page under the parent, labelled, three PNG
 // attachments embedded, one report.published message) -> --publish again (no write) -> one
 // more fault (one new page version, only the two charts that changed replaced, no second
-// message) -> the page edited by a person (refused, nothing written, unless --force).
+// message) -> the page edited by a person (refused, nothing written, unless --force) -> the
+// page found by `faultline search`.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -196,6 +197,13 @@ TEST_CASE("report monthly: a local file touches nothing; publish writes one page
   auto forced = run_json(app, {"--config", config, "report", "monthly", "--month", "2026-11", "--publish", "--force", "--json"});
   CHECK(forced["page"]["changed"] == true);
   CHECK(api.page(id)["body"]["storage"]["value"].get<std::string>().find("by hand") == std::string::npos);
+
+  // The report page is found by `search` like the review pages, as a row of its own.
+  auto found = run_json(app, {"--config", config, "--json", "search", "figures as of"});
+  INFO(found.dump());
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]["type"] == "report");
+  CHECK(found[0]["url"] == first["page"]["url"]);
   std::filesystem::remove_all(dir);
 }
 
