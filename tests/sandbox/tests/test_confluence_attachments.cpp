@@ -17,9 +17,15 @@ using namespace sandbox::confluence_testing;
 std::string context(Flavor f) { return f == Flavor::Cloud ? "/wiki" : "/confluence"; }
 const char* flavor_name(Flavor f) { return f == Flavor::Cloud ? "cloud" : "datacenter"; }
 
+// A string of every byte of a literal, NULs included (without the terminating one).
+template <std::size_t N>
+std::string bytes(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
 // Bytes that no text handling survives: NUL, high bytes, CR LF and a fake boundary.
-const std::string k_png_v1 = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe", 20) + "\r\n--sandbox-boundary\r\n";
-const std::string k_png_v2 = std::string("\x89PNG\r\n\x1a\n\0\x01\x02version two", 22);
+const std::string k_png_v1 = bytes("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe") + "\r\n--sandbox-boundary\r\n";
+const std::string k_png_v2 = bytes("\x89PNG\r\n\x1a\n\0\x01\x02version two");
 
 const std::string k_duplicate = "Cannot add a new attachment with same file name as an existing attachment: chart.png";
 

@@ -15,7 +15,9 @@ using sandbox::testing::TestSandbox;
 
 namespace {
 
-const std::string k_png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xd8--x\r\n", 25);
+// Every byte of the literal, its NULs included (not the terminating one).
+const char k_png_bytes[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xd8--x\r\n";
+const std::string k_png(k_png_bytes, sizeof(k_png_bytes) - 1);
 
 std::string context(Flavor f) { return f == Flavor::Cloud ? "/wiki" : "/confluence"; }
 
