@@ -160,6 +160,17 @@ const Request& call_where(const FakeTransport& fake, const std::function<bool(co
   return fake.calls().front();
 }
 
+// search_faults over `fake` with `config`; requires success and every expected call made.
+faultline::Result<faultline::app::FaultSearchResult> searched(FakeTransport& fake, const std::string& config,
+                                                            const faultline::app::FaultSearchRequest& request) {
+  TestServices services(fake, config, k_env);
+  auto result = faultline::app::search_faults(services, request);
+  INFO((result ? std::string() : result.error().message));
+  REQUIRE(result);
+  fake.verify();
+  return result;
+}
+
 }  // namespace
 
 TEST_CASE("hostile search text is one literal phrase in the JQL and the CQL, on both flavors", "[app][search]") {
@@ -167,13 +178,9 @@ TEST_CASE("hostile search text is one literal phrase in the JQL and the CQL, on 
     DYNAMIC_SECTION(flavor->name) {
       FakeTransport fake;
       expect_searches(fake, *flavor, json::array(), json::array());
-      TestServices services(fake, flavor->config, k_env);
       faultline::app::FaultSearchRequest request;
       request.text = R"(a" OR project = X \ * -b)";
-      auto result = faultline::app::search_faults(services, request);
-      INFO((result ? std::string() : result.error().message));
-      REQUIRE(result);
-      fake.verify();
+      const auto result = searched(fake, flavor->config, request);
       CHECK(result->items.empty());
       CHECK(result->json == json::array());
       CHECK(fake.calls().size() == 3);  // fields, one Jira search, one Confluence search: nothing else to read
@@ -195,7 +202,6 @@ TEST_CASE("filters become JQL clauses on faults only; an unbound team is checked
       {fault_issue("FAULT-1", "Pool exhausted", {{"team", "payments"}, {"level", "P1"}}, "2026-10-02T10:00:00.000+0800"),
        fault_issue("FAULT-2", "Pool exhausted too", {{"team", "orders"}, {"level", "P1"}}, "2026-10-03T10:00:00.000+0800")});
   expect_searches(fake, k_cloud, issues, json::array());
-  TestServices services(fake, k_cloud.config, k_env);
   faultline::app::FaultSearchRequest request;
   request.text = "pool";
   request.level = "p1";
@@ -203,9 +209,7 @@ TEST_CASE("filters become JQL clauses on faults only; an unbound team is checked
   request.since = "2026-10-01";
   request.service = "checkout";
   request.team = "Payments";
-  auto result = faultline::app::search_faults(services, request);
-  REQUIRE(result);
-  fake.verify();
+  const auto result = searched(fake, k_cloud.config, request);
   CHECK(jql_of(call_where(fake, is_text_search)) ==
         R"((project = "FAULT") AND (text ~ "\"pool\"") AND (((issuetype = "Fault") AND (labels = "fault-level-p1") AND )"
         R"((statusCategory != "Done") AND (created >= "2026-10-01 00:00") AND (cf[10015] ~ "\"checkout\"")) OR )"
@@ -240,13 +244,9 @@ TEST_CASE("an action's hit counts for its parent and a review page for the fault
                       {fault_issue("FAULT-4", "Slow checkout", {{"level", "P3"}}, "2026-08-01T10:00:00.000+0800"),
                        fault_issue("FAULT-7", "Orders lost", {{"level", "P1"}, {"review_page_url", "https://saved/7"}},
                                    "2026-11-01T10:00:00.000+0800")})));
-  TestServices services(fake, k_cloud.config, k_env);
   faultline::app::FaultSearchRequest request;
   request.text = "redis pool";
-  auto result = faultline::app::search_faults(services, request);
-  INFO((result ? std::string() : result.error().message));
-  REQUIRE(result);
-  fake.verify();
+  const auto result = searched(fake, k_cloud.config, request);
   CHECK(fake.calls().size() == 4);
   CHECK(jql_of(call_where(fake, is_key_read)) ==
         R"(((project = "FAULT") AND (issuetype = "Fault")) AND (key in ("FAULT-4", "FAULT-7")))");
@@ -285,13 +285,9 @@ TEST_CASE("on Data Center the property is read for fault hits in one batch, neve
       .reply(200, json{{"key", "faultline"}, {"value", {{"level", "P1"}, {"review_page_url", "https://saved/1"}}}}.dump());
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-3/properties/faultline")
       .reply(404, R"({"errorMessages":["The property with key 'faultline' does not exist."]})");
-  TestServices services(fake, k_datacenter.config, k_env);
   faultline::app::FaultSearchRequest request;
   request.text = "redis pool";
-  auto result = faultline::app::search_faults(services, request);
-  INFO((result ? std::string() : result.error().message));
-  REQUIRE(result);
-  fake.verify();
+  const auto result = searched(fake, k_datacenter.config, request);
   CHECK(fake.batches() == std::vector<std::size_t>{2});
   CHECK(fake.calls().size() == 5);
   REQUIRE(result->items.size() == 2);
@@ -316,7 +312,6 @@ TEST_CASE("a review page naming a fault Jira no longer has: warned about, the pa
   faultline::app::FaultSearchRequest request;
   request.text = "redis pool";
   auto result = faultline::app::search_faults(services, request);
-  INFO((result ? std::string() : result.error().message));
   REQUIRE(result);
   fake.verify();
   REQUIRE(result->items.size() == 1);
