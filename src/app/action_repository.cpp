@@ -2,14 +2,17 @@
 #include "faultline/app/action_repository.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "faultline/app/fault_workflow.hpp"
+#include "faultline/app/operations.hpp"
 #include "faultline/app/users.hpp"
 #include "faultline/core/labels.hpp"
 #include "faultline/core/query.hpp"
 #include "faultline/core/time.hpp"
+#include "faultline/core/tracking.hpp"
 #include "faultline/util/strings.hpp"
 
 namespace faultline::app {
@@ -184,7 +187,8 @@ void ActionRepository::create_missing(std::string_view fault_key, const std::vec
     const auto i = input_spec[n];
     const auto& item = created.items[n];
     if (!item) {
-      failures.push_back(fmt::format("action '{}' ({}): {}", specs[i].summary, specs[i].id, item.error().message));
+      failures.push_back(
+          fmt::format("action '{}' ({}): {}", shorten_for_message(specs[i].summary), specs[i].id, item.error().message));
       continue;
     }
     out[i].created = true;
@@ -238,6 +242,44 @@ Result<std::vector<SyncedAction>> ActionRepository::sync(std::string_view fault_
                 "re-run the same command: sub-tasks already written are found by their id label and not created twice");
   }
   return out;
+}
+
+std::vector<ClosedDuplicate> find_duplicate_actions(const std::vector<ExistingAction>& actions) {
+  std::map<std::string, std::vector<std::string>> keys_by_id;
+  for (const auto& a : actions)
+    if (!a.action.id.empty()) keys_by_id[a.action.id].push_back(a.action.key);
+  std::vector<ClosedDuplicate> out;
+  for (auto& [id, keys] : keys_by_id) {
+    if (keys.size() < 2) continue;
+    std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return core::key_less(a, b); });
+    for (std::size_t i = 1; i < keys.size(); ++i) out.push_back({id, keys.front(), keys[i]});
+  }
+  return out;
+}
+
+Result<std::vector<ClosedDuplicate>> ActionRepository::close_duplicates(std::vector<ExistingAction>& actions) {
+  const auto duplicates = find_duplicate_actions(actions);
+  for (const auto& dup : duplicates) {
+    const auto current = std::find_if(actions.begin(), actions.end(),
+                                      [&](const ExistingAction& a) { return a.action.key == dup.closed; });
+    const auto text = fmt::format("Duplicate of {}: the review action `{}` was created twice by two publishes at "
+                                  "once; {} is kept and this sub-task is closed by faultline.",
+                                  dup.kept, dup.id, dup.kept);
+    FAULTLINE_TRY(commented, ensure_comment(m_client, dup.closed, op_key({"duplicate-action", dup.closed, dup.kept}), text));
+    std::vector<std::string> labels;
+    for (const auto& label : current->labels)
+      if (!label.starts_with(core::k_action_label)) labels.push_back(label);
+    labels.emplace_back(k_duplicate_action_label);
+    jira::IssueInput input;
+    input.fields["labels"] = labels;
+    if (auto edited = m_client.edit_issue(dup.closed, input); !edited) return std::unexpected(edited.error());
+    if (!core::action_is_done(current->action)) {
+      if (auto moved = advance_to_done(m_client, m_config.jira.workflow, dup.closed); !moved)
+        return std::unexpected(moved.error());
+    }
+    actions.erase(current);
+  }
+  return duplicates;
 }
 
 Result<std::vector<core::Action>> ActionRepository::search_open(int limit) {

@@ -5,8 +5,10 @@
 
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/services.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/core/review.hpp"
 #include "faultline/jira/client.hpp"
+#include "faultline/util/strings.hpp"
 
 namespace faultline::app {
 
@@ -16,14 +18,19 @@ namespace {
 Result<ActionSpec> validated_spec(const AddActionRequest& request) {
   auto kind = core::parse_action_kind(request.kind);
   if (!kind)
-    return fail(ErrorKind::Usage, fmt::format("--kind '{}' is not an action kind", request.kind),
+    return fail(ErrorKind::Usage, fmt::format("--kind '{}' is not an action kind", shorten_for_message(request.kind)),
                 "use prevent, mitigate, detect or process");
   const std::string id = request.id.empty() ? core::derive_action_id(request.summary) : request.id;
   if (!core::is_valid_action_id(id))
-    return fail(ErrorKind::Usage, fmt::format("--id '{}' is not a valid action id", id),
+    return fail(ErrorKind::Usage, fmt::format("--id '{}' is not a valid action id", shorten_for_message(id)),
                 "use 1 to 40 lower-case letters, digits and '-', starting with a letter or digit");
   if (request.summary.find_first_not_of(" \t") == std::string::npos)
     return fail(ErrorKind::Usage, "--summary is empty", "say what will be done, e.g. --summary \"Alert on 5xx rate\"");
+  // The sub-task's summary and the owner's lookup, within Jira's limits before anything is sent.
+  if (auto fits = core::check_jira_texts({{"--summary", core::JiraText::Summary, request.summary},
+                                          {"--owner", core::JiraText::UserName, request.owner}});
+      !fits)
+    return std::unexpected(fits.error());
   return ActionSpec{id, request.summary, std::nullopt, core::to_string(*kind), request.owner, std::nullopt, ""};
 }
 

@@ -22,11 +22,14 @@ std::vector<notify::DeliveryReport> notify_event(Services& services, std::string
   notify::NotifierOptions options;
   options.templates = notify::default_template_dirs((*config)->team.template_dir);
   options.sent_log = &sent_log;
+  options.dry_run = services.dry_run();
   if (auto mail = services.mail_sender()) options.mail = *mail;
   notify::Notifier notifier(**transport, **config, std::move(options));
   reports = notifier.notify(event, data);
   for (const auto& report : reports) {
-    if (report.status == notify::ReportStatus::Failed) {
+    if (report.record_failed) {
+      diagnostics.fail(notify::describe(report));
+    } else if (report.status == notify::ReportStatus::Failed) {
       diagnostics.error(notify::describe(report));
     } else if (!report.warning.empty()) {
       diagnostics.warn(notify::describe(report));

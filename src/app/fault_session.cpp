@@ -36,7 +36,7 @@ Result<std::map<std::string, double>> parse_metrics(const std::vector<std::strin
     const auto* end = value.data() + value.size();
     auto [ptr, ec] = std::from_chars(value.data(), end, number);
     if (name.empty() || value.empty() || ec != std::errc() || ptr != end) {
-      return fail(ErrorKind::Usage, fmt::format("--metric '{}' is not NAME=NUMBER", arg),
+      return fail(ErrorKind::Usage, fmt::format("--metric '{}' is not NAME=NUMBER", shorten_for_message(arg)),
                   "for example --metric scope=12 --metric duration=45");
     }
     metrics[name] = number;
@@ -50,7 +50,7 @@ Result<core::Classification> classify_for_unit(const config::Config& config, std
   if (rules == config.levels.end()) {
     std::vector<std::string> units;
     for (const auto& [name, _] : config.levels) units.push_back(name);
-    return fail(ErrorKind::Usage, fmt::format("no level rules for business unit '{}'", unit),
+    return fail(ErrorKind::Usage, fmt::format("no level rules for business unit '{}'", shorten_for_message(unit)),
                 units.empty() ? std::string("add [levels.<unit>] rules to the config")
                               : fmt::format("use --bu with one of: {}", fmt::join(units, ", ")));
   }
@@ -61,7 +61,8 @@ Result<std::string> normalize_level(std::string_view text, std::string_view flag
   std::string level(text);
   if (level.size() == 2 && level[0] == 'p') level[0] = 'P';
   if (!core::is_valid_level(level))
-    return fail(ErrorKind::Usage, fmt::format("{} '{}' is not a level", flag, text), "use P1, P2, P3 or P4");
+    return fail(ErrorKind::Usage, fmt::format("{} '{}' is not a level", flag, shorten_for_message(text)),
+                "use P1, P2, P3 or P4");
   return level;
 }
 

@@ -65,7 +65,23 @@ Result<OpStatus> advance_to(jira::Client& client, const config::Workflow& workfl
       if (!moved) break;
     }
   }
-  if (!moved) return std::unexpected(moved.error());
+  if (!moved) {
+    // A concurrent run (another publish, a person) may have moved it meanwhile: then the
+    // transitions read for the old status no longer apply, and there is nothing left to do.
+    jira::IssueQuery query;
+    query.fields = {"status"};
+    if (auto seen = client.get_issue(fault.key, query)) {
+      core::Fault now = fault;
+      now.status = seen->status();
+      now.status_category = seen->status_category();
+      if (step_index(now, workflow) >= target) {
+        fault.status = now.status;
+        fault.status_category = now.status_category;
+        return OpStatus::Skipped;
+      }
+    }
+    return std::unexpected(moved.error());
+  }
   fault.status = moved->to_status.empty() ? status_of(workflow, step) : moved->to_status;
   if (!moved->to_category.empty()) fault.status_category = moved->to_category;
   return OpStatus::Done;

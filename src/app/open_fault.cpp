@@ -167,10 +167,11 @@ public:
       if (m_outcome.duplicate_of.empty()) announce();
       return std::move(m_outcome);
     }
-    if (auto watched = watch(); !watched) return std::unexpected(watched.error());
+    const std::string coordinator = m_outcome.fault.coordinator;
     // The fault as Jira now holds it (status, labels, created), for --json and the message.
     if (auto fresh = m_session.repository->get(m_outcome.fault.key)) m_outcome.fault = std::move(*fresh);
     announce();
+    if (auto watched = watch(m_outcome.fault.key, coordinator); !watched) return std::unexpected(watched.error());
     return std::move(m_outcome);
   }
 
@@ -193,8 +194,11 @@ private:
                }});
     }
     if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
+    const std::string coordinator = fault.coordinator;
     m_outcome.fault = target;
     announce();
+    // A watcher add that failed when the fault was opened is retried here.
+    if (auto watched = watch(target.key, coordinator); !watched) return std::unexpected(watched.error());
     return std::move(m_outcome);
   }
 
@@ -284,23 +288,31 @@ private:
     m_outcome.created = false;
   }
 
-  // The coordinator watches the new fault. The fault exists now: a coordinator who cannot
-  // watch it is a warning, not a failure that would invite a re-run (and, without a dedupe
-  // key, a second fault).
-  Result<void> watch() {
-    const auto& fault = m_outcome.fault;
-    if (fault.coordinator.empty()) return {};
-    m_outcome.operations.add({"watch", op_key({"watch", fault.key, fault.coordinator}), [this]() -> Result<OpStatus> {
-                                const auto& f = m_outcome.fault;
-                                auto user = resolve_user(*m_session.jira, *m_session.config, f.coordinator);
-                                auto watched = user ? m_session.jira->add_watcher(f.key, *user)
-                                                    : Result<void>(std::unexpected(user.error()));
-                                if (watched) return OpStatus::Done;
-                                m_services.diagnostics().warn(fmt::format("{}: coordinator '{}' not added as a watcher: {}",
-                                                                          f.key, f.coordinator, watched.error().message));
-                                return OpStatus::Failed;
+  // The coordinator watches the fault: a named operation, Skipped when they already do. The
+  // fault exists and was announced by then; a failure fails the run (exit 1), and the same
+  // command run again (it finds the fault by its dedupe key) adds the watcher.
+  Result<void> watch(const std::string& key, const std::string& coordinator) {
+    if (coordinator.empty()) return {};
+    m_outcome.operations.add({"watch", op_key({"watch", key, coordinator}), [this, key, coordinator]() -> Result<OpStatus> {
+                                FAULTLINE_TRY(user, resolve_user(*m_session.jira, *m_session.config, coordinator));
+                                FAULTLINE_TRY(watchers, m_session.jira->watchers(key));
+                                for (const auto& w : *watchers)
+                                  if (w.ref() == *user) return OpStatus::Skipped;
+                                if (auto added = m_session.jira->add_watcher(key, *user); !added)
+                                  return std::unexpected(added.error());
+                                return OpStatus::Done;
                               }});
-    return m_outcome.operations.run();
+    auto ran = m_outcome.operations.run();
+    if (ran) return {};
+    auto error = ran.error();
+    error.message = fmt::format("{} is open, but the coordinator '{}' could not be added as a watcher: {}", key,
+                                coordinator, error.message);
+    error.hint = m_outcome.fault.dedupe_key.empty()
+                     ? fmt::format("add {} as a watcher of {} in Jira (a re-run without --dedupe-key would open a "
+                                   "second fault)",
+                                   coordinator, key)
+                     : "run the same command again: it finds the fault by its dedupe key and adds the watcher";
+    return std::unexpected(std::move(error));
   }
 
   // Sends fault.opened for the outcome's fault (deduplicated per channel by the sent log).

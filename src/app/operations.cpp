@@ -79,18 +79,9 @@ PropertySentLog::PropertySentLog(jira::Client& client, std::string issue_key)
   }
 }
 
-bool PropertySentLog::was_sent(std::string_view dedupe_key, std::string_view channel) const {
-  auto it = m_value.find(std::string(dedupe_key));
-  if (it == m_value.end() || !it->is_array()) return false;
-  return std::any_of(it->begin(), it->end(), [&](const nlohmann::json& c) { return c.is_string() && c.get<std::string>() == channel; });
-}
-
-Result<void> PropertySentLog::mark_sent(std::string_view dedupe_key, std::string_view channel) {
-  if (was_sent(dedupe_key, channel)) return {};
-  auto& list = m_value[std::string(dedupe_key)];
-  if (!list.is_array()) list = nlohmann::json::array();
-  list.push_back(std::string(channel));
-  FAULTLINE_TRY(written, m_client.set_property(m_issue_key, k_notified_property, m_value));
+Result<void> PropertySentLog::store(nlohmann::json next) {
+  FAULTLINE_TRY(written, m_client.set_property(m_issue_key, k_notified_property, next));
+  m_value = std::move(next);
   return {};
 }
 

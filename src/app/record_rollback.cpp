@@ -5,6 +5,7 @@
 
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/core/query.hpp"
 #include "faultline/jira/client.hpp"
 
@@ -37,11 +38,16 @@ Result<std::optional<core::Fault>> find_target(const RollbackRequest& request, F
   return std::optional<core::Fault>();
 }
 
+// The summary of a fault opened for the rollback.
+std::string rollback_summary(const RollbackRequest& request) {
+  return fmt::format("Rollback of {} from {} to {}", request.service, request.from, request.to);
+}
+
 // The fault a rollback without an open fault opens.
 core::Fault rollback_fault(const RollbackRequest& request, const std::string& level, const std::string& dedupe_key,
                            const std::string& coordinator, core::TimePoint now) {
   core::Fault draft;
-  draft.summary = fmt::format("Rollback of {} from {} to {}", request.service, request.from, request.to);
+  draft.summary = rollback_summary(request);
   draft.description =
       fmt::format("Opened by `faultline rollback`{}.", request.ci.run_url.empty() ? "" : " in " + request.ci.run_url);
   draft.level = level;
@@ -63,6 +69,21 @@ std::string comment_body(const RollbackRequest& request) {
   if (!ci.actor.empty()) body += fmt::format("\n- By: {}", ci.actor);
   if (!ci.environment.empty()) body += fmt::format("\n- Environment: {}", ci.environment);
   return body;
+}
+
+// The texts the rollback may send, checked against Jira's limits before anything is read or
+// written: the summary of a fault it may open, the service and dedupe key (fields), and the
+// comment as ensure_comment sends it (its marker has the same length for every fault).
+// Error: Usage naming every value Jira would refuse.
+Result<void> check_rollback_texts(const RollbackRequest& request) {
+  const auto summary = rollback_summary(request);
+  const auto comment = comment_body(request) + "\n\n" + op_marker(op_key({"rollback"}));
+  return core::check_jira_texts({
+      {"the fault summary (--service, --from, --to)", core::JiraText::Summary, summary},
+      {"--service", core::JiraText::TextField, request.service},
+      {"--dedupe-key", core::JiraText::TextField, request.dedupe_key},
+      {"the rollback comment (--service, --from, --to and the CI values)", core::JiraText::Comment, comment},
+  });
 }
 
 // The remote link from the fault to the pipeline run.
@@ -126,6 +147,7 @@ nlohmann::json RollbackOutcome::to_json(const core::CiContext& ci, const date::t
 
 Result<RollbackOutcome> record_rollback(Services& services, const RollbackRequest& request) {
   FAULTLINE_TRY(level, normalize_level(request.level, "--level"));
+  if (auto fits = check_rollback_texts(request); !fits) return std::unexpected(fits.error());
   FAULTLINE_TRY(session, open_fault_session(services));
   const auto now = services.clock().now();
   RollbackOutcome outcome;

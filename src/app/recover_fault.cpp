@@ -8,6 +8,7 @@
 #include "faultline/app/fault_workflow.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/core/review_clock.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/util/json_access.hpp"
@@ -72,6 +73,11 @@ nlohmann::json RecoverOutcome::to_json(const date::time_zone* zone) const {
 }
 
 Result<RecoverOutcome> recover_fault(Services& services, const RecoverRequest& request) {
+  // The values saved to fields, within Jira's limits before anything is read or written.
+  if (auto fits = core::check_jira_texts({{"--rollback-to", core::JiraText::TextField, request.rollback_to},
+                                          {"--impact", core::JiraText::Description, request.impact}});
+      !fits)
+    return std::unexpected(fits.error());
   FAULTLINE_TRY(session, open_fault_session(services));
   auto& repo = *session->repository;
   auto& jira = *session->jira;
@@ -87,6 +93,12 @@ Result<RecoverOutcome> recover_fault(Services& services, const RecoverRequest& r
   const auto key = op_key({"recover", current->key, outcome.recovered_at, changes->how, changes->rollback_to,
                            changes->data_repair, changes->impact});
   const auto body = comment_body(updated, outcome.recovered_at, zone);
+  // The comment as ensure_comment sends it, checked against Jira's limit before the first
+  // write (the save step comes before the comment).
+  if (auto fits = core::check_jira_text(core::JiraText::Comment, "the recovery comment (--impact)",
+                                        body + "\n\n" + op_marker(key));
+      !fits)
+    return std::unexpected(fits.error());
   const auto& workflow = session->config->jira.workflow;
   auto& ops = outcome.operations;
   ops.add({"save", key, [&]() -> Result<OpStatus> {

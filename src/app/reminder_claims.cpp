@@ -149,7 +149,7 @@ void ReminderClaims::claim_issue(ClaimResult& result, const std::string& lock_is
     result.status = ClaimStatus::DryRun;
     return;
   }
-  auto claimed = core::with_mark(*current, request.kind, core::ReminderMark{m_options.now, m_options.run_id});
+  auto claimed = core::with_mark(*current, request.kind, core::ReminderMark{m_options.now, m_options.run_id, false});
   if (auto written = write(request.issue_key, claimed); !written) {
     result.error = fmt::format("{}: cannot write {}: {}", request.issue_key, core::k_reminded_property,
                                written.error().message);
@@ -202,6 +202,23 @@ std::vector<std::string> ReminderClaims::release(const std::vector<ClaimResult>&
     }
   }
   return warnings;
+}
+
+std::vector<std::string> ReminderClaims::confirm(const std::vector<ClaimResult>& results) {
+  std::vector<std::string> errors;
+  for (const auto& result : results) {
+    if (result.status != ClaimStatus::Won) continue;
+    const auto& key = result.request.issue_key;
+    auto value = m_known.count(key) ? m_known[key] : nlohmann::json::object();
+    auto mark = core::read_mark(value, result.request.kind);
+    if (!mark || mark->by != m_options.run_id || mark->sent) continue;
+    mark->sent = true;
+    if (auto written = write(key, core::with_mark(value, result.request.kind, *mark)); !written) {
+      errors.push_back(fmt::format("{}: the reminder was sent but could not be recorded as sent: {}", key,
+                                   written.error().message));
+    }
+  }
+  return errors;
 }
 
 std::vector<std::string> ReminderClaims::unlock() {

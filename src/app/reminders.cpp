@@ -187,8 +187,14 @@ void Reminder::send(ReminderClaims& claims) {
       case core::ReminderKind::Review: messages = fault_messages(kind.kind, m_reviews, keys); break;
     }
     const bool delivered_any = deliver(kind.kind, messages);
-    if (!delivered_any && !m_outcome.dry_run) {
+    if (m_outcome.dry_run) continue;
+    if (!delivered_any) {
       for (const auto& warning : claims.release(kind.claims)) m_services.diagnostics().warn(warning);
+      continue;
+    }
+    for (const auto& error : claims.confirm(kind.claims)) {
+      m_outcome.failed = true;
+      m_services.diagnostics().error("remind: " + error);
     }
   }
 }

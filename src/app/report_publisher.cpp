@@ -56,8 +56,10 @@ class ReportPublisher;
 class ReportSentLog final : public notify::SentLog {
 public:
   explicit ReportSentLog(ReportPublisher& publisher) : m_publisher(publisher) {}
-  bool was_sent(std::string_view dedupe_key, std::string_view channel) const override;
-  Result<void> mark_sent(std::string_view dedupe_key, std::string_view channel) override;
+
+protected:
+  const nlohmann::json& value() const override;
+  Result<void> store(nlohmann::json next) override;
 
 private:
   ReportPublisher& m_publisher;
@@ -268,17 +270,10 @@ private:
   ReportPublishOutcome m_outcome;
 };
 
-bool ReportSentLog::was_sent(std::string_view dedupe_key, std::string_view channel) const {
-  const auto& channels = json_access::array(m_publisher.record().sent, dedupe_key);
-  return std::ranges::any_of(channels, [&](const nlohmann::json& c) { return c.is_string() && c.get<std::string>() == channel; });
-}
+const nlohmann::json& ReportSentLog::value() const { return m_publisher.record().sent; }
 
-Result<void> ReportSentLog::mark_sent(std::string_view dedupe_key, std::string_view channel) {
-  return m_publisher.save_record_with([&](ReportRecord& r) {
-    auto& channels = r.sent[std::string(dedupe_key)];
-    if (!channels.is_array()) channels = nlohmann::json::array();
-    channels.push_back(std::string(channel));
-  });
+Result<void> ReportSentLog::store(nlohmann::json next) {
+  return m_publisher.save_record_with([&](ReportRecord& r) { r.sent = std::move(next); });
 }
 
 }  // namespace

@@ -10,8 +10,11 @@
 #include "faultline/app/fault_events.hpp"
 #include "faultline/app/fault_workflow.hpp"
 #include "faultline/app/page_edits.hpp"
+#include "faultline/app/reminder_claims.hpp"
+#include "faultline/app/review_owners.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/core/labels.hpp"
 #include "faultline/core/timeline.hpp"
 #include "faultline/jira/client.hpp"
@@ -109,7 +112,12 @@ jira::RemoteLinkInput page_link(const std::string& global_id, const confluence::
 std::string review_link_global_id(std::string_view fault_issue_id) { return "faultline-review:" + std::string(fault_issue_id); }
 
 std::string review_page_title(std::string_view key, std::string_view summary) {
-  return fmt::format("{}: {} \u2014 Fault review", key, summary);
+  // Confluence takes at most 255 characters (core/jira_limits.hpp): the summary gives way.
+  const std::string head = fmt::format("{}: ", key);
+  const std::string tail = " \u2014 Fault review";
+  const std::size_t fixed = core::count_characters(head) + core::count_characters(tail);
+  const std::size_t room = fixed < core::k_max_short_text_chars ? core::k_max_short_text_chars - fixed : 1;
+  return head + core::fit_characters(summary, room) + tail;
 }
 
 std::vector<std::string> review_page_labels(std::string_view key, std::string_view level, std::string_view type) {
@@ -148,20 +156,15 @@ ReviewPublisher::ReviewPublisher(Services& services, FaultSession& session, Publ
 
 std::vector<ActionSpec> ReviewPublisher::action_specs(std::vector<core::ReviewProblem>& problems) {
   std::vector<ActionSpec> specs;
-  for (const auto& a : m_parsed.doc.actions) {
-    ActionSpec spec{a.id, a.summary, a.due, core::to_string(a.kind), a.owner, std::nullopt, a.key};
-    if (!a.owner.empty()) {
-      auto owner = m_actions.resolve_owner(a.owner);
-      if (owner) {
-        spec.assignee = *owner;
-      } else if (owner.error().kind == ErrorKind::Usage) {  // Jira knows no such user
-        problems.push_back({m_options.file, a.line, "owner", owner.error().message});
-      } else {
-        m_lookup_error = owner.error();
-        break;
-      }
-    }
-    specs.push_back(std::move(spec));
+  auto owners = check_review_owners(m_actions, m_parsed.doc, m_options.file);
+  if (!owners) {
+    m_lookup_error = owners.error();
+    return specs;
+  }
+  problems.insert(problems.end(), owners->problems.begin(), owners->problems.end());
+  for (std::size_t i = 0; i < m_parsed.doc.actions.size(); ++i) {
+    const auto& a = m_parsed.doc.actions[i];
+    specs.push_back({a.id, a.summary, a.due, core::to_string(a.kind), a.owner, owners->assignees[i], a.key});
   }
   return specs;
 }
@@ -275,10 +278,69 @@ Result<void> ReviewPublisher::locate_page() {
 // ----------------------------------------------------------------------- the steps
 
 Result<OpStatus> ReviewPublisher::sync_actions() {
+  const auto matches = match_actions(m_specs, m_existing);
+  const bool creates = std::any_of(matches.begin(), matches.end(), [](const ActionMatch& m) { return !m.existing; });
+  if (creates && !m_services.dry_run()) {
+    if (auto locked = lock_actions(); !locked) return std::unexpected(locked.error());
+  }
+  FAULTLINE_TRY(closed_before, close_duplicates(m_existing));  // left by an earlier race
   FAULTLINE_TRY(done, m_actions.sync(m_current.key, m_specs, m_existing));
   m_synced = std::move(*done);
-  const bool wrote = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.created || s.updated; });
-  return wrote ? OpStatus::Done : OpStatus::Skipped;
+  const bool created = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.created; });
+  const bool updated = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.updated; });
+  bool closed_after = false;
+  if (created) {
+    // A publish that raced past the lock may have created the same actions: read the
+    // sub-tasks again (consistent reads) and keep the oldest of each id.
+    FAULTLINE_TRY(after, m_actions.list(m_current.key));
+    FAULTLINE_TRY(closed, close_duplicates(*after));
+    closed_after = *closed;
+  }
+  return created || updated || *closed_before || closed_after ? OpStatus::Done : OpStatus::Skipped;
+}
+
+Result<void> ReviewPublisher::lock_actions() {
+  IssueLockOptions options;
+  options.run_id = make_run_id();
+  options.what = "review publish";
+  options.settle = m_options.claim_wait;
+  options.now = [this] { return m_services.clock().now(); };
+  options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
+  m_lock.emplace(*m_session.jira, m_current.key, std::string(k_publishing_property), std::move(options));
+  FAULTLINE_TRY(waited, m_lock->acquire());
+  if (*waited) {
+    // Another publish ran meanwhile: the fault, its page and its record are read again, so
+    // this run goes on from what that one left (and skips what it did).
+    FAULTLINE_TRY(current, m_session.repository->get(m_current.key));
+    m_current = *current;
+    m_fault = m_current;
+    m_page.reset();
+    m_record = {};
+    if (auto located = locate_page(); !located) return located;
+  }
+  // What a publish that held the lock before created is found now, not created again.
+  FAULTLINE_TRY(fresh, m_actions.list(m_current.key));
+  m_existing = std::move(*fresh);
+  return {};
+}
+
+Result<bool> ReviewPublisher::close_duplicates(std::vector<ExistingAction>& actions) {
+  if (find_duplicate_actions(actions).empty()) return false;
+  FAULTLINE_TRY(closed, m_actions.close_duplicates(actions));
+  for (const auto& dup : *closed) {
+    m_services.diagnostics().warn(fmt::format("{}: closed {} as a duplicate of {} (action '{}', created twice by two "
+                                              "publishes at once)",
+                                              m_current.key, dup.closed, dup.kept, dup.id));
+    m_duplicates_closed.push_back(dup);
+    for (auto& synced : m_synced) {
+      if (synced.action.key != dup.closed) continue;
+      const auto kept = std::find_if(actions.begin(), actions.end(),
+                                     [&](const ExistingAction& a) { return a.action.key == dup.kept; });
+      if (kept != actions.end()) synced.action = kept->action;
+      synced.created = false;
+    }
+  }
+  return !closed->empty();
 }
 
 Result<OpStatus> ReviewPublisher::move_to_reviewing() {
@@ -422,6 +484,7 @@ PublishOutcome ReviewPublisher::outcome() const {
                                a.due ? core::format_date(*a.due) : std::string(), m_synced[i].created,
                                m_synced[i].updated});
   }
+  outcome.duplicates_closed = m_duplicates_closed;
   outcome.operations = m_ops.to_json();
   outcome.notifications = m_notifications;
   return outcome;
@@ -475,8 +538,11 @@ nlohmann::json publish_outcome_json(const PublishOutcome& outcome) {
                        {"created", a.created},
                        {"updated", a.updated}});
   }
+  auto duplicates = nlohmann::json::array();
+  for (const auto& d : outcome.duplicates_closed) duplicates.push_back({{"id", d.id}, {"kept", d.kept}, {"closed", d.closed}});
   return {{"page", {{"id", outcome.page_id}, {"url", outcome.page_url}, {"version", outcome.page_version}}},
           {"actions", actions},
+          {"duplicates_closed", duplicates},
           {"operations", outcome.operations},
           {"notifications", notifications_json(outcome.notifications)}};
 }

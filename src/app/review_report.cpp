@@ -8,6 +8,7 @@
 
 #include "faultline/app/action_repository.hpp"
 #include "faultline/app/fault_session.hpp"
+#include "faultline/app/review_owners.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/app/users.hpp"
 #include "faultline/config/config.hpp"
@@ -146,6 +147,77 @@ Result<std::vector<report::ActionRow>> action_rows(FaultSession& session, const 
   return rows;
 }
 
+// What both ways of rendering start from: the request and the parsed, valid review file.
+struct RenderInput {
+  const RenderRequest& request;
+  const core::ReviewDoc& doc;
+  const config::Config& config;
+  const date::time_zone* zone;
+  core::TimePoint now;
+};
+
+// The report (or its data, with --data) from the template data.
+Result<std::string> render_from_data(const nlohmann::json& data, const RenderInput& input) {
+  if (input.request.data_only) return data.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return report::render_report(data, input.request.template_name, input.request.format, input.config.team.template_dir);
+}
+
+// Whether Jira could not be used at all (transport failures and 5xx/429 after the retries):
+// render then goes on from the file alone.
+bool out_of_reach(const Error& error) { return error.kind == ErrorKind::Unavailable; }
+
+// The report from Jira: the fault, its timeline and sub-tasks, every owner checked the way
+// publish checks them. Error: Usage listing the owners Jira does not know; Jira's error.
+Result<std::string> render_with_jira(Services& services, const RenderInput& input) {
+  FAULTLINE_TRY(session, open_fault_session(services));
+  FAULTLINE_TRY(record, session->repository->get_record(input.request.key));
+  ActionRepository owners_lookup(*session->jira, *session->config);
+  FAULTLINE_TRY(owners, check_review_owners(owners_lookup, input.doc, input.request.file));
+  if (!owners->problems.empty()) {
+    return std::unexpected(core::review_problems_error(input.request.file, std::move(owners->problems),
+                                                       " in the review file", "fix them and run again"));
+  }
+  const auto timeline = record_timeline(*record);
+  FAULTLINE_TRY(rows, action_rows(*session, record->fault, input.doc));
+  std::optional<report::PageInfo> page;
+  const auto& fault = record->fault;
+  if (!fault.review_page_url.empty() || !fault.review_page_id.empty())
+    page = report::PageInfo{fault.review_page_id, fault.review_page_url, 0};
+  return render_from_data(report::report_data(fault, input.doc, timeline, *rows, input.zone, session->jira->base_url(),
+                                              page, input.now),
+                          input);
+}
+
+// The fault as the review file states it (with the key asked for): what a render without
+// Jira knows of it.
+core::Fault fault_from_review(const std::string& key, const core::ReviewDoc& doc) {
+  core::Fault fault;
+  fault.key = key;
+  fault.level = doc.level;
+  fault.type = doc.type;
+  fault.source = doc.source;
+  fault.team = doc.team;
+  fault.business_unit = doc.business_unit;
+  fault.impact = doc.impact;
+  fault.started_at = doc.started_at;
+  fault.detected_at = doc.detected_at;
+  fault.recovered_at = doc.recovered_at;
+  return fault;
+}
+
+// The report from the file alone, after the warning that says why and what is missing.
+Result<std::string> render_without_jira(Services& services, const RenderInput& input, std::string_view reason) {
+  services.diagnostics().warn(fmt::format(
+      "owners not checked: {}; the report is rendered from the review file alone (no fault title, timeline or "
+      "sub-task status from Jira)",
+      reason));
+  std::vector<report::ActionRow> rows;
+  for (const auto& action : input.doc.actions) rows.push_back({action, action.key, "", "", ""});
+  return render_from_data(report::report_data(fault_from_review(input.request.key, input.doc), input.doc, {}, rows,
+                                              input.zone, "", std::nullopt, input.now),
+                          input);
+}
+
 }  // namespace
 
 Result<ReviewScaffold> scaffold_review(Services& services, const std::string& key) {
@@ -167,25 +239,25 @@ Result<std::string> render_review(Services& services, const RenderRequest& reque
     }
     return std::unexpected(error);
   }
-  FAULTLINE_TRY(session, open_fault_session(services));
-  const auto* zone = session->zone;
+  FAULTLINE_TRY(config, services.config());
+  FAULTLINE_TRY(zone, services.zone());
   const auto now = services.clock().now();
-  const auto parsed = core::parse_review(*text, request.file, core::local_date(now, zone), zone);
+  const auto parsed = core::parse_review(*text, request.file, core::local_date(now, *zone), *zone);
   if (!parsed.problems.empty()) {
     return std::unexpected(
         core::review_problems_error(request.file, parsed.problems, " in the review file", "fix them and run again"));
   }
-
-  FAULTLINE_TRY(record, session->repository->get_record(request.key));
-  const auto timeline = record_timeline(*record);
-  FAULTLINE_TRY(rows, action_rows(*session, record->fault, parsed.doc));
-  std::optional<report::PageInfo> page;
-  const auto& fault = record->fault;
-  if (!fault.review_page_url.empty() || !fault.review_page_id.empty())
-    page = report::PageInfo{fault.review_page_id, fault.review_page_url, 0};
-  const auto data = report::report_data(fault, parsed.doc, timeline, *rows, zone, session->jira->base_url(), page, now);
-  if (request.data_only) return data.dump(2) + "\n";
-  return report::render_report(data, request.template_name, request.format, session->config->team.template_dir);
+  const RenderInput input{request, parsed.doc, **config, *zone, now};
+  if (request.offline) return render_without_jira(services, input, "--offline");
+  // No Jira configured (url or credentials missing) or none answering: render anyway.
+  if (auto jira = services.jira(); !jira) {
+    if (jira.error().kind != ErrorKind::Config && !out_of_reach(jira.error())) return std::unexpected(jira.error());
+    return render_without_jira(services, input, "no Jira to ask (" + jira.error().message + ")");
+  }
+  auto rendered = render_with_jira(services, input);
+  if (!rendered && out_of_reach(rendered.error()))
+    return render_without_jira(services, input, "Jira could not be reached: " + rendered.error().message);
+  return rendered;
 }
 
 }  // namespace faultline::app

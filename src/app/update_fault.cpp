@@ -8,6 +8,7 @@
 #include "faultline/app/fault_workflow.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/core/time.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/util/json_access.hpp"
@@ -80,6 +81,11 @@ Result<UpdateOutcome> update_fault(Services& services, const UpdateRequest& requ
   }
   const auto body = comment_body(request, changes.eta, session->zone);
   const auto key = op_key({"update", current->key, request.message, request.cause, request.eta, request.status});
+  // The comment as ensure_comment sends it, checked against Jira's limit before any write.
+  if (auto fits = core::check_jira_text(core::JiraText::Comment, "the update comment (--message and --cause)",
+                                        body + "\n\n" + op_marker(key));
+      !fits)
+    return std::unexpected(fits.error());
 
   UpdateOutcome outcome;
   outcome.fault = *current;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "faultline/cli/arguments.hpp"
 #include "faultline/cli/command.hpp"
 
 namespace faultline::cli {
@@ -62,6 +63,12 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_remind(app, ctx);
   register_setup(app, ctx);
 
+  // Before CLI11 reads them: a broken byte is a usage error naming the argument, not a
+  // failure deep inside the command that receives it.
+  if (auto text_ok = check_arguments_are_text(argc, argv, app); !text_ok) {
+    ctx.report(text_ok.error());
+    return to_int(ExitCode::Usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

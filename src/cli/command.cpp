@@ -30,7 +30,7 @@ void finish_with_error(Context& ctx, const Error& error) {
 
 void finish(Context& ctx, const Result<ExitCode>& outcome) {
   if (outcome) {
-    ctx.exit_code = to_int(*outcome);
+    ctx.exit_code = to_int(*outcome == ExitCode::Ok && ctx.failed_late ? ExitCode::Failed : *outcome);
     return;
   }
   finish_with_error(ctx, outcome.error());
@@ -38,7 +38,7 @@ void finish(Context& ctx, const Result<ExitCode>& outcome) {
 
 void finish(Context& ctx, const Result<void>& outcome) {
   if (outcome) {
-    ctx.exit_code = to_int(ExitCode::Ok);
+    ctx.exit_code = to_int(ctx.failed_late ? ExitCode::Failed : ExitCode::Ok);
     return;
   }
   finish_with_error(ctx, outcome.error());

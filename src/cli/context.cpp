@@ -31,6 +31,10 @@ Context::Context(Streams streams, const Environment& env, const CommandRunner& r
     clear_progress();
     m_streams.err << m_redactor.mask(fmt::format("faultline: {}\n", text));
   };
+  m_diagnostics.on_failure = [this](std::string_view text) {
+    failed_late = true;
+    m_diagnostics.on_error(text);
+  };
   m_diagnostics.on_progress = [this](std::string_view what, std::size_t done, std::optional<std::size_t> total) {
     show_progress(what, done, total);
   };

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/loader.hpp"
+#include "faultline/core/text_input.hpp"
 #include "faultline/util/files.hpp"
 
 namespace faultline::config {
@@ -131,12 +132,7 @@ Result<Loaded> Loader::run(const toml::table* root, const LoadOptions& options) 
     error.kind = m_problems.front().kind;
     error.message = m_problems.front().text;
     for (std::size_t i = 1; i < m_problems.size(); ++i) error.details.push_back(m_problems[i].text);
-    bool mode_problem = std::any_of(m_problems.begin(), m_problems.end(),
-                                    [](const Problem& p) { return p.text.find("anyone may read it") != std::string::npos; });
-    error.hint = mode_problem ? fmt::format("run `chmod 600 {}`, or move the secret out of the file with token_env / "
-                                            "token_cmd (url_env / url_cmd for channels)",
-                                            m_file)
-                              : "see examples/faultline-cloud.toml for a complete, commented config";
+    error.hint = !m_mode_hint.empty() ? m_mode_hint : "see examples/faultline-cloud.toml for a complete, commented config";
     return std::unexpected(std::move(error));
   }
   return Loaded{std::move(m_state.config), std::move(m_warnings)};
@@ -144,6 +140,9 @@ Result<Loaded> Loader::run(const toml::table* root, const LoadOptions& options) 
 
 Result<Loaded> load_parsed(std::string_view toml_text, std::string_view file_label, std::optional<fs::perms> perms,
                            const LoadOptions& options, const Environment& env, const CommandRunner& runner) {
+  if (auto text_ok = core::check_text_file(toml_text, file_label, ErrorKind::Config); !text_ok) {
+    return std::unexpected(text_ok.error());
+  }
   toml::table root;
   try {
     root = toml::parse(toml_text, std::string(file_label));

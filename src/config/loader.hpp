@@ -63,7 +63,8 @@ std::vector<std::pair<const toml::key&, const toml::node&>> in_file_order(const 
 // Letters, digits and '_', not starting with a digit.
 bool is_env_name(std::string_view name);
 // Checks an http(s) URL and trims trailing slashes. The error never repeats the URL, which
-// may be a secret (webhook keys live in URLs).
+// may be a secret (webhook keys live in URLs); it completes "the value is ...": "not an http
+// or https URL", "a URL without a host", ...
 std::expected<std::string, std::string> normalize_url(std::string_view text, Choices schemes);
 
 // ---- where a value comes from -------------------------------------------------------------
@@ -138,6 +139,18 @@ struct SecretSpec {
   TextField field;       // where the value goes
   Check check = Check::Text;
 };
+
+// A secret written in the file itself (token = "..."), which only a private file may hold.
+struct LiteralSecret {
+  std::string config_key;  // "jira.token"
+  std::string display;     // the key as written: "profile.ci.jira.token"
+  std::size_t line = 0;
+};
+
+// Who besides the owner a file mode lets in, for the refusal of a literal secret:
+// "its group can read it", "its group and everyone else can read it", "everyone else can
+// read and write it; its group can read it". Empty when `mode & 077` is 0.
+std::string describe_shared_access(unsigned mode);
 
 // A key handled by code of its own rather than by a ScalarSpec.
 struct Handler {
@@ -235,7 +248,8 @@ private:
   std::vector<ScalarSpec> m_specs;
   State m_state;
   Layer m_layer = Layer::File;
-  std::vector<std::pair<std::string, std::string>> m_literal_secrets;  // (display key, label)
+  std::vector<LiteralSecret> m_literal_secrets;                        // in the file, for check_file_mode
+  std::string m_mode_hint;  // the hint of a file-mode refusal, "" when the mode is fine
   std::map<std::string, Place> m_secret_overrides;                     // config key -> env/flag place
   std::map<std::string, std::string> m_secret_override_values;
   std::vector<Problem> m_problems;

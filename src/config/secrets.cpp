@@ -35,9 +35,10 @@ void Loader::take_secret(const std::string& config_key, SecretSpec spec, const t
     return;
   }
   if (spec.via == SecretSpec::Via::Env && !is_env_name(text->get())) {
-    problem(fmt::format("{}: {}: '{}' is not an environment variable name; allowed: letters, digits and '_', not "
-                        "starting with a digit",
-                        label(node), display, text->get()));
+    // Not quoted: a value that is no variable name is often the secret itself, pasted.
+    problem(fmt::format("{}: {}: the value is not an environment variable name (is it the secret itself? that "
+                        "belongs in the environment); allowed: letters, digits and '_', not starting with a digit",
+                        label(node), display));
     return;
   }
   auto previous = m_state.secrets.find(config_key);
@@ -52,7 +53,7 @@ void Loader::take_secret(const std::string& config_key, SecretSpec spec, const t
   spec.line = node.source().begin.line;
   spec.display = display;
   spec.layer = m_layer;
-  if (spec.via == SecretSpec::Via::Literal) m_literal_secrets.emplace_back(display, spec.label);
+  if (spec.via == SecretSpec::Via::Literal) m_literal_secrets.push_back({config_key, display, spec.line});
   m_state.secrets[config_key] = std::move(spec);
 }
 
@@ -87,16 +88,20 @@ void Loader::resolve_secrets() {
       value = *found;
       source = {spec.via_key, spec.value};
     } else {
+      // The messages name the setting, never the command: it may hold the secret itself
+      // (`echo s3cr3t`), and what it printed is not shown either.
       auto output = m_runner.run(spec.value);
       if (!output) {
-        m_warnings.push_back(fmt::format("{}: {}: {}, so {} is empty; commands that need it will fail", spec.label,
-                                         spec.display, output.error().message, key));
+        m_warnings.push_back(fmt::format("{}: {} failed ({}), so {} is empty and commands that need it will fail; "
+                                         "run the command yourself to see why (its output is not shown here)",
+                                         spec.label, spec.display, output.error().message, key));
         config.sources[key] = {spec.via_key, spec.value + " (failed)"};
         continue;
       }
       if (output->empty()) {
-        m_warnings.push_back(fmt::format("{}: {}: the command `{}` printed nothing, so {} is empty", spec.label,
-                                         spec.display, spec.value, key));
+        m_warnings.push_back(fmt::format("{}: {} printed nothing, so {} is empty and commands that need it will "
+                                         "fail; run the command yourself to check it",
+                                         spec.label, spec.display, key));
         config.sources[key] = {spec.via_key, spec.value + " (printed nothing)"};
         continue;
       }
@@ -117,23 +122,56 @@ void Loader::resolve_secrets() {
   }
 }
 
+std::string describe_shared_access(unsigned mode) {
+  auto verbs = [](unsigned bits) {
+    std::vector<std::string_view> names;
+    if ((bits & 4U) != 0) names.push_back("read");
+    if ((bits & 2U) != 0) names.push_back("write");
+    if ((bits & 1U) != 0) names.push_back("execute");
+    return fmt::format("{}", fmt::join(names, " and "));
+  };
+  const unsigned group = (mode >> 3U) & 7U;
+  const unsigned others = mode & 7U;
+  if (group != 0 && group == others) return fmt::format("its group and everyone else can {} it", verbs(group));
+  std::vector<std::string> parts;
+  if (group != 0) parts.push_back(fmt::format("its group can {} it", verbs(group)));
+  if (others != 0) parts.push_back(fmt::format("everyone else can {} it", verbs(others)));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+namespace {
+
+// Where a literal secret can go instead: "jira.token_cmd / jira.token_env / FAULTLINE_JIRA_TOKEN".
+std::string secret_alternatives(const LiteralSecret& secret) {
+  std::string text = fmt::format("{}_cmd / {}_env", secret.display, secret.display);
+  if (secret.config_key == "jira.token") text += " / FAULTLINE_JIRA_TOKEN";
+  if (secret.config_key == "confluence.token") text += " / FAULTLINE_CONFLUENCE_TOKEN";
+  return text;
+}
+
+}  // namespace
+
 void Loader::check_file_mode() {
   if (!m_perms || m_literal_secrets.empty()) return;
   const auto mode = static_cast<unsigned>(*m_perms) & 0777U;
-  const bool others = (*m_perms & fs::perms::others_read) != fs::perms::none;
-  const bool group = (*m_perms & fs::perms::group_read) != fs::perms::none;
-  for (const auto& [display, where] : m_literal_secrets) {
-    if (others) {
-      problem(fmt::format("{}: {}: {} holds a secret but anyone may read it (mode {:04o}); allowed: a secret in the "
-                          "file only when its mode is 0600 or 0400 (run `chmod 600 {}`), or use token_env / token_cmd "
-                          "(url_env / url_cmd for channels)",
-                          where, display, m_file, mode, m_file));
-    } else if (group) {
-      m_warnings.push_back(fmt::format("{}: {}: {} holds a secret and its group may read it (mode {:04o}); run "
-                                       "`chmod 600 {}` or use token_env / token_cmd",
-                                       where, display, m_file, mode, m_file));
-    }
+  if ((mode & 077U) == 0) return;
+  // One refusal for the file, naming every secret in it by key and line (never its value)
+  // and what the mode allows.
+  std::vector<std::string> where;
+  std::vector<std::string> instead;
+  for (const auto& secret : m_literal_secrets) {
+    where.push_back(fmt::format("{} at line {}", secret.display, secret.line));
+    instead.push_back(fmt::format("{} -> {}", secret.display, secret_alternatives(secret)));
   }
+  const bool one = where.size() == 1;
+  problem(fmt::format("{}: holds {} ({}) but its mode is {:04o}: {}; allowed: a literal secret only in a file of "
+                      "mode 0600 or 0400 (run `chmod 600 {}`), or move {} out of the file ({})",
+                      m_file, one ? "a literal secret" : "literal secrets", fmt::join(where, ", "), mode,
+                      describe_shared_access(mode), m_file, one ? "it" : "them", fmt::join(instead, "; ")));
+  m_mode_hint = fmt::format("run `chmod 600 {}`, or take the secret from a command (token_cmd = \"pass show jira\") "
+                            "or the environment (token_env = \"JIRA_API_TOKEN\"); channels have url_cmd / url_env, "
+                            "secret_cmd / secret_env, smtp_password_cmd / smtp_password_env",
+                            m_file);
 }
 
 }  // namespace faultline::config::loading

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "faultline/util/redact.hpp"
+
 namespace faultline::config {
 
 namespace {
@@ -49,7 +51,7 @@ json alert_rules_to_json(const core::AlertRules& rules) {
 json channel_to_json(const Channel& channel) {
   json out = {{"kind", channel.kind}, {"url", secret(channel.url)}, {"secret", secret(channel.secret)}};
   if (channel.kind == "email") {
-    out["smtp_url"] = channel.smtp_url;
+    out["smtp_url"] = mask_url_credentials(channel.smtp_url);
     out["smtp_user"] = channel.smtp_user;
     out["smtp_password"] = secret(channel.smtp_password);
     out["from"] = channel.from;
@@ -115,7 +117,7 @@ nlohmann::json config_to_json(const Config& config) {
   json out;
   out["file"] = config.file.empty() ? json(nullptr) : json(config.file);
   out["profile"] = config.profile.empty() ? json(nullptr) : json(config.profile);
-  out["jira"] = {{"url", jira.url},
+  out["jira"] = {{"url", mask_url_credentials(jira.url)},
                  {"flavor", to_string(jira.flavor)},
                  {"auth", to_string(jira.auth)},
                  {"user", jira.user},
@@ -130,7 +132,7 @@ nlohmann::json config_to_json(const Config& config) {
                    {"recovered", jira.workflow.recovered},
                    {"reviewing", jira.workflow.reviewing},
                    {"closed", jira.workflow.closed}}}};
-  out["confluence"] = {{"url", confluence.url},
+  out["confluence"] = {{"url", mask_url_credentials(confluence.url)},
                        {"flavor", to_string(confluence.flavor)},
                        {"auth", to_string(confluence.auth)},
                        {"user", confluence.user},

@@ -8,6 +8,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "faultline/util/redact.hpp"
 #include "faultline/util/strings.hpp"
 
 namespace faultline::config::loading {
@@ -91,12 +92,12 @@ std::expected<std::string, std::string> normalize_url(std::string_view text, Cho
   const std::string_view rest = text.substr(separator + 3);
   const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.find('@') != std::string_view::npos) {
-    return std::unexpected(std::string("a URL with user:password@ is not allowed; set user = ... and the token "
-                                       "with token_env or token_cmd"));
+    return std::unexpected(std::string("a URL whose user:password@ is not allowed here; set user = ... and the "
+                                       "token with token_env or token_cmd"));
   }
-  if (authority.empty()) return std::unexpected(std::string("the URL has no host"));
+  if (authority.empty()) return std::unexpected(std::string("a URL without a host"));
   if (std::any_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
-    return std::unexpected(std::string("the URL contains white space"));
+    return std::unexpected(std::string("a URL with white space in it"));
   }
   std::string url(text);
   while (url.size() > separator + 3 + authority.size() && url.back() == '/') url.pop_back();
@@ -213,7 +214,8 @@ void Loader::assign(const ScalarSpec& spec, const std::string& text, std::option
       if (value.empty()) break;  // an empty URL means "not set"
       auto url = normalize_url(value, smtp ? Choices(k_smtp) : Choices(k_http));
       if (!url) {
-        reject(fmt::format("'{}' is {}; allowed: {}", value, url.error(),
+        // Quoted with its credentials masked: a refused URL may still carry a password.
+        reject(fmt::format("'{}' is {}; allowed: {}", mask_url_credentials(value), url.error(),
                            smtp ? "an smtp:// or smtps:// URL without user:password@" : k_url_allowed));
         return;
       }

@@ -18,7 +18,9 @@ Result<std::vector<std::string>> Client::labels(std::string_view page_id) {
   std::vector<std::string> out;
   const std::string path = "/rest/api/content/" + http::url_encode(page_id) + "/label";
   int start = 0;
-  for (;;) {
+  // At most 1000 pages, as every other list: a server that keeps answering "next" with labels
+  // must not keep the command (and its memory) going for ever.
+  for (int pages = 0; pages < 1000; ++pages) {
     auto reply = call(http::Method::Get, path, {{"start", std::to_string(start)}, {"limit", "200"}});
     if (!reply) return std::unexpected(reply.error());
     const auto& body = reply->body;

@@ -19,6 +19,27 @@ std::vector<std::string> parameter_names(std::string_view query) {
   return names;
 }
 
+// `query` with every byte a URL may not hold raw (spaces, control characters, non-ASCII,
+// " < > \ ^ ` { | }) percent-encoded; what is already encoded stays as it is. A next link is
+// the server's text: a space or a line break in it must not reach the request line.
+std::string encode_unsafe(std::string_view query) {
+  constexpr std::string_view k_unsafe = "\"<>\\^`{|}";
+  std::string out;
+  out.reserve(query.size());
+  for (const char c : query) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7F || k_unsafe.find(c) != std::string_view::npos) {
+      constexpr std::string_view k_hex = "0123456789ABCDEF";
+      out += '%';
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0x0F];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string next_page_url(std::string_view base_url, std::string_view path, const http::QueryParams& query,
@@ -36,7 +57,7 @@ std::string next_page_url(std::string_view base_url, std::string_view path, cons
     if (!found) missing.push_back(param);
   }
   std::string url = http::build_url(base_url, path, missing);
-  if (!next_query.empty()) url += (missing.empty() ? "?" : "&") + std::string(next_query);
+  if (!next_query.empty()) url += (missing.empty() ? "?" : "&") + encode_unsafe(next_query);
   return url;
 }
 

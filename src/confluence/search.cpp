@@ -4,6 +4,7 @@
 #include "faultline/confluence/client.hpp"
 #include "faultline/util/json_access.hpp"
 #include "faultline/core/query.hpp"
+#include "paging.hpp"
 
 namespace faultline::confluence {
 namespace {
@@ -27,9 +28,9 @@ Result<std::vector<SearchHit>> Client::search(std::string_view cql, int limit) {
   std::vector<SearchHit> out;
   const std::string path = "/rest/api/content/search";
   const int page_size = std::clamp(limit, 1, 100);
-  std::string url = http::build_url(m_api.base_url(), path,
-                                    {{"cql", std::string(cql)}, {"limit", std::to_string(page_size)}, {"expand", "space"}});
-  for (int pages = 0; pages < 1000; ++pages) {
+  const http::QueryParams query{{"cql", std::string(cql)}, {"limit", std::to_string(page_size)}, {"expand", "space"}};
+  std::string url = http::build_url(m_api.base_url(), path, query);
+  for (int pages = 0; pages < 1000 && !url.empty(); ++pages) {
     FAULTLINE_TRY(reply, send_url(http::Method::Get, path, url, nullptr, http::RetrySafety::ByMethod));
     const auto& body = reply->body;
     if (!body.is_object() || !body.contains("results") || !body["results"].is_array()) break;
@@ -44,11 +45,11 @@ Result<std::vector<SearchHit>> Client::search(std::string_view cql, int limit) {
       out.push_back(std::move(hit));
       if (static_cast<int>(out.size()) >= limit) return out;
     }
-    // _links.next is relative to the context (/wiki on Cloud, /confluence on DC).
-    std::string next = text(links, "next");
-    if (next.empty() || body["results"].empty()) break;
-    // Always our own base: the token is never sent to a host the answer names.
-    url = m_api.base_url() + next;
+    if (body["results"].empty()) break;
+    // Our own base and path with the link's query only: the token is never sent to a host the
+    // answer names. (Appending the link to the base URL let a link such as ".evil.example/..."
+    // change the host.)
+    url = detail::next_page_url(m_api.base_url(), path, query, text(links, "next"));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #include "faultline/core/alerts.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/util/strings.hpp"
 
 #include <algorithm>
@@ -324,6 +325,9 @@ std::string make_description(const AlertGroup& group, const std::vector<const Al
   if (group.truncated_alerts > 0) {
     out += fmt::format("\n{} more alerts were left out of the payload (max_alerts).\n", group.truncated_alerts);
   }
+  // An alert must open its fault: a description past Jira's text limit is cut, not refused.
+  constexpr std::size_t k_room = k_max_long_text_chars - 200;  // headroom for the wiki/ADF conversion
+  if (count_characters(out) > k_room) out = fit_characters(out, k_room) + "\n\n(cut to fit Jira's text limit)\n";
   return out;
 }
 
@@ -440,6 +444,10 @@ Result<AlertGroup> parse_alert_payload_text(std::string_view text) {
     payload = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     return fail(ErrorKind::Config, fmt::format("alert payload: not JSON (at byte {})", e.byte));
+  } catch (const json::out_of_range&) {
+    // A number too large for a double (1E400) is valid JSON that the parser cannot hold.
+    return fail(ErrorKind::Config, "alert payload: a number is too large to read (beyond about 1.8e308)",
+                "Check what sends the payload: Alertmanager and Grafana never send such numbers.");
   }
   return parse_alert_payload(payload);
 }

@@ -1,6 +1,7 @@
 // Releases from a CSV file, read with libcsv in strict mode (its header stays in this file).
 // Pure.
 #include "faultline/core/release_csv.hpp"
+#include "faultline/core/text_input.hpp"
 #include "faultline/util/strings.hpp"
 
 #include <algorithm>
@@ -183,6 +184,7 @@ bool is_blank(const CsvRecord& record) {
 Result<std::vector<Release>> parse_releases_csv(std::string_view text, std::string_view file_name,
                                                 const date::time_zone* zone) {
   if (zone == nullptr) zone = date::locate_zone("UTC");
+  if (auto text_ok = check_text_file(text, file_name, ErrorKind::Config); !text_ok) return std::unexpected(text_ok.error());
   if (text.starts_with(k_utf8_bom)) text.remove_prefix(k_utf8_bom.size());
   auto read = CsvReader(file_name).read(text);
   std::erase_if(read.records, is_blank);

@@ -46,10 +46,15 @@ std::optional<ReminderMark> read_member(const nlohmann::json& property, const st
   if (at == it->end() || !at->is_string() || by == it->end() || !by->is_string()) return std::nullopt;
   auto time = parse_timestamp(at->get<std::string>());
   if (!time) return std::nullopt;
-  return ReminderMark{*time, by->get<std::string>()};
+  const auto sent = it->find("sent");
+  return ReminderMark{*time, by->get<std::string>(), sent == it->end() || !sent->is_boolean() || sent->get<bool>()};
 }
 
-nlohmann::json mark_json(const ReminderMark& mark) { return {{"at", format_utc(mark.at)}, {"by", mark.by}}; }
+nlohmann::json mark_json(const ReminderMark& mark) {
+  nlohmann::json json{{"at", format_utc(mark.at)}, {"by", mark.by}};
+  if (!mark.sent) json["sent"] = false;
+  return json;
+}
 
 }  // namespace
 
@@ -66,7 +71,7 @@ nlohmann::json with_mark(nlohmann::json property, ReminderKind kind, const Remin
 bool may_claim(const nlohmann::json& property, ReminderKind kind, TimePoint now, const ReminderInterval& interval,
                const date::time_zone* zone) {
   const auto mark = read_mark(property, kind);
-  if (!mark) return true;
+  if (!mark || !mark->sent) return true;
   if (mark->at > now) return false;
   if (interval.unit == ReminderInterval::Unit::Minutes) return now - mark->at >= interval.minutes;
   if (zone == nullptr) zone = date::locate_zone("UTC");

@@ -13,7 +13,9 @@
 #include <toml++/toml.h>
 
 #include "faultline/core/action.hpp"
+#include "faultline/core/jira_limits.hpp"
 #include "faultline/core/labels.hpp"
+#include "faultline/core/text_input.hpp"
 
 namespace faultline::core {
 
@@ -44,8 +46,19 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
+// Names longer than this get no "did you mean" (the longest known key has 13 characters).
+constexpr std::size_t k_max_suggested_name = 64;
+// How many characters of a written value a problem quotes.
+constexpr std::size_t k_review_quote_chars = 60;
+
+// A value of the file as quoted in a problem: '<value>', shortened.
+std::string quote_review_value(std::string_view value) {
+  return "'" + shorten_for_message(value, k_review_quote_chars) + "'";
+}
+
 template <std::size_t N>
 std::string did_you_mean(std::string_view name, const std::array<std::string_view, N>& candidates) {
+  if (name.size() > k_max_suggested_name) return {};  // no key is that long; spare the quadratic distance
   const std::size_t limit = std::clamp<std::size_t>((name.size() + 1) / 3, 1, 3);
   std::string_view best;
   std::size_t best_distance = limit + 1;
@@ -101,6 +114,16 @@ public:
   }
 
   ReviewParse run(std::string_view text) {
+    // Bytes that are not text stop the parse: converting them later would replace them or
+    // drop NULs without a word.
+    if (const auto flaw = find_text_flaw(text)) {
+      problem(static_cast<int>(flaw->line), "text",
+              flaw->kind == TextFlaw::Kind::Nul
+                  ? "a NUL byte (0x00) at column " + std::to_string(flaw->column) +
+                        " is not text: remove it (faultline refuses it rather than drop it)"
+                  : describe_flaw(*flaw) + " (column " + std::to_string(flaw->column) + "): save the file as UTF-8");
+      return std::move(m_result);
+    }
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     const auto lines = split_lines(text);
     std::size_t open = 0;
@@ -131,7 +154,15 @@ public:
 
 private:
   void problem(int line, std::string field, std::string message) {
-    m_result.problems.push_back({std::string(m_file), line, std::move(field), std::move(message)});
+    // A field is a key as written: an unknown key may be of any length.
+    m_result.problems.push_back({std::string(m_file), line, shorten_for_message(field, k_review_quote_chars),
+                                 std::move(message)});
+  }
+
+  // A problem when `value` is more than Jira takes as a `kind` (too long, a line break in a
+  // summary): reported here, so publish stops before its first write.
+  void check_limit(const toml::node& node, const std::string& field, JiraText kind, std::string_view value) {
+    if (auto limit = jira_text_problem(kind, value)) problem(line_of(node), field, *limit);
   }
 
   int line_of(const toml::node& node) const {
@@ -183,19 +214,27 @@ private:
             std::string upper = text;
             std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
             if (contains(k_levels, upper)) text = upper;
-            else problem(line_of(node), name, "'" + text + "' is not a level: use " + one_of(k_levels));
+            else problem(line_of(node), name, quote_review_value(text) + " is not a level: use " + one_of(k_levels));
           }
           doc.level = text;
         } else if (name == "source") {
           if (!text.empty() && !contains(k_sources, text))
             problem(line_of(node), name,
-                    "'" + text + "' is not a source: use " + one_of(k_sources) + did_you_mean(text, k_sources));
+                    quote_review_value(text) + " is not a source: use " + one_of(k_sources) + did_you_mean(text, k_sources));
           doc.source = text;
-        } else if (name == "type") doc.type = text;
-        else if (name == "team") doc.team = text;
-        else if (name == "business_unit") doc.business_unit = text;
-        else if (name == "owner") doc.owner = text;
-        else if (name == "impact") doc.impact = trim(text);
+        } else if (name == "type" || name == "team" || name == "business_unit") {
+          // Fault facts saved to Jira fields (single-line text when mapped to one).
+          check_limit(node, name, JiraText::TextField, text);
+          if (name == "type") doc.type = text;
+          else if (name == "team") doc.team = text;
+          else doc.business_unit = text;
+        } else if (name == "owner") {
+          check_limit(node, name, JiraText::UserName, text);
+          doc.owner = text;
+        } else if (name == "impact") {
+          doc.impact = trim(text);
+          check_limit(node, name, JiraText::Description, doc.impact);
+        }
       }
     }
   }
@@ -254,7 +293,7 @@ private:
       auto t = parse_time(value->get(), now_for_today(), m_zone);
       if (!t) {
         problem(line_of(node), name,
-                "'" + value->get() + "' is not a time: write 2026-11-25T10:00:00+08:00, or a local "
+                quote_review_value(value->get()) + " is not a time: write 2026-11-25T10:00:00+08:00, or a local "
                 "time 2026-11-25T10:00:00 in the team's time zone");
         return std::nullopt;
       }
@@ -305,24 +344,28 @@ private:
         continue;
       }
       const std::string text(trim(value->get()));
-      if (name == "summary") action.summary = text;
-      else if (name == "owner") action.owner = text;
-      else if (name == "key") {
+      if (name == "summary") {
+        action.summary = text;
+        if (!text.empty()) check_limit(node, field, JiraText::Summary, text);  // the sub-task's summary
+      } else if (name == "owner") {
+        action.owner = text;
+        if (!text.empty()) check_limit(node, field, JiraText::UserName, text);
+      } else if (name == "key") {
         action.key = text;
         if (!text.empty() && !looks_like_issue_key(text))
-          problem(line_of(node), field, "'" + text + "' is not a Jira issue key (like FAULT-13)");
+          problem(line_of(node), field, quote_review_value(text) + " is not a Jira issue key (like FAULT-13)");
       } else if (name == "id") {
         explicit_id = true;
         action.id = text;
         if (!is_valid_action_id(text))
           problem(line_of(node), field,
-                  "'" + text + "' is not a valid action id: 1-40 characters, lower-case letters, digits "
+                  quote_review_value(text) + " is not a valid action id: 1-40 characters, lower-case letters, digits "
                   "and '-', starting with a letter or digit");
       } else if (name == "kind") {
         if (auto kind = parse_action_kind(text)) action.kind = *kind;
         else
           problem(line_of(node), field,
-                  "'" + text + "' is not a kind: use " + one_of(k_kinds) + did_you_mean(lower(text), k_kinds));
+                  quote_review_value(text) + " is not a kind: use " + one_of(k_kinds) + did_you_mean(lower(text), k_kinds));
       }
     }
     if (action.summary.empty()) problem(action.line, where + ".summary", "missing: say what will be done");
@@ -367,7 +410,7 @@ private:
     auto due = parse_date(action.due_text, now_for_today(), m_zone);
     if (!due) {
       problem(line_of(node), field,
-              "'" + action.due_text + "' is not a due date: write 2026-12-01, or '+7d' / '+2w' from today");
+              quote_review_value(action.due_text) + " is not a due date: write 2026-12-01, or '+7d' / '+2w' from today");
       return;
     }
     action.due = *due;
@@ -388,7 +431,7 @@ private:
       auto [it, inserted] = seen.emplace(action.id, action.line);
       if (!inserted)
         problem(action.line, where + ".id",
-                "duplicate action id '" + action.id + "' (also the action at line " + std::to_string(it->second) +
+                "duplicate action id " + quote_review_value(action.id) + " (also the action at line " + std::to_string(it->second) +
                     "): give one of them an explicit id");
     }
   }
@@ -411,7 +454,7 @@ private:
         section.line = static_cast<int>(i + 1);
         if (section.title.empty()) problem(section.line, "sections", "a '## ' heading needs a title");
         else if (!titles.insert(lower(section.title)).second)
-          problem(section.line, "sections", "duplicate section '" + section.title + "': merge the two");
+          problem(section.line, "sections", "duplicate section " + quote_review_value(section.title) + ": merge the two");
         sections.push_back(std::move(section));
         continue;
       }

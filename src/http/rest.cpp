@@ -54,15 +54,24 @@ std::string describe_body(std::string_view body, std::size_t limit) {
   return one_line(body, limit);
 }
 
+std::vector<std::string> shorten_details(std::vector<std::string> details) {
+  const std::size_t total = details.size();
+  if (total > k_max_error_details) details.resize(k_max_error_details);
+  for (auto& detail : details) detail = shorten_for_message(detail, k_max_error_detail_chars);
+  if (total > k_max_error_details) details.push_back("... and " + std::to_string(total - k_max_error_details) + " more");
+  return details;
+}
+
 Error api_error(const RestProduct& product, Method method, std::string_view path, const Response& response,
                 std::vector<std::string> details) {
   Error error;
   error.kind = kind_for_status(response.status);
   error.http_status = response.status;
-  error.details = std::move(details);
+  error.details = shorten_details(std::move(details));
   std::string status = std::to_string(response.status);
   if (const auto reason = status_reason(response.status); !reason.empty()) status += " " + std::string(reason);
-  error.message = std::string(product.name) + " answered " + status + " to " + to_string(method) + " " + std::string(path);
+  error.message = std::string(product.name) + " answered " + status + " to " + to_string(method) + " " +
+                  shorten_for_message(path, k_max_error_detail_chars);
   error.message += error.details.empty() ? std::string(" (empty body)") : ": " + join(error.details, "; ");
   switch (response.status) {
     case 401:
@@ -104,7 +113,8 @@ Request RestEndpoint::request_url(Method method, std::string url, const nlohmann
   request.headers.emplace_back("User-Agent", user_agent());
   if (body != nullptr) {
     request.headers.emplace_back("Content-Type", "application/json");
-    request.body = body->dump();
+    // Text that is not UTF-8 goes out replaced (U+FFFD), never as an exception mid-command.
+    request.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return request;
 }

@@ -37,7 +37,8 @@ Result<std::vector<Comment>> Client::comments(std::string_view key) {
   std::vector<Comment> out;
   const std::string path = std::string(api_root()) + "/issue/" + http::url_encode(key) + "/comment";
   int start_at = 0;
-  for (;;) {
+  // At most 1000 pages: an answer whose total never comes within reach must not page for ever.
+  for (int pages = 0; pages < 1000; ++pages) {
     auto reply = call(http::Method::Get, path,
                       {{"startAt", std::to_string(start_at)}, {"maxResults", "100"}, {"orderBy", "created"}});
     if (!reply) return std::unexpected(reply.error());

@@ -62,11 +62,11 @@ Error api_error(http::Method method, std::string_view path, const http::Response
 }
 
 Error element_error(int status, const nlohmann::json& error_collection, std::string_view what) {
-  auto parsed = parse_error_body(error_collection.dump());
+  auto parsed = parse_error_body(error_collection.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   Error error;
   error.kind = status ? http::kind_for_status(status) : ErrorKind::Failed;
   error.http_status = status;
-  error.details = parsed.details();
+  error.details = http::shorten_details(parsed.details());
   error.message = std::string(what) + " failed";
   if (status) error.message += " (" + std::to_string(status) + ")";
   if (!error.details.empty()) error.message += ": " + detail::join(error.details, "; ");

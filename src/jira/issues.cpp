@@ -103,7 +103,9 @@ Result<std::vector<ChangeHistory>> Client::full_changelog(std::string_view key) 
   std::vector<ChangeHistory> histories;
   const std::string path = std::string(api_root()) + "/issue/" + http::url_encode(key) + "/changelog";
   int start_at = 0;
-  for (;;) {
+  // At most 1000 pages: an answer that never says isLast nor reaches its total must not page
+  // for ever.
+  for (int pages = 0; pages < 1000; ++pages) {
     auto reply = call(http::Method::Get, path, {{"startAt", std::to_string(start_at)}, {"maxResults", "100"}});
     if (!reply) return std::unexpected(reply.error());
     const auto& values = detail::array(reply->body, "values");

@@ -21,6 +21,14 @@ Result<nlohmann::json> Client::property(std::string_view key, std::string_view p
   return detail::member(reply->body, "value");
 }
 
+Result<void> Client::delete_property(std::string_view key, std::string_view property) {
+  auto reply = call(http::Method::Delete,
+                    std::string(api_root()) + "/issue/" + http::url_encode(key) + "/properties/" +
+                        http::url_encode(property));
+  if (!reply && reply.error().kind != ErrorKind::NotFound) return std::unexpected(reply.error());
+  return {};
+}
+
 Result<std::vector<std::string>> Client::property_keys(std::string_view key) {
   FAULTLINE_TRY(reply,
                 call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key) + "/properties"));

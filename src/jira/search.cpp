@@ -43,7 +43,7 @@ SearchPage parse_page(nlohmann::json& body) {
     }
   }
   if (auto token = detail::text(body, "nextPageToken"); !token.empty()) page.next_page_token = token;
-  if (body.is_object() && body.contains("total") && body["total"].is_number()) page.total = body["total"].get<int>();
+  if (detail::member(body, "total").is_number()) page.total = detail::number(body, "total");
   page.start_at = detail::number(body, "startAt", 0);
   page.max_results = detail::number(body, "maxResults", 0);
   page.is_last = detail::flag(body, "isLast", false);

@@ -13,6 +13,8 @@ std::optional<ChannelKind> parse_channel_kind(std::string_view name) {
   return std::nullopt;
 }
 
+bool deduplicates(ChannelKind kind) { return kind == ChannelKind::DingTalk || kind == ChannelKind::Generic; }
+
 const char* to_string(ChannelKind kind) {
   switch (kind) {
     case ChannelKind::WeCom: return "wecom";

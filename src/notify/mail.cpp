@@ -1,4 +1,5 @@
 #include "faultline/notify/mail.hpp"
+#include "faultline/notify/markdown_literals.hpp"
 #include "faultline/util/strings.hpp"
 
 #include <ctime>
@@ -147,7 +148,7 @@ Result<MailEnvelope> build_mail(const config::Channel& channel, const Message& m
     cc_header += (cc_header.empty() ? "" : ", ") + single_line(address);
   }
 
-  std::string body = message.markdown_body;
+  std::string body = markdown_to_plain(message.markdown_body);  // a value's text as written
   if (!message.link_url.empty()) {
     if (!body.empty()) body += "\n\n";
     body += message.link_title == message.link_url ? message.link_url
@@ -163,7 +164,7 @@ Result<MailEnvelope> build_mail(const config::Channel& channel, const Message& m
   text += "From: " + single_line(channel.from) + "\r\n";
   text += "To: " + to_header + "\r\n";
   if (!cc_header.empty()) text += "Cc: " + cc_header + "\r\n";
-  text += "Subject: " + encode_header_value(single_line(message.title)) + "\r\n";
+  text += "Subject: " + encode_header_value(single_line(markdown_to_plain(message.title))) + "\r\n";
   text += "Date: " + rfc5322_date(now) + "\r\n";
   text += "Message-ID: " + mail_message_id(message.dedupe_key, channel.name, channel.from) + "\r\n";
   text += "X-Faultline-Event: " + single_line(message.event) + "\r\n";

@@ -1,4 +1,5 @@
 #include "faultline/notify/message.hpp"
+#include "faultline/notify/markdown_literals.hpp"
 #include "faultline/util/build_info.hpp"
 #include "faultline/util/files.hpp"
 #include "faultline/util/strings.hpp"
@@ -10,6 +11,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "faultline/core/mustache_data.hpp"
+#include "faultline/core/text_input.hpp"
 
 namespace faultline::notify {
 
@@ -18,6 +20,24 @@ namespace {
 namespace fs = std::filesystem;
 using kainjow::mustache::mustache;
 
+// Stands for a newline inside a value until the title line is found: a value's newline must
+// not end the title (the rest of a two-line summary would become the body). Values never hold
+// it (escape_markdown_text drops control characters).
+constexpr char k_value_newline = '\x1E';
+
+// The Mustache escape: {{value}} becomes literal Markdown text; {{{value}}} stays raw.
+std::string escape_template_value(const std::string& value) {
+  std::string escaped = escape_markdown_text(value);
+  for (char& c : escaped)
+    if (c == '\n') c = k_value_newline;
+  return escaped;
+}
+
+std::string with_value_newlines_as(std::string text, char replacement) {
+  for (char& c : text)
+    if (c == k_value_newline) c = replacement;
+  return text;
+}
 
 std::string string_at(const nlohmann::json& data_model, const char* key) {
   if (!data_model.is_object()) return {};
@@ -56,7 +76,7 @@ Result<Message> render_template_text(std::string_view file_name, std::string_vie
     return fail(ErrorKind::Config, where + ": " + core::mustache_error_text(tmpl.error_message()),
                 "fix the Mustache syntax of the notification template");
   }
-  tmpl.set_custom_escape([](const std::string& value) { return value; });
+  tmpl.set_custom_escape(escape_template_value);
   const std::string rendered = tmpl.render(core::to_mustache(data_model));
   if (!tmpl.is_valid()) {
     return fail(ErrorKind::Config,
@@ -72,13 +92,14 @@ Result<Message> render_template_text(std::string_view file_name, std::string_vie
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
     if (line.empty()) continue;
     message.title = line.starts_with("# ") ? std::string(trim(std::string_view(line).substr(2))) : line;
+    message.title = std::string(trim(with_value_newlines_as(message.title, ' ')));
     break;
   }
   if (message.title.empty()) {
     return fail(ErrorKind::Config, std::string(file_name) + ": renders no title line",
                 "the first non-empty line of a notification template is the message title");
   }
-  message.markdown_body = std::string(trim(rest));
+  message.markdown_body = std::string(trim(with_value_newlines_as(std::string(rest), '\n')));
 
   if (data_model.is_object()) {
     if (const auto link = data_model.find("link"); link != data_model.end() && link->is_object()) {
@@ -120,6 +141,8 @@ Result<Message> render_message(std::string_view event, const nlohmann::json& dat
     if (!fs::is_regular_file(path, error)) continue;
     auto text = read_file(path);
     if (!text) return fail(ErrorKind::Config, path.string() + ": cannot read the template");
+    if (auto valid = core::check_text_file(*text, path.string(), ErrorKind::Config); !valid)
+      return std::unexpected(valid.error());
     return render_template_text(path.string(), *text, event, data_model);
   }
   std::string where;

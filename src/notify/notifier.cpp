@@ -4,6 +4,9 @@
 #include <exception>
 #include <thread>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include "faultline/http/dry_run.hpp"
 #include "faultline/http/url.hpp"
 #include "faultline/notify/mentions.hpp"
@@ -64,6 +67,7 @@ const char* to_string(ReportStatus status) {
     case ReportStatus::Failed: return "failed";
     case ReportStatus::Skipped: return "skipped";
     case ReportStatus::AlreadySent: return "already_sent";
+    case ReportStatus::PossiblySent: return "possibly_sent";
   }
   return "failed";
 }
@@ -82,6 +86,7 @@ nlohmann::json to_json(const DeliveryReport& report) {
   if (report.dry_run) out["dry_run"] = true;
   if (!report.unresolved_mentions.empty()) out["unresolved_mentions"] = report.unresolved_mentions;
   if (!report.warning.empty()) out["warning"] = report.warning;
+  if (report.record_failed) out["record_failed"] = true;
   return out;
 }
 
@@ -135,70 +140,163 @@ std::vector<DeliveryReport> Notifier::deliver(const Message& message) {
   return deliver_to(message, route->second);
 }
 
+// One channel's delivery. `send` is false when the report is already final (skipped,
+// unknown channel, sent before, possibly sent before).
+struct Notifier::Plan {
+  DeliveryReport report;
+  const config::Channel* channel = nullptr;
+  ChannelKind kind = ChannelKind::Generic;
+  ResolvedMentions mentions;
+  SendState recorded = SendState::New;  // the SentLog's state before this run
+  std::string at;                       // the payload time: the recorded intent's, or now
+  bool send = false;
+  bool unanswered = false;              // the last failure had no answer (it may have arrived)
+};
+
 std::vector<DeliveryReport> Notifier::deliver_to(const Message& message,
                                                  const std::vector<std::string>& channels) {
-  std::vector<DeliveryReport> reports;
+  const std::string now = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                                      std::chrono::floor<std::chrono::seconds>(m_options.system_clock()));
+  std::vector<Plan> plans;
   std::vector<std::string> done;
   for (const auto& name : channels) {
     if (std::find(done.begin(), done.end(), name) != done.end()) continue;  // listed twice
     done.push_back(name);
-    reports.push_back(deliver_one(message, name));
+    plans.push_back(plan(message, name, now));
   }
+  record_intent(message, plans);
+  for (auto& p : plans)
+    if (p.send) send(message, p);
+  record_results(message, plans);
+  std::vector<DeliveryReport> reports;
+  for (auto& p : plans) reports.push_back(std::move(p.report));
   return reports;
 }
 
-DeliveryReport Notifier::deliver_one(const Message& message, const std::string& channel_name) {
-  DeliveryReport report;
+Notifier::Plan Notifier::plan(const Message& message, const std::string& channel_name, const std::string& now) {
+  Plan plan;
+  DeliveryReport& report = plan.report;
   report.channel = channel_name;
   const auto& only = m_options.only_channels;
   const auto channel_it = m_config.channels.find(channel_name);
   if (channel_it != m_config.channels.end()) report.kind = channel_it->second.kind;
   if (!only.empty() && std::find(only.begin(), only.end(), channel_name) == only.end()) {
     report.status = ReportStatus::Skipped;
-    return report;
+    return plan;
   }
   if (channel_it == m_config.channels.end()) {
     report.error = "no channel named '" + channel_name + "' in the config";
     report.hint = "add [channels." + channel_name + "] or remove it from [routes]";
-    return report;
+    return plan;
   }
-  const config::Channel& channel = channel_it->second;
-  const auto kind = parse_channel_kind(channel.kind);
+  plan.channel = &channel_it->second;
+  const auto kind = parse_channel_kind(plan.channel->kind);
   if (!kind) {
-    report.error = "unknown channel kind '" + channel.kind + "'";
+    report.error = "unknown channel kind '" + plan.channel->kind + "'";
     report.hint = "use wecom, dingtalk, feishu, slack, teams, generic or email";
-    return report;
+    return plan;
   }
-  if (m_options.sent_log && m_options.sent_log->was_sent(message.dedupe_key, channel_name)) {
-    report.status = ReportStatus::AlreadySent;
-    return report;
+  plan.kind = *kind;
+  plan.at = now;
+  if (m_options.sent_log) {
+    const auto record = m_options.sent_log->record(message.dedupe_key, channel_name);
+    plan.recorded = record.state;
+    switch (record.state) {
+      case SendState::Sent:
+      case SendState::PossiblySent:  // reported once already
+        report.status = ReportStatus::AlreadySent;
+        return plan;
+      case SendState::Pending:
+        if (!deduplicates(*kind)) {
+          // Sending again would post it twice where it did arrive: say so, once.
+          report.status = ReportStatus::PossiblySent;
+          report.warning = "possibly sent: a run at " + record.at +
+                           " sent it but did not record the result, and " + to_string(*kind) +
+                           " does not drop repeats, so it is not sent again; check the channel";
+          return plan;
+        }
+        if (!record.at.empty()) plan.at = record.at;  // the same payload: the platform drops it if it arrived
+        break;
+      case SendState::New: break;
+    }
   }
-  const ResolvedMentions mentions =
-      resolve_mentions(*kind, message.mention_people, message.mention_all ? MentionAll::Yes : MentionAll::No,
-                       m_config.people);
-  report.unresolved_mentions = mentions.unresolved;
+  plan.mentions = resolve_mentions(*kind, message.mention_people,
+                                   message.mention_all ? MentionAll::Yes : MentionAll::No, m_config.people);
+  report.unresolved_mentions = plan.mentions.unresolved;
+  plan.send = true;
+  return plan;
+}
 
+void Notifier::record_intent(const Message& message, std::vector<Plan>& plans) {
+  SentLog* log = m_options.sent_log;
+  if (!log || m_options.dry_run) return;
+  std::vector<std::string> fresh;
+  for (const auto& p : plans)
+    if (p.send && p.recorded == SendState::New) fresh.push_back(p.report.channel);
+  if (fresh.empty()) return;
+  const auto first =
+      std::find_if(plans.begin(), plans.end(), [](const Plan& p) { return p.send && p.recorded == SendState::New; });
+  auto noted = log->mark(message.dedupe_key, fresh, SendState::Pending, first->at);
+  if (noted) return;
+  for (auto& p : plans) {
+    if (!p.send || p.recorded != SendState::New) continue;
+    p.send = false;
+    p.report.status = ReportStatus::Failed;
+    p.report.error = "not sent: the intent to send could not be recorded (" + m_redactor.mask(noted.error().message) + ")";
+    p.report.hint = "run the same command again when Jira answers";
+    p.report.retryable = true;
+    p.report.record_failed = true;
+  }
+}
+
+void Notifier::send(const Message& message, Plan& plan) {
+  DeliveryReport& report = plan.report;
   try {
-    if (*kind == ChannelKind::Email) {
-      send_mail(message, channel, mentions, report);
+    if (plan.kind == ChannelKind::Email) {
+      send_mail(message, *plan.channel, plan.mentions, report);
     } else {
-      send_http(message, channel, *kind, mentions, report);
+      send_http(message, *plan.channel, plan.kind, plan.mentions, plan.at, report, plan.unanswered);
     }
   } catch (const std::exception& error) {
     report.status = ReportStatus::Failed;
     report.error = "unexpected error: " + m_redactor.mask(error.what());
   }
+}
 
-  if (report.status == ReportStatus::Sent && !report.dry_run && m_options.sent_log) {
-    if (auto marked = m_options.sent_log->mark_sent(message.dedupe_key, channel_name); !marked)
-      report.warning = "delivered, but not recorded as sent (" + m_redactor.mask(marked.error().message) +
-                       "); a re-run may send it again";
+void Notifier::record_results(const Message& message, std::vector<Plan>& plans) {
+  SentLog* log = m_options.sent_log;
+  if (!log || m_options.dry_run) return;
+  // One write: what arrived is sent, what was refused is forgotten (a re-run sends it), what
+  // had no answer stays pending, a pending one reported now is possibly sent.
+  SendStateChange sent{{}, SendState::Sent, {}}, refused{{}, SendState::New, {}}, possibly{{}, SendState::PossiblySent, {}};
+  for (const auto& p : plans) {
+    if (p.report.status == ReportStatus::PossiblySent) {
+      possibly.channels.push_back(p.report.channel);
+      possibly.at = p.at;
+    }
+    if (!p.send) continue;
+    if (p.report.dry_run) refused.channels.push_back(p.report.channel);  // only printed: no record
+    else if (p.report.status == ReportStatus::Sent) sent.channels.push_back(p.report.channel);
+    else if (!p.unanswered) refused.channels.push_back(p.report.channel);
   }
-  return report;
+  auto recorded = log->apply(message.dedupe_key, {sent, refused, possibly});
+  if (recorded) return;
+  const std::string why = m_redactor.mask(recorded.error().message);
+  for (auto& p : plans) {
+    if (p.report.status == ReportStatus::PossiblySent) {
+      p.report.record_failed = true;
+      p.report.warning += "; not recorded (" + why + ")";
+    } else if (p.send && p.report.status == ReportStatus::Sent && !p.report.dry_run) {
+      p.report.record_failed = true;
+      p.report.warning = "delivered, but not recorded as sent (" + why +
+                         "); a re-run sends it again only where the platform drops repeats";
+    }
+  }
 }
 
 void Notifier::send_http(const Message& message, const config::Channel& channel, ChannelKind kind,
-                         const ResolvedMentions& mentions, DeliveryReport& report) {
+                         const ResolvedMentions& mentions, const std::string& sent_at, DeliveryReport& report,
+                         bool& unanswered) {
   const auto payloads = build_payloads(kind, message, mentions, m_options.limits);
   report.parts_total = static_cast<int>(payloads.size());
   if (payloads.empty()) {
@@ -206,7 +304,7 @@ void Notifier::send_http(const Message& message, const config::Channel& channel,
     return;
   }
   const bool split = payloads.size() > 1;
-  SentLog* log = m_options.sent_log;
+  SentLog* log = m_options.dry_run ? nullptr : m_options.sent_log;
   const auto rules = default_rate_rules(kind);
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     if (split && log && log->was_sent(part_key(message, i), channel.name)) {  // sent by an earlier run
@@ -215,9 +313,11 @@ void Notifier::send_http(const Message& message, const config::Channel& channel,
     Delivery delivery;
     for (int attempt = 0;; ++attempt) {
       m_pacer.wait_turn(channel.name, rules);
-      const http::Request request = make_request(kind, channel, payloads[i], message, i, m_options.system_clock());
+      const http::Request request =
+          make_request(kind, channel, payloads[i], message, i, m_options.system_clock(), sent_at);
       const http::Outcome outcome = m_transport.send(request);
       if (outcome && outcome->header(http::k_dry_run_header)) report.dry_run = true;
+      unanswered = !outcome;
       delivery = interpret_response(kind, outcome);
       // Only a "busy" in the body of a 200 is retried here (see retry_wait_limit).
       const bool body_said_busy = delivery.status == DeliveryStatus::RetryLater && outcome && outcome->status == 200;
@@ -234,7 +334,13 @@ void Notifier::send_http(const Message& message, const config::Channel& channel,
       return;
     }
     ++report.parts;
-    if (split && log && !report.dry_run) (void)log->mark_sent(part_key(message, i), channel.name);
+    if (split && log && !report.dry_run) {
+      if (auto marked = log->mark_sent(part_key(message, i), channel.name); !marked) {
+        report.record_failed = true;
+        report.warning = "part " + std::to_string(i + 1) + " delivered, but not recorded as sent (" +
+                         m_redactor.mask(marked.error().message) + ")";
+      }
+    }
   }
   report.status = ReportStatus::Sent;
 }

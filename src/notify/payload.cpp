@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "faultline/notify/markdown_literals.hpp"
 #include "faultline/notify/signing.hpp"
 #include "faultline/notify/text_limits.hpp"
 
@@ -39,10 +40,14 @@ std::string part_suffix(std::size_t index, std::size_t count) {
   return " (" + std::to_string(index + 1) + "/" + std::to_string(count) + ")";
 }
 
-// "@name @name" for people who have no id on this platform: shown, not paged.
-std::string unresolved_text(const ResolvedMentions& mentions) {
+// "@name @name" for people who have no id on this platform: shown, not paged. The names are
+// data, so in Markdown they are literal text like any template value.
+enum class NameText { Plain, Markdown };
+
+std::string unresolved_text(const ResolvedMentions& mentions, NameText form) {
   std::string out;
-  for (const auto& name : mentions.unresolved) out += (out.empty() ? "@" : " @") + name;
+  for (const auto& name : mentions.unresolved)
+    out += (out.empty() ? "@" : " @") + (form == NameText::Markdown ? escape_markdown_text(name) : name);
   return out;
 }
 
@@ -52,9 +57,22 @@ void append_paragraph(std::string& text, std::string_view paragraph) {
   text += paragraph;
 }
 
+// The message's link in Markdown; its title is data, so it is literal text.
 std::string markdown_link(const Message& message) {
   if (message.link_url.empty()) return {};
-  return "[" + message.link_title + "](" + message.link_url + ")";
+  return "[" + escape_markdown_text(message.link_title) + "](" +
+         escape_markdown_text(link_destination(message.link_url)) + ")";
+}
+
+// WeCom, DingTalk and Teams document no escape for their Markdown (WeCom group robot markdown:
+// headings, bold, [links](url), `code`, quotes, <font color>, <@userid>; DingTalk custom robot
+// markdown: headings, quotes, bold, italic, links, images, lists; Adaptive Cards TextBlock:
+// bold, italic, lists, links, where a backslash is honoured on some clients only, AdaptiveCards
+// issues #5590, #5758). A zero-width space on both sides of a value's special character breaks
+// every construct that needs it next to another character ("<font", "<@id", "](", "**", "~~",
+// a line-start "- ") on any parser, and shows nothing.
+std::string zero_width_markdown(std::string_view markdown) {
+  return markdown_with_literals(markdown, LiteralStyle::ZeroWidthFence);
 }
 
 std::vector<json> wecom_payloads(const Message& message, const ResolvedMentions& mentions,
@@ -71,16 +89,17 @@ std::vector<json> wecom_payloads(const Message& message, const ResolvedMentions&
       mention_line += (mention_line.empty() ? "" : " ") + ("<@" + mention.id + ">");
     }
   }
-  const std::string unresolved = unresolved_text(mentions);
+  const std::string unresolved = unresolved_text(mentions, NameText::Markdown);
   if (!unresolved.empty()) mention_line += (mention_line.empty() ? "" : " ") + unresolved;
   append_paragraph(content, mention_line);
 
   std::vector<json> payloads;
-  for (auto& part : split_parts(content, limits.wecom_markdown_bytes))
+  for (auto& part : split_parts(zero_width_markdown(content), limits.wecom_markdown_bytes))
     payloads.push_back(json{{"msgtype", "markdown"}, {"markdown", {{"content", std::move(part)}}}});
   // markdown cannot @all nor take phone numbers: one short text message pages them.
   if (mentions.all || !mobiles.empty()) {
-    json text = {{"content", truncate_utf8(message.title, limits.wecom_text_bytes, "…")}};
+    // text.content reads <@userid> too: the title's values stay fenced.
+    json text = {{"content", truncate_utf8(zero_width_markdown(message.title), limits.wecom_text_bytes, "…")}};
     if (mentions.all) text["mentioned_list"] = json::array({"@all"});
     if (!mobiles.empty()) text["mentioned_mobile_list"] = mobiles;
     payloads.push_back(json{{"msgtype", "text"}, {"text", std::move(text)}});
@@ -101,15 +120,16 @@ std::vector<json> dingtalk_payloads(const Message& message, const ResolvedMentio
     (is_mobile(mention) ? mobiles : user_ids).push_back(id);
     mention_line += (mention_line.empty() ? "@" : " @") + id;  // the text must name them too
   }
-  const std::string unresolved = unresolved_text(mentions);
+  const std::string unresolved = unresolved_text(mentions, NameText::Markdown);
   if (!unresolved.empty()) mention_line += (mention_line.empty() ? "" : " ") + unresolved;
   append_paragraph(text, mention_line);
 
-  const auto parts = split_parts(text, limits.dingtalk_text_bytes);
+  const auto parts = split_parts(zero_width_markdown(text), limits.dingtalk_text_bytes);
+  const std::string plain_title = markdown_to_plain(message.title);
   std::vector<json> payloads;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     json payload = {{"msgtype", "markdown"},
-                    {"markdown", {{"title", message.title + part_suffix(i, parts.size())},
+                    {"markdown", {{"title", plain_title + part_suffix(i, parts.size())},
                                   {"text", parts[i]}}}};
     if (i + 1 == parts.size()) {  // mentions once, with the part that names them
       payload["at"] = {{"atUserIds", user_ids}, {"atMobiles", mobiles}, {"isAtAll", mentions.all}};
@@ -126,11 +146,16 @@ std::vector<json> feishu_payloads(const Message& message, const ResolvedMentions
   for (const auto& mention : mentions.mentions)
     mention_line += (mention_line.empty() ? "" : " ") + ("<at id=" + mention.id + "></at>");
   if (mentions.all) mention_line += std::string(mention_line.empty() ? "" : " ") + "<at id=all></at>";
-  const std::string unresolved = unresolved_text(mentions);
+  const std::string unresolved = unresolved_text(mentions, NameText::Markdown);
   if (!unresolved.empty()) mention_line += (mention_line.empty() ? "" : " ") + unresolved;
   append_paragraph(content, mention_line);
 
-  const auto parts = split_parts(content, limits.feishu_content_bytes);
+  // lark_md shows a character literally as an HTML numeric reference ("&#60;" for "<": Feishu
+  // message card Markdown, special character escapes), so a value's <at id=all></at> is text.
+  const auto parts = split_parts(markdown_with_literals(content, LiteralStyle::NumericEntity),
+                                 limits.feishu_content_bytes);
+  // The header is plain_text; the fence keeps a value's "<at" inert should a client read it.
+  const std::string header_title = zero_width_markdown(message.title);
   std::vector<json> payloads;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     json elements = json::array();
@@ -146,7 +171,7 @@ std::vector<json> feishu_payloads(const Message& message, const ResolvedMentions
     json card = {{"config", {{"wide_screen_mode", true}}},
                  {"header",
                   {{"title", {{"tag", "plain_text"},
-                              {"content", message.title + part_suffix(i, parts.size())}}}}},
+                              {"content", header_title + part_suffix(i, parts.size())}}}}},
                  {"elements", std::move(elements)}};
     payloads.push_back(json{{"msg_type", "interactive"}, {"card", std::move(card)}});
   }
@@ -167,32 +192,44 @@ std::string slack_escape(std::string_view text) {
 
 enum class MrkdwnBold { Convert, Drop };
 
+// The first "**" at or after `from` that is not escaped, or npos.
+std::size_t find_unescaped_bold(std::string_view line, std::size_t from) {
+  for (std::size_t i = from; i + 1 < line.size(); ++i) {
+    if (is_escape_at(line, i)) {
+      ++i;
+      continue;
+    }
+    if (line[i] == '*' && line[i + 1] == '*') return i;
+  }
+  return std::string_view::npos;
+}
+
 // One line of Markdown to mrkdwn: **bold** -> *bold* (or plain when Drop), [text](url) ->
-// <url|text>, & < > escaped.
+// <url|text>, & < > escaped. An escaped character (a template value's) is only text: Slack has
+// no escape for * _ ~ `, but without < no value makes a link or a mention.
 std::string mrkdwn_inline(std::string_view line, MrkdwnBold bold) {
   std::string out;
   std::size_t i = 0;
   while (i < line.size()) {
+    if (is_escape_at(line, i)) {
+      out += slack_escape(line.substr(i + 1, 1));
+      i += 2;
+      continue;
+    }
     if (line.substr(i, 2) == "**") {
-      const auto close = line.find("**", i + 2);
+      const auto close = find_unescaped_bold(line, i + 2);
       if (close != std::string_view::npos && close > i + 2) {
-        const std::string inner = slack_escape(line.substr(i + 2, close - i - 2));
+        const std::string inner = mrkdwn_inline(line.substr(i + 2, close - i - 2), MrkdwnBold::Drop);
         out += bold == MrkdwnBold::Convert ? "*" + inner + "*" : inner;
         i = close + 2;
         continue;
       }
     }
     if (line[i] == '[') {
-      const auto close = line.find("](", i + 1);
-      const auto paren = close == std::string_view::npos ? close : line.find(')', close + 2);
-      if (close != std::string_view::npos && close > i + 1 && paren != std::string_view::npos &&
-          paren > close + 2) {
-        const auto url = line.substr(close + 2, paren - close - 2);
-        if (url.find_first_of(" \t") == std::string_view::npos) {
-          out += "<" + slack_escape(url) + "|" + slack_escape(line.substr(i + 1, close - i - 1)) + ">";
-          i = paren + 1;
-          continue;
-        }
+      if (const auto link = markdown_link_at(line, i)) {
+        out += "<" + slack_escape(link_destination(link->url)) + "|" + mrkdwn_inline(link->text, MrkdwnBold::Drop) + ">";
+        i = link->end;
+        continue;
       }
     }
     out += slack_escape(line.substr(i, 1));
@@ -201,17 +238,26 @@ std::string mrkdwn_inline(std::string_view line, MrkdwnBold bold) {
   return out;
 }
 
+// A section of mrkdwn. verbatim: Slack then leaves plain text alone (no automatic links,
+// channel names or mentions from a value's text) and still reads <url|text>, <@U...> and
+// <!channel> (Block Kit text object: verbatim).
+json slack_section(const std::string& text) {
+  return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", text}, {"verbatim", true}}}};
+}
+
 std::vector<json> slack_payloads(const Message& message, const ResolvedMentions& mentions,
                                  const PlatformLimits& limits) {
-  std::string text = "*" + slack_escape(message.title) + "*";
+  const std::string plain_title = markdown_to_plain(message.title);
+  std::string text = "*" + slack_escape(plain_title) + "*";
   append_paragraph(text, markdown_to_mrkdwn(message.markdown_body));
   if (!message.link_url.empty())
-    append_paragraph(text, "<" + message.link_url + "|" + slack_escape(message.link_title) + ">");
+    append_paragraph(text, "<" + slack_escape(link_destination(message.link_url)) + "|" +
+                               slack_escape(message.link_title) + ">");
   std::string mention_line;
   for (const auto& mention : mentions.mentions)
     mention_line += (mention_line.empty() ? "" : " ") + ("<@" + mention.id + ">");
   if (mentions.all) mention_line += std::string(mention_line.empty() ? "" : " ") + "<!channel>";
-  const std::string unresolved = slack_escape(unresolved_text(mentions));
+  const std::string unresolved = slack_escape(unresolved_text(mentions, NameText::Plain));
   if (!unresolved.empty()) mention_line += (mention_line.empty() ? "" : " ") + unresolved;
   append_paragraph(text, mention_line);
 
@@ -231,9 +277,9 @@ std::vector<json> slack_payloads(const Message& message, const ResolvedMentions&
   for (std::size_t i = 0; i < messages.size(); ++i) {
     json blocks = json::array();
     for (const auto& section : messages[i])
-      blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", section}}}});
+      blocks.push_back(slack_section(section));
     const std::string fallback = truncate_utf8(
-        slack_escape(message.title) + part_suffix(i, messages.size()), limits.slack_text_bytes, "…");
+        slack_escape(plain_title) + part_suffix(i, messages.size()), limits.slack_text_bytes, "…");
     payloads.push_back(json{{"text", fallback}, {"blocks", std::move(blocks)}});
   }
   return payloads;
@@ -259,7 +305,7 @@ std::string teams_markdown(std::string_view markdown) {
 
 json teams_card(const Message& message, const std::string& body, const ResolvedMentions& mentions) {
   json blocks = json::array();
-  blocks.push_back({{"type", "TextBlock"}, {"text", message.title}, {"weight", "Bolder"},
+  blocks.push_back({{"type", "TextBlock"}, {"text", zero_width_markdown(message.title)}, {"weight", "Bolder"},
                     {"size", "Medium"}, {"wrap", true}});
   if (!body.empty()) blocks.push_back({{"type", "TextBlock"}, {"text", body}, {"wrap", true}});
   json entities = json::array();
@@ -270,7 +316,7 @@ json teams_card(const Message& message, const std::string& body, const ResolvedM
     entities.push_back({{"type", "mention"}, {"text", tag},
                         {"mentioned", {{"id", mention.id}, {"name", mention.person}}}});
   }
-  const std::string unresolved = unresolved_text(mentions);
+  const std::string unresolved = zero_width_markdown(unresolved_text(mentions, NameText::Markdown));
   if (!unresolved.empty()) mention_line += (mention_line.empty() ? "" : " ") + unresolved;
   if (!mention_line.empty()) blocks.push_back({{"type", "TextBlock"}, {"text", mention_line}, {"wrap", true}});
   json content = {{"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
@@ -291,15 +337,15 @@ json teams_card(const Message& message, const std::string& body, const ResolvedM
 
 std::vector<json> teams_payloads(const Message& message, const ResolvedMentions& mentions,
                                  const PlatformLimits& limits) {
-  const std::string body = teams_markdown(message.markdown_body);
+  const std::string body = teams_markdown(zero_width_markdown(message.markdown_body));
   json card = teams_card(message, body, mentions);
   std::size_t size = dump(card).size();
   if (size <= limits.teams_payload_bytes) return {std::move(card)};
 
   const std::string suffix = message.link_url.empty()
                                  ? std::string("\n\n… (truncated)")
-                                 : "\n\n… (truncated; the full text is at [" + message.link_title +
-                                       "](" + message.link_url + "))";
+                                 : "\n\n… (truncated; the full text is at " +
+                                       zero_width_markdown(markdown_link(message)) + ")";
   // Shrink the body by the overflow until the whole payload fits (JSON escaping may grow it).
   std::size_t budget = body.size();
   for (int round = 0; round < 16 && size > limits.teams_payload_bytes; ++round) {
@@ -317,7 +363,7 @@ std::vector<json> generic_payloads(const Message& message, const ResolvedMention
   json link = nullptr;
   if (!message.link_url.empty()) link = {{"url", message.link_url}, {"title", message.link_title}};
   return {json{{"event", message.event},
-               {"title", message.title},
+               {"title", markdown_to_plain(message.title)},
                {"body", message.markdown_body},
                {"link", std::move(link)},
                {"mentions", std::move(people)},
@@ -387,7 +433,7 @@ std::vector<json> build_payloads(ChannelKind kind, const Message& message,
 
 http::Request make_request(ChannelKind kind, const config::Channel& channel, const json& body,
                            const Message& message, std::size_t part,
-                           std::chrono::system_clock::time_point now) {
+                           std::chrono::system_clock::time_point now, std::string_view sent_at) {
   http::Request request;
   request.method = http::Method::Post;
   request.url = channel.url;
@@ -413,7 +459,7 @@ http::Request make_request(ChannelKind kind, const config::Channel& channel, con
       break;
     }
     case ChannelKind::Generic: {
-      payload["sent_at"] = iso8601_utc(now);
+      payload["sent_at"] = sent_at.empty() ? iso8601_utc(now) : std::string(sent_at);
       request.headers.front().second = "application/json; charset=utf-8";
       request.headers.emplace_back("X-Faultline-Event", message.event);
       std::string key = message.dedupe_key;

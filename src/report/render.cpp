@@ -8,6 +8,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "faultline/core/mustache_data.hpp"
+#include "faultline/core/text_input.hpp"
 #include "faultline/util/build_info.hpp"
 #include "faultline/util/files.hpp"
 #include "faultline/util/strings.hpp"
@@ -82,6 +83,9 @@ Result<std::optional<TemplateFile>> find_template(const std::vector<fs::path>& d
     if (!fs::is_regular_file(path, error)) continue;
     auto text = read_file(path);
     if (!text) return fail(ErrorKind::Config, path.string() + ": cannot read the template");
+    if (auto text_ok = core::check_text_file(*text, path.string(), ErrorKind::Config); !text_ok) {
+      return std::unexpected(text_ok.error());
+    }
     return std::optional<TemplateFile>(TemplateFile{path, std::move(*text)});
   }
   return std::optional<TemplateFile>();

@@ -203,7 +203,10 @@ nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& revi
   data["fault"] = core::fault_to_json(fault, zone);
   data["fault_url"] = base.empty() || fault.key.empty() ? std::string() : base + "/browse/" + fault.key;
   data["jira_base_url"] = base;
-  data["title"] = fault.key.empty() ? fault.summary : fault.key + ": " + fault.summary;
+  // The key alone when the summary is unknown (a render from the review file alone).
+  data["title"] = fault.key.empty()       ? fault.summary
+                  : fault.summary.empty() ? fault.key
+                                          : fault.key + ": " + fault.summary;
   data["review"] = review_json(review, zone);
   data["facts"] = facts_json(fault, review, zone);
   const std::string& level = either(review.level, fault.level);

@@ -97,6 +97,7 @@ std::string mask_fields(std::string_view text) {
       ++end;
     }
     const std::string_view name = text.substr(i, end - i);
+    const bool dotted = i > 0 && text[i - 1] == '.';
     out.append(name);
     i = end;
     if (!is_secret_field_name(lower(name))) {
@@ -111,6 +112,11 @@ std::string mask_fields(std::string_view text) {
       ++p;
     }
     if (p >= text.size() || (text[p] != ':' && text[p] != '=')) {
+      continue;
+    }
+    // "jira.token: ..." is a config key naming itself in a message, never a header: headers
+    // have no dots, and config values are written with '='.
+    if (dotted && text[p] == ':') {
       continue;
     }
     const char separator = text[p++];
@@ -220,7 +226,38 @@ std::string mask_query(std::string_view text) {
   return out;
 }
 
+// Masks the user information of URLs: "https://bob:pw@host/x" -> "https://***@host/x".
+std::string mask_userinfo(std::string_view text) {
+  constexpr std::string_view k_authority_stops = "/?#\"'<>` \t\r\n";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t separator = text.find("://", i);
+    if (separator == std::string_view::npos) {
+      break;
+    }
+    const std::size_t start = separator + 3;
+    out.append(text.substr(i, start - i));
+    std::size_t end = start;
+    while (end < text.size() && k_authority_stops.find(text[end]) == std::string_view::npos) {
+      ++end;
+    }
+    const std::size_t at = text.substr(start, end - start).rfind('@');
+    if (at != std::string_view::npos && at > 0) {
+      out.append(Redactor::k_mask);
+      i = start + at;  // the '@' and the host are copied as they are
+    } else {
+      i = start;
+    }
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
 }  // namespace
+
+std::string mask_url_credentials(std::string_view text) { return mask_query(mask_userinfo(text)); }
 
 void Redactor::remember(std::string text, std::string replacement) {
   if (text.size() < 4) {
@@ -258,7 +295,7 @@ std::string Redactor::mask(std::string_view text) const {
   for (const Secret& secret : m_secrets) {
     replace_all(out, secret.text, secret.replacement);
   }
-  return mask_query(mask_schemes(mask_fields(out)));
+  return mask_query(mask_userinfo(mask_schemes(mask_fields(out))));
 }
 
 Error Redactor::mask(Error error) const {

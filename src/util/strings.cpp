@@ -59,6 +59,23 @@ std::string one_line(std::string_view text, std::size_t limit) {
   return out;
 }
 
+std::string shorten_for_message(std::string_view text, std::size_t max_chars) {
+  // A UTF-8 character starts at every byte that is not a continuation byte (10xxxxxx).
+  const auto starts_character = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+  std::size_t characters = 0;
+  std::size_t cut = text.size();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!starts_character(text[i])) continue;
+    if (characters == max_chars) cut = i;
+    ++characters;
+  }
+  std::string out;
+  out.reserve(std::min(cut, text.size()) + 32);
+  for (char c : text.substr(0, cut)) out += c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
+  if (characters > max_chars) out += "\u2026 (" + std::to_string(characters) + " characters)";
+  return out;
+}
+
 std::string html_title(std::string_view body, std::size_t limit) {
   const std::string lowered = lower(body);
   const auto open = lowered.find("<title");

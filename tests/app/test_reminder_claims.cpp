@@ -102,6 +102,9 @@ TEST_CASE("claims: a free group is locked, claimed, and unlocked after sending",
   CHECK(f.store.values["FAULT-2"]["overdue"]["by"] == "run-a");
   CHECK(f.store.values["FAULT-2"]["overdue_lock"]["by"] == "run-a");
   CHECK(f.store.values["FAULT-4"]["overdue"]["at"] == "2026-11-25T02:00:00Z");
+  CHECK(f.store.values["FAULT-4"]["overdue"]["sent"] == false);  // claimed, not yet confirmed
+  CHECK(claims.confirm(results[0]).empty());
+  CHECK_FALSE(f.store.values["FAULT-4"]["overdue"].contains("sent"));
   CHECK(claims.unlock().empty());
   CHECK_FALSE(f.store.values["FAULT-2"].contains("overdue_lock"));
   CHECK(f.store.values["FAULT-2"]["overdue"]["by"] == "run-a");  // the marker stays
@@ -151,6 +154,33 @@ TEST_CASE("claims: a group locked by another run is left to it; an expired lock 
     CHECK(results[0][0].status == app::ClaimStatus::Lost);
     CHECK(f.store.puts == 0);
   }
+}
+
+TEST_CASE("claims: a claim never confirmed as sent is taken over once the dead run's lock expired",
+          "[remind][claims]") {
+  Fixture f;
+  // run-b claimed FAULT-2 today (in Shanghai) and died during the POST: "sent": false, lock left.
+  json claimed = mark("2026-11-25T01:50:00Z", "run-b");
+  claimed["sent"] = false;
+  const bool expired = GENERATE(false, true);
+  f.store.values["FAULT-2"] = json{{"overdue", claimed},
+                                   {"overdue_lock", mark(expired ? "2026-11-25T01:50:00Z" : "2026-11-25T01:55:00Z", "run-b")}};
+  app::ReminderClaims claims(f.client, f.options("run-a"));
+  auto results = claims.claim({overdue({"FAULT-2"})});
+  if (!expired) {
+    CHECK(results[0][0].status == app::ClaimStatus::Lost);  // run-b may still be sending
+    CHECK(f.store.puts == 0);
+    return;
+  }
+  REQUIRE(results[0][0].status == app::ClaimStatus::Won);
+  CHECK(f.store.values["FAULT-2"]["overdue"]["by"] == "run-a");
+  CHECK(f.store.values["FAULT-2"]["overdue"]["sent"] == false);
+  CHECK(claims.confirm(results[0]).empty());
+  CHECK(claims.unlock().empty());
+  CHECK(f.store.values["FAULT-2"] == json{{"overdue", mark("2026-11-25T02:00:00Z", "run-a")}});
+  // Confirmed: the same day it is recent.
+  app::ReminderClaims later(f.client, f.options("run-c"));
+  CHECK(later.claim({overdue({"FAULT-2"})})[0][0].status == app::ClaimStatus::Recent);
 }
 
 TEST_CASE("claims: release gives markers back so the next run retries", "[remind][claims]") {

@@ -113,6 +113,11 @@ TEST_CASE("open with the dedupe key of an open fault comments on it once instead
           return text.find("db1/disk") != std::string::npos && text.find("faultline op ") != std::string::npos;
         })
         .reply(201, fixture("jira/datacenter/comment.json"));
+    // The coordinator already watches it: the watch step reads and is skipped.
+    fake.on(Method::Get, "/rest/api/2/user/search").query("username", "dave")
+        .reply(200, R"([{"name":"dave","key":"JIRAUSER10300","displayName":"Dave","active":true}])");
+    fake.on(Method::Get, "/rest/api/2/issue/FAULT-7/watchers")
+        .reply(200, R"({"watchCount":1,"isWatching":false,"watchers":[{"name":"dave","key":"JIRAUSER10300","displayName":"Dave","active":true}]})");
     TestApp app;
     app.env.set("T", "secret-token-1234567");
     app.transport = &fake;
@@ -138,6 +143,10 @@ TEST_CASE("open with the dedupe key of an open fault comments on it once instead
   fake.on(Method::Get, "/rest/api/2/search").reply(200, fixture("cli/fault_search_dedupe_dc.json"));
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-7/properties/faultline").reply(200, fixture("cli/fault_property_dc.json"));
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-7/comment").reply(200, comments_with(posted_body));
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "dave")
+      .reply(200, R"([{"name":"dave","key":"JIRAUSER10300","displayName":"Dave","active":true}])");
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-7/watchers")
+      .reply(200, R"({"watchCount":1,"isWatching":false,"watchers":[{"name":"dave","key":"JIRAUSER10300","displayName":"Dave","active":true}]})");
   TestApp app;
   app.env.set("T", "secret-token-1234567");
   app.transport = &fake;
@@ -209,6 +218,7 @@ void expect_cloud_open(FakeTransport& fake) {
       .reply(200, fixture("cli/fault_search_new_cloud.json"))
       .times(5);  // the settle window: the first re-check and four more after pauses
   fake.on(Method::Get, "/rest/api/3/user/search").query("query", "alice@example.com").reply(200, fixture("jira/cloud/user_search.json"));
+  fake.on(Method::Get, "/rest/api/3/issue/FAULT-41/watchers").reply(200, R"({"watchCount":0,"isWatching":false,"watchers":[]})");
   fake.on(Method::Post, "/rest/api/3/issue/FAULT-41/watchers")
       .when([](const faultline::http::Request& r) { return r.body == "\"5b10a2844c20165700ede21g\""; })
       .reply(204);

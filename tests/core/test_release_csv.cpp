@@ -154,3 +154,11 @@ TEST_CASE("parse_releases_csv reports the first error in file order", "[stats][r
   // A bad date on line 2 comes before the broken quoting on line 3.
   CHECK_THAT(parse_error("date,service\nbad,pay\n2026-11-01,p\"ay\n").message, StartsWith("releases.csv:2: date"));
 }
+
+TEST_CASE("parse_releases_csv refuses a NUL byte or invalid UTF-8, naming the line", "[stats][release_csv][text_input]") {
+  const auto nul = parse_error(std::string("date,service\n2026-11-02,pay\0ments\n", 34));
+  CHECK(nul.kind == ErrorKind::Config);
+  CHECK_THAT(nul.message, StartsWith("releases.csv:2:15: a NUL byte (0x00)"));
+  const auto latin1 = parse_error("date,service\n2026-11-02,caf\xe9\n");
+  CHECK_THAT(latin1.message, StartsWith("releases.csv:2:15: byte 0xe9 is not valid UTF-8"));
+}

@@ -292,3 +292,22 @@ TEST_CASE("an action that is already a sub-task may leave owner and due to Jira"
   CHECK(has_problem(missing, "review.md:2: action[1].owner: missing"));
   CHECK(has_problem(missing, "review.md:2: action[1].due: missing"));
 }
+
+TEST_CASE("review file: a NUL byte or invalid UTF-8 is a problem at its line, not dropped", "[review][text_input]") {
+  std::string with_nul = k_good;
+  const auto heading = with_nul.find("## ");
+  REQUIRE(heading != std::string::npos);
+  const auto line = 1 + std::count(with_nul.begin(), with_nul.begin() + static_cast<std::ptrdiff_t>(heading), '\n');
+  with_nul.insert(heading + 3, std::string("\0", 1));
+  const auto parsed = parse(with_nul);
+  REQUIRE(parsed.problems.size() == 1);
+  CHECK(to_string(parsed.problems[0]) ==
+        "review.md:" + std::to_string(line) +
+            ": text: a NUL byte (0x00) at column 4 is not text: remove it (faultline refuses it rather than drop it)");
+
+  std::string latin1 = k_good;
+  latin1.insert(latin1.find("level"), "# caf\xe9\n");
+  const auto broken = parse(latin1);
+  REQUIRE(broken.problems.size() == 1);
+  CHECK(to_string(broken.problems[0]) == "review.md:2: text: byte 0xe9 is not valid UTF-8 (column 6): save the file as UTF-8");
+}

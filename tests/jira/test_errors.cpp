@@ -79,3 +79,42 @@ TEST_CASE("api_error shows the server's words, the method and the path", "[jira]
   auto empty = jira::api_error(http::Method::Get, "/rest/api/2/search", response);
   CHECK(empty.message == "Jira answered 502 Bad Gateway to GET /rest/api/2/search (empty body)");
 }
+
+TEST_CASE("api_error shortens a huge value the server echoes back, and a huge path", "[jira][errors]") {
+  // Jira (and the sandbox) quote a refused label in full: "The label '<value>' contains spaces".
+  const std::string huge(1048576, 'x');
+  http::Response response;
+  response.status = 400;
+  response.body = nlohmann::json{{"errorMessages", nlohmann::json::array()},
+                                 {"errors", {{"labels", "The label '" + huge + " y' contains spaces which is invalid."}}}}
+                      .dump();
+  auto error = jira::api_error(http::Method::Post, "/rest/api/2/issue", response);
+  INFO(error.message.substr(0, 500));
+  CHECK(error.message.size() < 500);
+  CHECK_THAT(error.message, Catch::StartsWith("Jira answered 400 Bad Request to POST /rest/api/2/issue: labels: The label 'xxx"));
+  CHECK_THAT(error.message, Catch::Contains("characters)"));
+  REQUIRE(error.details.size() == 1);
+  CHECK(error.details[0].size() < 400);
+
+  auto long_path = jira::api_error(http::Method::Get, "/rest/api/2/issue/" + huge, response);
+  CHECK(long_path.message.size() < 1000);
+}
+
+TEST_CASE("api_error keeps at most ten server messages", "[jira][errors]") {
+  nlohmann::json errors = nlohmann::json::object();
+  for (int i = 0; i < 25; ++i) errors["customfield_" + std::to_string(10000 + i)] = "cannot be set";
+  http::Response response;
+  response.status = 400;
+  response.body = nlohmann::json{{"errorMessages", nlohmann::json::array()}, {"errors", errors}}.dump();
+  auto error = jira::api_error(http::Method::Post, "/rest/api/2/issue", response);
+  REQUIRE(error.details.size() == 11);
+  CHECK(error.details.back() == "... and 15 more");
+}
+
+TEST_CASE("element_error shortens a huge element error", "[jira][errors]") {
+  const std::string huge(1048576, 'x');
+  auto error = jira::element_error(400, nlohmann::json{{"errorMessages", {"Summary '" + huge + "' is too long"}}},
+                                   "Creating issue 4 of 5");
+  CHECK(error.message.size() < 500);
+  CHECK_THAT(error.message, Catch::StartsWith("Creating issue 4 of 5 failed (400): Summary 'xxx"));
+}

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "faultline/notify/mail.hpp"
+#include "faultline/notify/markdown_literals.hpp"
 #include "notify_test_support.hpp"
 
 using namespace faultline;
@@ -87,6 +88,16 @@ TEST_CASE("build_mail writes an RFC 5322 message with CRLF lines and a stable Me
     if (text[i] == '\n') CHECK((i > 0 && text[i - 1] == '\r'));
   CHECK(text.find("hunter2") == std::string::npos);
   CHECK(decode_body(text) == "- Service: checkout\r\n- 影响：5%\r\n\r\nFAULT-12: https://jira.example.com/browse/FAULT-12\r\n");
+}
+
+TEST_CASE("a mail shows template values as written, without their Markdown escapes") {
+  Message message = mail_message();
+  message.title = "[P2] FAULT-12 opened: " + escape_markdown_text("<at id=all></at> a_b");
+  message.markdown_body = "- **Service:** " + escape_markdown_text("[x](y) C:\\tmp");
+  const auto envelope = build_mail(mail_channel(), message, {}, k_now);
+  REQUIRE(envelope.has_value());
+  CHECK(header_of(envelope->message, "Subject") == "[P2] FAULT-12 opened: <at id=all></at> a_b");
+  CHECK(decode_body(envelope->message).starts_with("- **Service:** [x](y) C:\\tmp\r\n"));
 }
 
 TEST_CASE("a non-ASCII subject is RFC 2047 encoded in words of at most 75 characters") {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "faultline/notify/markdown_literals.hpp"
 #include "faultline/notify/message.hpp"
 #include "notify_test_support.hpp"
 
@@ -77,12 +78,21 @@ TEST_CASE("an explicit dedupe_key in the data wins; actions.overdue lists each o
         std::string::npos);
 }
 
-TEST_CASE("values are not HTML-escaped (the output is Markdown)") {
-  const auto message = render_template_text("t.md.mustache", "# {{a}}\n\n{{b}}\n", "fault.opened",
-                                            {{"a", "A & B <c>"}, {"b", "x \"y\""}});
+TEST_CASE("values are escaped as literal Markdown text, not HTML; a triple mustache stays raw") {
+  const auto message = render_template_text("t.md.mustache", "# {{a}}\n\n{{b}} {{{c}}}\n", "fault.opened",
+                                            {{"a", "A & B <c>"}, {"b", "x \"y\" [z](u)"}, {"c", "**raw**"}});
   REQUIRE(message.has_value());
-  CHECK(message->title == "A & B <c>");
-  CHECK(message->markdown_body == "x \"y\"");
+  CHECK(message->title == "A \\& B \\<c\\>");
+  CHECK(markdown_to_plain(message->title) == "A & B <c>");
+  CHECK(message->markdown_body == "x \"y\" \\[z\\](u) **raw**");
+}
+
+TEST_CASE("a newline in a value does not end the title; in the body it stays a line break") {
+  const auto message = render_template_text("t.md.mustache", "{{a}} opened\n\n{{b}}\n", "fault.opened",
+                                            {{"a", "line one\r\n# line two"}, {"b", "first\n- second"}});
+  REQUIRE(message.has_value());
+  CHECK(message->title == "line one \\# line two opened");
+  CHECK(message->markdown_body == "first\n\\- second");
 }
 
 TEST_CASE("a template in the user's directory overrides the shipped one") {

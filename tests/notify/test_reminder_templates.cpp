@@ -20,6 +20,7 @@
 #include "faultline/core/time.hpp"
 #include "faultline/core/timestamp.hpp"
 #include "faultline/core/tracking.hpp"
+#include "faultline/notify/markdown_literals.hpp"
 #include "faultline/notify/message.hpp"
 
 using namespace faultline;
@@ -314,13 +315,17 @@ TEST_CASE("review.overdue lists recovery, deadline and the people responsible") 
   CHECK(message.mention_people == std::vector<std::string>{"alice", "dave", "dave"});
 }
 
-TEST_CASE("Markdown-significant characters in a summary pass through the reminders as in the other templates") {
-  // fault.opened puts the summary into its title unchanged (no HTML or Markdown escaping: the
-  // platform payloads escape what their format needs); the reminders do the same in their lines.
+TEST_CASE("Markdown-significant characters in a summary reach the reminders as literal text, as in the other templates") {
+  // fault.opened puts the summary into its title as literal Markdown text (backslash escapes,
+  // no HTML escaping: the platform payloads turn each escape into their own form); the
+  // reminders do the same in their lines.
+  const std::string literal = notify::escape_markdown_text(k_hostile);
+  REQUIRE(literal != k_hostile);
   const auto opened = notify::render_message(
       "fault.opened", {{"fault", {{"key", "FAULT-12"}, {"summary", k_hostile}, {"level", "P2"}}}}, shipped_only());
   REQUIRE(opened);
-  CHECK(opened->title == "[P2] FAULT-12 opened: " + k_hostile);
+  CHECK(opened->title == "[P2] FAULT-12 opened: " + literal);
+  CHECK(notify::markdown_to_plain(opened->title) == "[P2] FAULT-12 opened: " + k_hostile);
 
   const auto now = at("2026-11-25T07:00:00Z");
   const auto today = core::today_in(now, shanghai());
@@ -330,14 +335,14 @@ TEST_CASE("Markdown-significant characters in a summary pass through the reminde
       k_people, "dave", 16000);
   REQUIRE(overdue.size() == 1);
   const auto overdue_message = render(core::ReminderKind::Overdue, overdue[0]);
-  CHECK(contains(overdue_message.markdown_body, "[FAULT-13](" + k_base + "FAULT-13) " + k_hostile + " — due "));
+  CHECK(contains(overdue_message.markdown_body, "[FAULT-13](" + k_base + "FAULT-13) " + literal + " — due "));
 
   auto f = fault("FAULT-15", k_hostile, "P3");
   f.started_at = now - 45min;
   const auto stale = fault_messages(core::ReminderKind::Stale, {f}, k_people, now, 16000);
   REQUIRE(stale.size() == 1);
   const auto stale_message = render(core::ReminderKind::Stale, stale[0]);
-  CHECK(contains(stale_message.markdown_body, "[P3] " + k_hostile + " — last update 45 min ago"));
+  CHECK(contains(stale_message.markdown_body, "[P3] " + literal + " — last update 45 min ago"));
 
   f.status = "Recovered";
   f.started_at = now - 40h;
@@ -345,12 +350,12 @@ TEST_CASE("Markdown-significant characters in a summary pass through the reminde
   const auto review = fault_messages(core::ReminderKind::Review, {f}, k_people, now, 16000);
   REQUIRE(review.size() == 1);
   const auto review_message = render(core::ReminderKind::Review, review[0]);
-  CHECK(contains(review_message.markdown_body, "[P3] " + k_hostile + " — recovered "));
+  CHECK(contains(review_message.markdown_body, "[P3] " + literal + " — recovered "));
 
   for (const auto* body : {&overdue_message.markdown_body, &stale_message.markdown_body, &review_message.markdown_body}) {
     CHECK_FALSE(contains(*body, "&amp;"));
     CHECK_FALSE(contains(*body, "&lt;"));
-    CHECK_FALSE(contains(*body, "\\*"));
+    CHECK_FALSE(contains(*body, k_hostile));  // never as live Markdown
   }
   // The titles hold no user text, so nothing in a summary can change them.
   CHECK(overdue_message.title == "1 overdue fault action(s)");

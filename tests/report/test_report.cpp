@@ -327,6 +327,24 @@ TEST_CASE("template errors name the template file and line") {
   CHECK(rendered.error().message.find("is also a key of the report data") != std::string::npos);
 }
 
+TEST_CASE("a user template or partial that is not UTF-8 text names its file, line and column") {
+  TempDir dir;
+  dir.write("latin1.storage.mustache", "<p>one</p>\n<p>caf\xe9</p>\n");
+  auto rendered = render_report(sample_data(), "latin1", Format::Storage, dir.path.string());
+  REQUIRE_FALSE(rendered);
+  CHECK(rendered.error().kind == ErrorKind::Config);
+  CHECK(rendered.error().message ==
+        (dir.path / "review" / "latin1.storage.mustache").string() + ":2:7: byte 0xe9 is not valid UTF-8; faultline "
+                                                                     "reads text as UTF-8");
+
+  dir.write("with-part.storage.mustache", "{{> part-nul}}\n");
+  dir.write("part-nul.storage.mustache", std::string("a\0b\n", 4));
+  rendered = render_report(sample_data(), "with-part", Format::Storage, dir.path.string());
+  REQUIRE_FALSE(rendered);
+  CHECK(rendered.error().message.find("part-nul.storage.mustache:1:2: a NUL byte (0x00) is not text") !=
+        std::string::npos);
+}
+
 TEST_CASE("unknown or unsafe template names are refused") {
   auto rendered = render_report(sample_data(), "nonesuch", Format::Html, "");
   REQUIRE_FALSE(rendered);

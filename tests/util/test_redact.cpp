@@ -92,6 +92,48 @@ TEST_CASE("Redactor masks secret-looking query parameters", "[redact]") {
   }
 }
 
+TEST_CASE("Redactor masks the user:password@ of any URL, keeping scheme and host", "[redact]") {
+  const Redactor redactor;
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"GET https://bob:hunter2@jira.example.com/rest failed", "GET https://***@jira.example.com/rest failed"},
+      {"'https://bob@jira.example.com'", "'https://***@jira.example.com'"},
+      {"smtps://mailer:pw%40x@mail.example.com:465", "smtps://***@mail.example.com:465"},
+      {"http://u:p@a.example.com and http://v:q@b.example.com/x?y=1",
+       "http://***@a.example.com and http://***@b.example.com/x?y=1"},
+      {"https://jira.example.com/people/@bob", "https://jira.example.com/people/@bob"},
+      {"mail oncall@example.com about https://jira.example.com", "mail oncall@example.com about https://jira.example.com"},
+      {"https://@host", "https://@host"},
+      {"ends with https://", "ends with https://"},
+  };
+  for (const auto& [input, expected] : table) {
+    INFO(input);
+    CHECK(redactor.mask(input) == expected);
+  }
+}
+
+TEST_CASE("mask_url_credentials masks user:password@ and secret query parameters only", "[redact]") {
+  using faultline::mask_url_credentials;
+  CHECK(mask_url_credentials("ftp://bob:pw@jira.example.com/?token=abc&x=1") == "ftp://***@jira.example.com/?token=***&x=1");
+  CHECK(mask_url_credentials("https://jira.example.com/wiki") == "https://jira.example.com/wiki");
+  CHECK(mask_url_credentials("jira.example.com") == "jira.example.com");
+}
+
+TEST_CASE("Redactor leaves a dotted config key naming itself in a message", "[redact]") {
+  const Redactor redactor;
+  const std::vector<std::string> unchanged = {
+      "/etc/fl/cfg.toml:3: jira.token: expected a string, found integer",
+      "/etc/fl/cfg.toml:7: channels.ops.secret: expected a string, found array",
+      "/etc/fl/cfg.toml:9: profile.ci.jira.token: jira.token is already set by 'jira.token_env'",
+  };
+  for (const auto& text : unchanged) {
+    INFO(text);
+    CHECK(redactor.mask(text) == text);
+  }
+  // Values written with '=' are still masked, dotted or not; so are header-style fields.
+  CHECK(redactor.mask("jira.token = abc123") == "jira.token = ***");
+  CHECK(redactor.mask("token: abc123") == "token: ***");
+}
+
 TEST_CASE("Redactor is byte-safe on UTF-8 and binary input", "[redact]") {
   Redactor redactor;
   redactor.add_secret("tok\xe6\x95\x85\xff");

@@ -24,6 +24,17 @@ namespace faultline::app {
 // The label that carries an action's kind: "fault-action-kind-" + kind.
 std::string action_kind_label(std::string_view kind);
 
+// The label an action sub-task keeps when it is closed as a duplicate (its fault-action labels
+// are removed, so lists, reminders and statistics no longer count it).
+inline constexpr std::string_view k_duplicate_action_label = "fault-action-duplicate";
+
+// One sub-task closed because an older one carries the same action id.
+struct ClosedDuplicate {
+  std::string id;      // the action id both carry
+  std::string kept;    // the older sub-task, which stays
+  std::string closed;  // the newer one, closed
+};
+
 // An action as faultline wants it to be in Jira.
 struct ActionSpec {
   std::string id;       // stable id (core::is_valid_action_id)
@@ -40,6 +51,10 @@ struct ExistingAction {
   core::Action action;
   std::vector<std::string> labels;
 };
+
+// The sub-tasks of `actions` that share an action id with an older one (the lower key
+// number: Jira numbers issues in creation order), oldest first per id. Pure.
+std::vector<ClosedDuplicate> find_duplicate_actions(const std::vector<ExistingAction>& actions);
 
 // What sync() did for one spec, in spec order.
 struct SyncedAction {
@@ -82,6 +97,13 @@ public:
   // were written stay written: a re-run finds them by their id label).
   Result<std::vector<SyncedAction>> sync(std::string_view fault_key, const std::vector<ActionSpec>& specs,
                                          const std::vector<ExistingAction>& existing);
+
+  // Closes every duplicate find_duplicate_actions() names: a comment on it naming the kept
+  // sub-task, its fault-action labels replaced by fault-action-duplicate, then a move to a
+  // Done status. Each step is skipped when already done, so two runs doing it at once, or a
+  // re-run after a failure, converge. Removes the closed ones from `actions`.
+  // Error: a write failed (the rest are left for a re-run).
+  Result<std::vector<ClosedDuplicate>> close_duplicates(std::vector<ExistingAction>& actions);
 
   // Open actions (status category not done) of the project, by search (may lag on Cloud),
   // oldest due date first. Error: the search failed.

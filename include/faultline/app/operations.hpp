@@ -81,17 +81,18 @@ Result<OpStatus> ensure_comment(jira::Client& client, std::string_view issue_key
 // The property that records which notifications reached which channel.
 inline constexpr std::string_view k_notified_property = "faultline.notified";
 
-// A SentLog kept in the issue property faultline.notified: {dedupe_key: [channel, ...]}.
-// Read once at construction; each mark_sent writes the whole property back.
+// A SentLog kept in the issue property faultline.notified (format in notify/sent_log.hpp).
+// Read once at construction; each change writes the whole property back.
 class PropertySentLog final : public notify::SentLog {
 public:
   PropertySentLog(jira::Client& client, std::string issue_key);
-  // See notify::SentLog.
-  bool was_sent(std::string_view dedupe_key, std::string_view channel) const override;
-  // Writes the property; an error means the record was not kept.
-  Result<void> mark_sent(std::string_view dedupe_key, std::string_view channel) override;
   // The warning from reading the property at construction ("" when fine or absent).
   const std::string& load_warning() const { return m_load_warning; }
+
+protected:
+  const nlohmann::json& value() const override { return m_value; }
+  // Writes the property; an error means the record was not kept.
+  Result<void> store(nlohmann::json next) override;
 
 private:
   jira::Client& m_client;

@@ -17,10 +17,12 @@
 //      runs raced for a lock both read back the same last writer: only that run goes on;
 //   3. the lock holder reads each issue's marker again; when it was set within the kind's
 //      interval the issue is skipped (Recent); otherwise the holder writes the marker with its
-//      run id (Won) and sends the message;
-//   4. after sending, unlock() removes the lock; release() first gives back the markers of a
-//      message that reached no channel, so the next run tries again. A run that dies holding
-//      a lock blocks its group for `lock_ttl` (default 10 minutes) at most.
+//      run id and "sent": false (Won) and sends the message;
+//   4. after sending, confirm() drops "sent": false from the markers of a message that reached
+//      a channel, release() gives back the markers of a message that reached none, and
+//      unlock() removes the lock. A run that dies holding a lock blocks its group for
+//      `lock_ttl` (default 10 minutes) at most; the run that takes the lock next finds the
+//      dead run's markers unconfirmed and sends those reminders again.
 //
 // The remaining race, honestly: Jira has no compare-and-set for entity properties. If a run
 // reads the lock (step 1) before the other run's write and then writes its own lock more than
@@ -104,6 +106,11 @@ public:
   // restored to what it was before the claim, so the next run tries again. Returns a warning
   // per marker that could not be restored.
   std::vector<std::string> release(const std::vector<ClaimResult>& results);
+
+  // Confirms Won claims whose message reached a channel: their markers lose "sent": false, so
+  // later runs see the reminder as sent. Returns an error per marker that could not be
+  // confirmed (the next run holding the lock would send that reminder again).
+  std::vector<std::string> confirm(const std::vector<ClaimResult>& results);
 
   // Removes every lock this run holds (call after sending). Returns a warning per lock that
   // could not be removed (it expires after lock_ttl).

@@ -11,6 +11,7 @@
 // write, unless --force, which overwrites the page with the rendered report.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 
 #include "faultline/app/action_repository.hpp"
 #include "faultline/app/fault_session.hpp"
+#include "faultline/app/issue_lock.hpp"
 #include "faultline/app/operations.hpp"
 #include "faultline/app/page_edits.hpp"
 #include "faultline/confluence/client.hpp"
@@ -32,6 +34,10 @@ class Services;
 // The issue property that records the published page: {"page_id","version","hash","url",
 // "title"} (plus "creating": hash while a page is being created).
 inline constexpr std::string_view k_review_property = "faultline.review";
+
+// The issue property a publish that creates action sub-tasks holds while it runs (IssueLock),
+// so that two publishes of one fault take turns instead of both creating every action.
+inline constexpr std::string_view k_publishing_property = "faultline.publishing";
 
 
 // The remote link global id of a fault's review page: "faultline-review:" + issue id
@@ -51,6 +57,7 @@ struct PublishOptions {
   std::string template_name = "fault-analysis";
   bool force = false;
   bool no_notify = false;
+  std::chrono::milliseconds claim_wait{2000};  // IssueLock settle: between the lock's write and read-back
 };
 
 // One action as published.
@@ -65,6 +72,7 @@ struct PublishOutcome {
   int page_version = 0;
   bool page_changed = false;
   std::vector<PublishedAction> actions;
+  std::vector<ClosedDuplicate> duplicates_closed;  // sub-tasks a concurrent publish created twice
   nlohmann::json operations = nlohmann::json::array();
   std::vector<notify::DeliveryReport> notifications;
 };
@@ -99,7 +107,9 @@ public:
   Result<PublishOutcome> run();
 
   // --- the steps, in order ---------------------------------------------------------------
-  Result<OpStatus> sync_actions();       // create the missing sub-tasks, update changed ones
+  // Create the missing sub-tasks (holding the fault's publishing lock, and closing any
+  // duplicate a concurrent publish made: the oldest of each action id stays), update changed ones.
+  Result<OpStatus> sync_actions();
   Result<OpStatus> move_to_reviewing();  // the workflow forward to the reviewing step
   Result<OpStatus> confirm_facts();      // the file's facts and the review time saved
   Result<OpStatus> write_page();         // the page created, or one new version when it changed
@@ -118,6 +128,10 @@ private:
   Result<std::string> render_body();
   Result<OpStatus> create_page(const std::string& body);
   PublishOutcome outcome() const;
+  // Takes the fault's publishing lock (waiting for another publish) and reads the sub-tasks again.
+  Result<void> lock_actions();
+  // Closes duplicate sub-tasks in `actions` and points the synced actions at the kept ones.
+  Result<bool> close_duplicates(std::vector<ExistingAction>& actions);
 
   Services& m_services;
   FaultSession& m_session;
@@ -132,6 +146,8 @@ private:
   std::vector<ExistingAction> m_existing;
   std::vector<ActionSpec> m_specs;
   std::vector<SyncedAction> m_synced;
+  std::vector<ClosedDuplicate> m_duplicates_closed;
+  std::optional<IssueLock> m_lock;  // held from the first action created to the end of the run
   std::optional<Error> m_lookup_error;  // an owner lookup that failed for another reason than "no such user"
 
   std::string m_parent_id;
@@ -152,7 +168,8 @@ private:
 Result<PublishOutcome> publish_review(Services& services, const PublishOptions& options);
 
 // {"page":{"id","url","version"},"actions":[{"id","key","summary","owner","owner_display",
-//  "due","created","updated"}],"operations":[...],"notifications":[...]}.
+//  "due","created","updated"}],"duplicates_closed":[{"id","kept","closed"}],"operations":[...],
+//  "notifications":[...]}.
 nlohmann::json publish_outcome_json(const PublishOutcome& outcome);
 
 }  // namespace faultline::app

@@ -31,11 +31,17 @@ struct RenderRequest {
   report::Format format = report::Format::Storage;
   std::string template_name = "fault-analysis";
   bool data_only = false;  // the template data (JSON, pretty) instead of the report
+  bool offline = false;    // render from the file alone: no Jira read, owners not checked
 };
 
-// The rendered report (or its data). Error: NotFound for a missing file or fault; Usage
-// listing every problem of the file (file:line: field: message, in details); the template's
-// error; Jira's error.
+// The rendered report (or its data). With Jira: the fault, its timeline and sub-tasks read
+// from it, and every action owner checked as `review publish` checks them
+// (check_review_owners). Without Jira (`offline`, no Jira configured, or Jira unreachable
+// after retries): the report from the file alone (the key, the file's facts and actions; no
+// title, timeline or sub-task status) and a warning "owners not checked: <reason>".
+// Error: NotFound for a missing file or fault; Usage listing every problem of the file
+// (file:line: field: message, in details), unknown owners included; the template's error;
+// Jira's other errors (authentication, permission).
 Result<std::string> render_review(Services& services, const RenderRequest& request);
 
 }  // namespace faultline::app

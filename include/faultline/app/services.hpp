@@ -40,10 +40,13 @@ namespace faultline::app {
 
 // Where a use-case reports what is not its result: warnings (something did not work but the
 // use-case went on), errors it recovered from (a chat channel that refused; the caller decides
-// the exit code from the result), and progress of long reads. Every callback may be empty.
+// the exit code from the result), failures that make the run fail although the use-case
+// finished (a delivered message that could not be recorded: exit 1, so a scheduler retries and
+// a person looks), and progress of long reads. Every callback may be empty.
 struct Diagnostics {
   std::function<void(std::string_view text)> on_warning;
   std::function<void(std::string_view text)> on_error;
+  std::function<void(std::string_view text)> on_failure;
   // `what` ("actions"), how many of `total` (nullopt = unknown) are done; `finished` clears it.
   std::function<void(std::string_view what, std::size_t done, std::optional<std::size_t> total)> on_progress;
   std::function<void()> on_progress_finished;
@@ -53,6 +56,9 @@ struct Diagnostics {
   }
   void error(std::string_view text) const {
     if (on_error) on_error(text);
+  }
+  void fail(std::string_view text) const {
+    if (on_failure) on_failure(text);
   }
   void progress(std::string_view what, std::size_t done, std::optional<std::size_t> total) const {
     if (on_progress) on_progress(what, done, total);

@@ -66,6 +66,9 @@ public:
   GlobalOptions options;
   // The exit code the command run recorded (see cli/command.hpp finish()).
   int exit_code = 0;
+  // A use-case reported a failure through Diagnostics::fail although it finished: a
+  // successful command exits 1 (finish() in command.cpp).
+  bool failed_late = false;
   // Dotted config keys set by command flags (init's --jira-url ...), applied over env.
   std::map<std::string, std::string> config_overrides;
 

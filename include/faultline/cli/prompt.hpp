@@ -11,12 +11,14 @@
 namespace faultline::cli {
 
 // Asks `question` on stderr and reads a line from stdin; an empty answer takes
-// `default_value`. Error (Usage) naming `flag` when there is no terminal or the answer (and
-// the default) is empty.
+// `default_value`. Error (Usage) naming `flag` when there is no terminal, the answer (and
+// the default) is empty, or the answer is not UTF-8 text.
 Result<std::string> ask(Context& ctx, std::string_view question, std::string_view flag, std::string_view default_value = {});
 
-// The text of a TEXT|@FILE|- argument: "-" reads stdin, "@FILE" reads the file, else the text
-// itself. Error (Usage) naming the file that cannot be read.
-Result<std::string> read_text_argument(Context& ctx, const std::string& value);
+// The text of the TEXT|@FILE|- argument `flag` ("--description"): "-" reads stdin, "@FILE"
+// reads the file, else the text itself. Error (Usage) naming the flag and the file that cannot
+// be read, or the flag, the file (or "stdin"), line and column of the first byte that is not
+// UTF-8 text (invalid UTF-8, or a NUL: refused, never dropped).
+Result<std::string> read_text_argument(Context& ctx, const std::string& value, std::string_view flag);
 
 }  // namespace faultline::cli

@@ -26,7 +26,7 @@ struct LoadOptions {
 };
 
 // A loaded configuration and the warnings to show the user (unset token_env variables,
-// a secret in a group-readable file, ...). Warnings never contain secret values.
+// a token_cmd that failed, ...). Warnings never contain secret values nor secret commands.
 struct Loaded {
   Config config;
   std::vector<std::string> warnings;
@@ -41,10 +41,13 @@ Result<std::optional<std::string>> find_config_file(const LoadOptions& options, 
 // the flags, resolves secrets and validates everything. Precedence per value:
 // flag > env > profile > file > default; Config::sources says where each value came from.
 // Error (Config) names the file, line, key and what is allowed; a bad flag value or an
-// unknown flag key is an Error of kind Usage. A file holding a secret literal (token = ...)
-// that others may read is an error; one that only its group may read gets a warning.
+// unknown flag key is an Error of kind Usage. A file holding a literal secret (token = ...,
+// a channel url, secret or smtp_password) whose mode grants its group or anyone else any
+// access (mode & 077, so anything but 0600 / 0400) is an Error (Config) naming the keys, their
+// lines and the mode, never the values.
 // token_cmd / url_cmd / ... run here; a failing command or an unset token_env variable is a
-// warning and leaves the secret empty (commands that need it fail later, saying so).
+// warning and leaves the secret empty (commands that need it fail later, saying so). The
+// warning names the setting and the exit status, never the command or what it printed.
 // Missing::Error turns "no file found" into an Error (Config) listing the places looked in.
 Result<Loaded> load_config(const LoadOptions& options, const Environment& env, const CommandRunner& runner);
 

@@ -12,7 +12,8 @@ namespace faultline::config {
 // The whole configuration as JSON: one object per section (jira, confluence, team, levels,
 // alerts {"rule": [{match, service, team, level}]} in file order, channels, routes, people,
 // http) plus "file", "profile" and "sources" (dotted key -> {origin, where}; each alert rule
-// as "alerts.rule[i]"). Secrets are "***" when set and null when not.
+// as "alerts.rule[i]"). Secrets are "***" when set and null when not; the Jira, Confluence
+// and SMTP URLs show with any credentials they carry masked (?token=***).
 nlohmann::json config_to_json(const Config& config);
 
 // One aligned line per value, `key = value  # origin where`, secrets masked as in

@@ -57,7 +57,8 @@ ReminderInterval reminder_interval(ReminderKind kind, int cadence_minutes);
 // One last-reminded marker.
 struct ReminderMark {
   TimePoint at;
-  std::string by;  // the run id that claimed it
+  std::string by;     // the run id that claimed it
+  bool sent = true;   // false ("sent": false) from the claim until the message was delivered
 };
 
 // The marker of `kind` in the property value, or nothing when it is absent or malformed (a
@@ -69,7 +70,9 @@ std::optional<ReminderMark> read_mark(const nlohmann::json& property, ReminderKi
 nlohmann::json with_mark(nlohmann::json property, ReminderKind kind, const ReminderMark& mark);
 
 // Whether a run at `now` may claim `kind` given the property read from the issue: true when
-// there is no marker, or when the interval since it has passed (CalendarDay: the marker's day
+// there is no marker, when its claim was never confirmed as sent (the run that claimed it died
+// or failed before delivering; only the holder of the group's lock claims, so a run still
+// sending is never overtaken), or when the interval since it has passed (CalendarDay: the marker's day
 // in `zone` is before today's; Minutes: now - at >= minutes). A marker in the future (another
 // host's clock ahead) counts as recent.
 bool may_claim(const nlohmann::json& property, ReminderKind kind, TimePoint now, const ReminderInterval& interval,

@@ -54,9 +54,19 @@ struct RestProduct {
 
 // An Error for a non-2xx answer: "Jira answered 400 Bad Request to POST /rest/api/3/issue:
 // <details>" (or "(empty body)"), kind by status, http_status set, a hint for 401/403/429.
-// `path` must not contain secrets.
+// `path` must not contain secrets. A server may echo a huge value back ("The label '<1 MB>'
+// contains spaces"): the path and each detail are shortened (shorten_for_message) and at most
+// k_max_error_details details are kept, so the message stays a few lines long.
 Error api_error(const RestProduct& product, Method method, std::string_view path, const Response& response,
                 std::vector<std::string> details);
+
+// The most server messages an Error keeps, and how many characters of each.
+inline constexpr std::size_t k_max_error_details = 10;
+inline constexpr std::size_t k_max_error_detail_chars = 300;
+
+// `details` as an Error keeps them: each shortened to k_max_error_detail_chars characters, at
+// most k_max_error_details of them, then "... and N more".
+std::vector<std::string> shorten_details(std::vector<std::string> details);
 
 // A 2xx answer with its JSON body (null when the answer had no body).
 struct JsonReply {

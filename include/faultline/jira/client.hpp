@@ -150,6 +150,8 @@ public:
   // GET /rest/api/{3|2}/issue/{key}/properties/{property} -> the value. Error: NotFound
   // when the property (or the issue) does not exist.
   Result<nlohmann::json> property(std::string_view key, std::string_view property);
+  // DELETE /rest/api/{3|2}/issue/{key}/properties/{property} (204; a missing one is fine).
+  Result<void> delete_property(std::string_view key, std::string_view property);
   // GET /rest/api/{3|2}/issue/{key}/properties -> property keys.
   Result<std::vector<std::string>> property_keys(std::string_view key);
 

@@ -36,7 +36,8 @@ extern const http::RestProduct k_jira_product;
 // messages>". `path` must not contain secrets.
 Error api_error(http::Method method, std::string_view path, const http::Response& response);
 
-// An Error for an ErrorCollection inside a 2xx answer (bulk create's elementErrors).
+// An Error for an ErrorCollection inside a 2xx answer (bulk create's elementErrors), its
+// details shortened as api_error shortens them.
 Error element_error(int status, const nlohmann::json& error_collection, std::string_view what);
 
 }  // namespace faultline::jira

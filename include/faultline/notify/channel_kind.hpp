@@ -12,6 +12,11 @@ enum class ChannelKind { WeCom, DingTalk, Feishu, Slack, Teams, Generic, Email }
 // "generic", "email"); nullopt for any other name.
 std::optional<ChannelKind> parse_channel_kind(std::string_view name);
 
+// Whether the platform drops a repeated message that carries the same key, so that an
+// unconfirmed delivery may safely be sent again: DingTalk (msgUuid) and generic
+// (Idempotency-Key). Every other platform would post it twice.
+bool deduplicates(ChannelKind kind);
+
 // The config name of a kind: "wecom", "dingtalk", ...
 const char* to_string(ChannelKind kind);
 

@@ -66,8 +66,9 @@ std::string mail_message_id(std::string_view dedupe_key, std::string_view channe
                             std::string_view from);
 
 // The mail for `message` on an e-mail `channel`: From, To (channel.to), Cc (mentioned people's
-// addresses), Subject (the title, RFC 2047 when not ASCII), Date, Message-ID, MIME-Version,
-// Content-Type text/plain; charset=UTF-8, base64 body (Markdown body, then the link), CRLF
+// addresses), Subject (the title as text, RFC 2047 when not ASCII), Date, Message-ID,
+// MIME-Version, Content-Type text/plain; charset=UTF-8, base64 body (the Markdown body with its
+// values' escapes removed, so they read as written, then the link), CRLF
 // line endings. Recipients are To plus Cc. Error (Config) when from or to is missing.
 Result<MailEnvelope> build_mail(const config::Channel& channel, const Message& message,
                                 const ResolvedMentions& mentions,

@@ -20,8 +20,10 @@ inline constexpr std::string_view k_events[] = {"fault.opened",     "fault.updat
 
 struct Message {
   std::string event;          // "fault.opened", ...
-  std::string title;          // one line, no Markdown
-  std::string markdown_body;  // Markdown (the common subset the platforms understand)
+  std::string title;          // one line; its values escaped as in the body (markdown_to_plain
+                              // gives the text), no other Markdown expected
+  std::string markdown_body;  // Markdown (the common subset the platforms understand) whose
+                              // template values are literal text (escape_markdown_text)
   std::string link_url;       // the fault, page or filter the message is about; may be empty
   std::string link_title;     // text of that link ("FAULT-12")
   std::vector<std::string> mention_people;  // people keys ([people.alice]) or Jira users
@@ -45,7 +47,9 @@ TemplateDirs default_template_dirs(std::string user_dir);
 // The file name of an event's template: "<event>.md.mustache".
 std::string template_file_name(std::string_view event);
 
-// Renders `template_text` (Mustache, no HTML escaping: the output is Markdown) with `data`.
+// Renders `template_text` (Mustache; {{value}} is escaped as literal Markdown text by
+// escape_markdown_text, {{{value}}} is inserted raw) with `data`. A newline in a value becomes a
+// space in the title line and stays a newline in the body.
 // `file_name` only names the template in errors. The first non-empty line is the title (a
 // leading "# " is dropped), the rest, blank lines trimmed, the body. An Error of kind Config
 // names the file and line ("fault.opened.md.mustache:3: Unclosed section ...") for a syntax

@@ -1,6 +1,8 @@
 // Sends one event's notification to every channel the config routes it to. A channel that
 // fails never stops the others and never throws: each gets a DeliveryReport for stderr and
-// --json, and a re-run with the same SentLog sends only what was not delivered.
+// --json, and a re-run with the same SentLog sends only what was not delivered. The intent of
+// every delivery is recorded before it is sent and its result after (one SentLog write each
+// for all channels; see sent_log.hpp for what a re-run does with an unconfirmed delivery).
 #pragma once
 
 #include <chrono>
@@ -35,9 +37,10 @@ enum class ReportStatus {
   Failed,       // at least one part not delivered (error says why)
   Skipped,      // not attempted: the channel was left out by NotifierOptions::only_channels
   AlreadySent,  // the SentLog says this message reached this channel before
+  PossiblySent,  // an earlier run sent it but never recorded the result; not sent again
 };
 
-// "sent" | "failed" | "skipped" | "already_sent".
+// "sent" | "failed" | "skipped" | "already_sent" | "possibly_sent".
 const char* to_string(ReportStatus status);
 
 // The result for one channel.
@@ -52,11 +55,15 @@ struct DeliveryReport {
   bool retryable = false;  // failed for a passing reason (rate limit, busy, unreachable)
   bool dry_run = false;    // the transport only printed the request
   std::vector<std::string> unresolved_mentions;  // people shown without a platform mention
-  std::string warning;  // e.g. the SentLog could not record the delivery
+  std::string warning;  // e.g. a delivery an earlier run may have made
+  // The SentLog could not record this delivery's intent (then it was not sent) or its result:
+  // the run must fail (exit 1), or a re-run could post it twice.
+  bool record_failed = false;
 };
 
 // The report as --json prints it: {"channel","kind","status","parts","parts_total","error",
-// "hint","retryable","dry_run","unresolved_mentions","warning"} (empty fields left out).
+// "hint","retryable","dry_run","unresolved_mentions","warning","record_failed"} (empty fields
+// left out).
 nlohmann::json to_json(const DeliveryReport& report);
 
 // One line for stderr: "notify: channel 'ops' (wecom) failed: WeCom errcode 93000: ...".
@@ -70,6 +77,7 @@ struct NotifierOptions {
   PacerSleeper sleeper;      // pacing; default std::this_thread::sleep_for
   MailSender* mail = nullptr;    // e-mail channels fail without one
   SentLog* sent_log = nullptr;   // without one, nothing is deduplicated across runs
+  bool dry_run = false;          // the transport only prints: the SentLog is read, never written
   std::vector<std::string> only_channels;  // when not empty, other channels are Skipped
   // A platform that answers "busy" or "rate limited" in its body (WeCom -1/45009, Feishu
   // 11232) is asked again, at most twice, when it asks to wait no longer than this (2 s when it
@@ -95,11 +103,21 @@ public:
                                          const std::vector<std::string>& channels);
 
 private:
-  // The whole delivery to one channel: lookup, SentLog check, mentions, send, record.
-  DeliveryReport deliver_one(const Message& message, const std::string& channel_name);
+  struct Plan;  // one channel's delivery, from lookup to record (notifier.cpp)
+  // Lookup, SentLog state and mentions of one channel: what to do there.
+  Plan plan(const Message& message, const std::string& channel_name, const std::string& now);
+  // Records the intent of every first-time send in one write; on failure they are not sent.
+  void record_intent(const Message& message, std::vector<Plan>& plans);
+  // Sends one planned delivery (fills its report).
+  void send(const Message& message, Plan& plan);
+  // Records the results in one write: sent, possibly sent, or (refused) no record.
+  void record_results(const Message& message, std::vector<Plan>& plans);
   // Sends every part over HTTP, paced; stops at the first part not delivered (fills `report`).
+  // `sent_at` is the time the generic payload carries; `unanswered` tells whether the last
+  // failure had no answer (a timeout or a reset: it may have been delivered).
   void send_http(const Message& message, const config::Channel& channel, ChannelKind kind,
-                 const ResolvedMentions& mentions, DeliveryReport& report);
+                 const ResolvedMentions& mentions, const std::string& sent_at, DeliveryReport& report,
+                 bool& unanswered);
   // Builds the mail and hands it to the MailSender (fills `report`).
   void send_mail(const Message& message, const config::Channel& channel,
                  const ResolvedMentions& mentions, DeliveryReport& report);

@@ -36,7 +36,11 @@ struct PlatformLimits {
 // markdown (plus a text message with mentioned_list/mentioned_mobile_list for @all or phone
 // numbers), DingTalk at.atUserIds/atMobiles/isAtAll with @id in the text, Feishu <at id=...>
 // in a card's lark_md, Slack <@U...> / <!channel>, Teams <at>name</at> with msteams.entities,
-// generic a "mentions" array. Signatures and timestamps are not in these bodies (see
+// generic a "mentions" array. A template value's escaped characters reach each platform as
+// text (markdown_literals.hpp): Feishu lark_md as numeric references; WeCom (markdown and
+// text), DingTalk, Teams and the Feishu header fenced by zero-width spaces; Slack with & < >
+// escaped in verbatim sections; the DingTalk and generic titles unescaped; the generic body
+// keeps the escaped Markdown. Signatures and timestamps are not in these bodies (see
 // make_request). Not for ChannelKind::Email (see mail.hpp): gives no bodies.
 std::vector<nlohmann::json> build_payloads(ChannelKind kind, const Message& message,
                                            const ResolvedMentions& mentions,
@@ -47,12 +51,15 @@ std::vector<nlohmann::json> build_payloads(ChannelKind kind, const Message& mess
 // puts timestamp and sign into the body; generic adds sent_at, X-Faultline-Event,
 // Idempotency-Key (a quoted structured-field string) and X-Faultline-Signature when a secret is
 // set. DingTalk and generic requests are retry-safe (they carry their own dedupe key).
+// `now` signs; `sent_at` (UTC ISO, default `now`) is the generic payload's sent_at: the time
+// the delivery's intent was recorded, so a resend of one notification is byte-identical.
 http::Request make_request(ChannelKind kind, const config::Channel& channel,
                            const nlohmann::json& body, const Message& message, std::size_t part,
-                           std::chrono::system_clock::time_point now);
+                           std::chrono::system_clock::time_point now,
+                           std::string_view sent_at = {});
 
 // Markdown to Slack mrkdwn: & < > escaped, **bold** -> *bold*, [text](url) -> <url|text>,
-// "# Heading" -> *Heading*.
+// "# Heading" -> *Heading*. An escaped character ("\*", a template value's) is only text.
 std::string markdown_to_mrkdwn(std::string_view markdown);
 
 }  // namespace faultline::notify

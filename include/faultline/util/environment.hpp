@@ -42,11 +42,14 @@ class CommandRunner {
 public:
   virtual ~CommandRunner() = default;
   // Output with one trailing newline removed. A non-zero exit or a failure to start is an
-  // Error of kind Config naming the command (never its output, which may be a secret).
+  // Error of kind Config whose message says only how it failed ("exit 3", "killed by signal
+  // 9", "could not be started (/bin/sh)"): never the command, which may hold a secret
+  // (`echo s3cr3t`), nor anything it printed. The caller names the setting.
   virtual Result<std::string> run(const std::string& command) const = 0;
 };
 
-// Runs commands with /bin/sh -c.
+// Runs commands with /bin/sh -c. Their stderr is discarded (it may quote the secret); their
+// stdin is inherited.
 class ShellCommandRunner final : public CommandRunner {
 public:
   Result<std::string> run(const std::string& command) const override;

@@ -2,6 +2,9 @@
 // reads as empty (or the fallback), never throws.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -31,11 +34,23 @@ inline bool flag(const nlohmann::json& j, std::string_view key, bool fallback = 
   return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
-// j[key] as an int, `fallback` when absent or not a number.
+// A JSON number as an int, clamped to int's range: converting an out-of-range number
+// (a "total" of 1e300 or 2^40 in an answer) directly would be undefined or wrap around.
+inline int clamped_int(const nlohmann::json& value) {
+  constexpr auto lowest = std::numeric_limits<int>::min();
+  constexpr auto highest = std::numeric_limits<int>::max();
+  if (value.is_number_unsigned()) {
+    return static_cast<int>(std::min<std::uint64_t>(value.get<std::uint64_t>(), static_cast<std::uint64_t>(highest)));
+  }
+  if (value.is_number_integer()) return static_cast<int>(std::clamp<std::int64_t>(value.get<std::int64_t>(), lowest, highest));
+  return static_cast<int>(std::clamp(value.get<double>(), static_cast<double>(lowest), static_cast<double>(highest)));
+}
+
+// j[key] as an int (clamped to int's range), `fallback` when absent or not a number.
 inline int number(const nlohmann::json& j, std::string_view key, int fallback = 0) {
   if (!j.is_object()) return fallback;
   auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<int>() : fallback;
+  return it != j.end() && it->is_number() ? clamped_int(*it) : fallback;
 }
 
 // j[key] when it is an array, else an empty array.

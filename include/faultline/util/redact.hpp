@@ -10,6 +10,11 @@
 
 namespace faultline {
 
+// `text` with the credentials a URL may carry masked, whoever's they are: user:password@
+// ("https://***@host/path") and secret-looking query parameters ("?token=***"). For
+// messages that quote a URL the user gave (a config value that was refused).
+std::string mask_url_credentials(std::string_view text);
+
 // Holds the secrets of one run and masks them in any text.
 class Redactor {
 public:
@@ -22,9 +27,11 @@ public:
 
   // Masks every known secret, the value of Authorization / Cookie / X-*-Token style headers
   // (also as "Name": "value" in JSON-ish text), "Basic ..." and "Bearer ..." credentials,
-  // and the values of secret-looking URL query parameters (key, token, access_token,
-  // sign, signature, sig, secret, password, ...) with "***". Byte-safe on any input
-  // (UTF-8 or binary): only ASCII bytes are ever compared case-insensitively.
+  // the user:password@ of URLs (keeping the host), and the values of secret-looking URL
+  // query parameters (key, token, access_token, sign, signature, sig, secret, password, ...)
+  // with "***". A dotted config key naming itself ("jira.token: expected a string") is left
+  // alone. Byte-safe on any input (UTF-8 or binary): only ASCII bytes are ever compared
+  // case-insensitively.
   std::string mask(std::string_view text) const;
 
   // `error` with its message, hint and details masked.

@@ -27,6 +27,12 @@ std::string_view trim_line_ends(std::string_view text);
 // error body shown on one line.
 std::string one_line(std::string_view text, std::size_t limit);
 
+// A value quoted in a message, never longer than about `max_chars` characters: `text` itself
+// when it has at most `max_chars` characters (UTF-8 code points), else its first `max_chars`
+// characters (cut on a character boundary) + "… (N characters)". Line breaks and tabs show as
+// spaces, so the value stays on the message's line. A 1 MB value never makes a 1 MB message.
+std::string shorten_for_message(std::string_view text, std::size_t max_chars = 60);
+
 // The text of <title>...</title> in an HTML page (on one line, at most `limit` bytes), or "".
 std::string html_title(std::string_view body, std::size_t limit);
 

@@ -17,6 +17,7 @@
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
+#include "faultline/core/jira_limits.hpp"
 
 namespace faultline::cli {
 
@@ -57,7 +58,7 @@ Result<std::string> decide_level(const OpenOptions& options, Context& ctx, const
 
 Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
   const bool from_stdin = options.from_alert == "-";
-  FAULTLINE_TRY(payload, read_text_argument(ctx, from_stdin ? "-" : "@" + options.from_alert));
+  FAULTLINE_TRY(payload, read_text_argument(ctx, from_stdin ? "-" : "@" + options.from_alert, "--from-alert"));
   app::AlertOpenRequest request{*payload, from_stdin ? "stdin" : options.from_alert, options.per_alert, options.level,
                                 options.team, options.service, !options.no_notify};
   FAULTLINE_TRY(items, app::open_from_alert(ctx, request));
@@ -85,7 +86,7 @@ Result<core::Fault> draft_fault(const OpenOptions& options, Context& ctx, const 
   FAULTLINE_TRY(level, decide_level(options, ctx, config));
   fault.level = *level;
   if (!options.description.empty()) {
-    FAULTLINE_TRY(text, read_text_argument(ctx, options.description));
+    FAULTLINE_TRY(text, read_text_argument(ctx, options.description, "--description"));
     fault.description = *text;
   }
   FAULTLINE_TRY(zone, ctx.zone());
@@ -105,6 +106,23 @@ Result<core::Fault> draft_fault(const OpenOptions& options, Context& ctx, const 
     fault.started_at = *started;
   }
   return fault;
+}
+
+// The texts the new fault sends, within Jira's limits before anything is read or written
+// (exit 2): the title is the issue summary exactly as given (no prefix is added), the
+// description a multi-line field, the short facts single-line fields, the coordinator a user
+// lookup. Error: Usage naming every flag Jira would refuse.
+Result<void> check_fault_texts(const core::Fault& draft) {
+  return core::check_jira_texts({
+      {"--title", core::JiraText::Summary, draft.summary},
+      {"--description", core::JiraText::Description, draft.description},
+      {"--type", core::JiraText::TextField, draft.type},
+      {"--team", core::JiraText::TextField, draft.team},
+      {"--service", core::JiraText::TextField, draft.service},
+      {"--bu", core::JiraText::TextField, draft.business_unit},
+      {"--dedupe-key", core::JiraText::TextField, draft.dedupe_key},
+      {"--coordinator", core::JiraText::UserName, draft.coordinator},
+  });
 }
 
 // Up to three past faults like the one this run created ("we have seen this before"); none
@@ -161,6 +179,7 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
   FAULTLINE_TRY(config, ctx.config());
   if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
   FAULTLINE_TRY(draft, draft_fault(options, ctx, **config));
+  if (auto fits = check_fault_texts(*draft); !fits) return std::unexpected(fits.error());
   FAULTLINE_TRY(session, app::open_fault_session(ctx));
   FAULTLINE_TRY(outcome,
                 app::open_fault(ctx, *session, std::move(*draft),

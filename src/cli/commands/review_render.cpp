@@ -1,8 +1,11 @@
 // `faultline review render KEY FILE [-o OUT] [--format storage|html|markdown] [--data]
-// [--template NAME]`: validates the review file (every problem as file:line: field: message,
-// exit 2), reads the fault, its timeline and its action sub-tasks from Jira, and renders the
-// report locally. Nothing is written to Jira or Confluence. --data prints the JSON document
-// the templates receive instead.
+// [--template NAME] [--offline]`: validates the review file (every problem as file:line:
+// field: message, exit 2), reads the fault, its timeline and its action sub-tasks from Jira,
+// checks every action owner as `review publish` does (an unknown owner is a problem of the
+// file, exit 2), and renders the report locally. Nothing is written to Jira or Confluence.
+// --data prints the JSON document the templates receive instead. With --offline, no Jira
+// configured, or Jira unreachable, it renders from the file alone and warns "owners not
+// checked: <reason>" on stderr.
 #include <memory>
 
 #include "faultline/app/review_report.hpp"
@@ -47,8 +50,11 @@ void register_review_render(CLI::App& parent, Context& ctx) {
   cmd->add_flag("--data", options->request.data_only, "Print the JSON document the templates receive instead");
   cmd->add_option("--template", options->request.template_name,
                   "Report template: fault-analysis (default), postmortem, or one in team.template_dir/review/");
+  cmd->add_flag("--offline", options->request.offline,
+                "Render from the review file alone, without reading Jira (owners are not checked)");
   set_examples(*cmd, {"faultline review render FAULT-12 reviews/FAULT-12.md --format html -o /tmp/FAULT-12.html",
-                      "faultline review render FAULT-12 reviews/FAULT-12.md --data | jq .actions"});
+                      "faultline review render FAULT-12 reviews/FAULT-12.md --data | jq .actions",
+                      "faultline review render FAULT-12 reviews/FAULT-12.md --offline --format markdown"});
   cmd->callback([options, &ctx] { finish(ctx, run_review_render(*options, ctx)); });
 }
 

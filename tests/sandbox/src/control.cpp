@@ -80,6 +80,7 @@ std::expected<FaultRule, std::string> Server::parse_fault(const nlohmann::json& 
     rule.retry_after = "1";
   rule.latency = std::chrono::milliseconds(spec.value("latency_ms", 0LL));
   rule.every = spec.value("every", 0LL);
+  rule.after = spec.value("after", 0LL);
   if (spec.contains("probability")) {
     const double p = spec["probability"].get<double>();
     if (p < 0.0 || p > 1.0) return std::unexpected("probability must be between 0 and 1");
@@ -112,7 +113,7 @@ std::optional<FaultRule> Server::pick_fault(const SbRequest& request) {
         continue;
       }
       ++rule.matched;
-      bool fire = rule.every <= 0 || rule.matched % rule.every == 0;
+      bool fire = rule.matched > rule.after && (rule.every <= 0 || (rule.matched - rule.after) % rule.every == 0);
       if (rule.probability) {
         std::uniform_real_distribution<double> dist(0.0, 1.0);
         fire = dist(rule.rng) < *rule.probability && fire;

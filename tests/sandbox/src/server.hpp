@@ -75,6 +75,7 @@ struct FaultRule {
   std::string retry_after;                  // Retry-After header value, if any
   std::chrono::milliseconds latency{0};     // for "latency" (and the bound of "hang")
   long long every = 0;                      // fire on every Nth matching request (0 = each)
+  long long after = 0;                      // let the first N matching requests through
   std::optional<double> probability;        // fire with this probability
   std::mt19937_64 rng;                      // seeded by "seed", for reproducible probability
   std::optional<std::regex> path;           // regex searched in the path

@@ -1,0 +1,57 @@
+// A lock on one issue, kept in a Jira entity property {"by": run id, "at": UTC ISO}, so that
+// two runs of one use-case on one fault (two `review publish` of the same file) take turns.
+//
+// Jira has no compare-and-set for entity properties, so acquire() reads the property, writes
+// its own lock when nobody else holds a fresh one, waits `settle`, and reads it back: of two
+// runs that wrote at nearly the same time both read back the last writer, and only that run
+// goes on. A run that finds another run's lock waits for it, reading again every `settle`,
+// for up to `wait_limit`; a lock older than `ttl` was left by a run that died and is taken
+// over. As in remind (reminder_claims.hpp), a run that stalls longer than `settle` between
+// its read and its write can still race; the use-case re-checks what it wrote afterwards.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "faultline/core/time.hpp"
+#include "faultline/jira/client.hpp"
+#include "faultline/util/error.hpp"
+
+namespace faultline::app {
+
+struct IssueLockOptions {
+  std::string run_id;                                   // unique per run (make_run_id())
+  std::string what;                                     // for messages: "review publish"
+  std::chrono::milliseconds settle{2000};               // between the write and the read-back
+  std::chrono::milliseconds ttl{std::chrono::minutes(10)};      // an older lock is stale
+  std::chrono::milliseconds wait_limit{std::chrono::minutes(2)};  // waiting for another run
+  std::function<core::TimePoint()> now;                 // the lock's time
+  std::function<void(std::chrono::milliseconds)> sleep; // real in the app, recorded in tests
+};
+
+class IssueLock {
+public:
+  // `client` must outlive the lock.
+  IssueLock(jira::Client& client, std::string issue_key, std::string property, IssueLockOptions options);
+  ~IssueLock();
+  IssueLock(const IssueLock&) = delete;
+  IssueLock& operator=(const IssueLock&) = delete;
+
+  // Takes the lock, waiting for another run that holds it; true when it had to wait (what the
+  // caller read before may have changed). Error: Failed naming the run that still holds it
+  // after wait_limit; the read or write error otherwise.
+  Result<bool> acquire();
+  // Removes the lock when this run holds it (best effort: a lock left behind expires after ttl).
+  void release();
+  bool held() const { return m_held; }
+
+private:
+  jira::Client& m_client;
+  std::string m_issue_key;
+  std::string m_property;
+  IssueLockOptions m_options;
+  bool m_held = false;
+};
+
+}  // namespace faultline::app

@@ -1,0 +1,76 @@
+// The issue lock (protocol in include/faultline/app/issue_lock.hpp).
+#include "faultline/app/issue_lock.hpp"
+
+#include <fmt/format.h>
+
+#include "faultline/core/timestamp.hpp"
+
+namespace faultline::app {
+
+namespace {
+
+struct Holder {
+  std::string by;
+  std::optional<core::TimePoint> at;
+};
+
+// The lock in the property value; empty `by` when there is none.
+Holder holder_of(const nlohmann::json& value) {
+  Holder holder;
+  if (!value.is_object()) return holder;
+  if (const auto by = value.find("by"); by != value.end() && by->is_string()) holder.by = by->get<std::string>();
+  if (const auto at = value.find("at"); at != value.end() && at->is_string())
+    holder.at = core::parse_timestamp(at->get<std::string>());
+  return holder;
+}
+
+}  // namespace
+
+IssueLock::IssueLock(jira::Client& client, std::string issue_key, std::string property, IssueLockOptions options)
+    : m_client(client), m_issue_key(std::move(issue_key)), m_property(std::move(property)), m_options(std::move(options)) {}
+
+IssueLock::~IssueLock() { release(); }
+
+Result<bool> IssueLock::acquire() {
+  std::chrono::milliseconds waited{0};
+  bool lost_once = false;
+  const auto pause = std::max(m_options.settle, std::chrono::milliseconds(200));
+  for (;;) {
+    auto value = m_client.property(m_issue_key, m_property);
+    if (!value && value.error().kind != ErrorKind::NotFound) return std::unexpected(value.error());
+    const Holder holder = holder_of(value ? *value : nlohmann::json());
+    const auto now = m_options.now();
+    // A lock without a readable time counts as fresh until the ttl from this run's first look.
+    const bool stale = holder.at && *holder.at <= now && now - *holder.at >= m_options.ttl;
+    if (!holder.by.empty() && holder.by != m_options.run_id && !stale) {
+      if (waited >= m_options.wait_limit) {
+        return fail(ErrorKind::Failed,
+                    fmt::format("another {} of {} is running (run {}{}) and did not finish within {} s", m_options.what,
+                                m_issue_key, holder.by, holder.at ? " since " + core::format_utc(*holder.at) : "",
+                                m_options.wait_limit.count() / 1000),
+                    fmt::format("run the same command again when it has finished (a lock left by a run that died "
+                                "expires after {} minutes)",
+                                std::chrono::duration_cast<std::chrono::minutes>(m_options.ttl).count()));
+      }
+      m_options.sleep(pause);
+      waited += pause;
+      continue;
+    }
+    nlohmann::json mine{{"by", m_options.run_id}, {"at", core::format_utc(now)}};
+    FAULTLINE_TRY(written, m_client.set_property(m_issue_key, m_property, mine));
+    m_held = true;  // from here on, release() removes what this run wrote
+    if (m_options.settle.count() > 0) m_options.sleep(m_options.settle);
+    FAULTLINE_TRY(back, m_client.property(m_issue_key, m_property));
+    if (holder_of(*back).by == m_options.run_id) return waited.count() > 0 || lost_once;
+    m_held = false;  // another run's write landed last: it goes first
+    lost_once = true;
+  }
+}
+
+void IssueLock::release() {
+  if (!m_held) return;
+  m_held = false;
+  (void)m_client.delete_property(m_issue_key, m_property);
+}
+
+}  // namespace faultline::app
