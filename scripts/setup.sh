@@ -3,7 +3,8 @@
 # every test. Safe to run again: installed packages and up-to-date builds are skipped.
 #
 #   scripts/setup.sh demo   # build (release) and walk the fault process against the sandbox
-#   scripts/setup.sh test   # build (ASan + UBSan) and run every test, Prism contract check included
+#   scripts/setup.sh test   # build (ASan + UBSan) and run every test, Prism contract check included,
+#                           # then every fuzz target over its corpus (fuzz/run --brief, clang 16)
 set -euo pipefail
 
 mode="${1:-}"
@@ -21,6 +22,9 @@ packages=(g++ cmake ninja-build pkg-config ca-certificates tzdata curl
   libhowardhinnant-date-dev libcairo2-dev libxlsxwriter-dev libboost-math-dev libcsv-dev fonts-dejavu-core)
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
+fi
+if [ "$mode" = test ]; then
+  packages+=(clang-16 libfuzzer-16-dev libclang-rt-16-dev)  # the fuzz targets (fuzz/README.md)
 fi
 
 missing=()
@@ -61,3 +65,5 @@ cmake --build build/test -j "$jobs"
 export FAULTLINE_PRISM="$root/.tools/node_modules/.bin/prism"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
+# Every fuzz target over its corpus (seconds): the libFuzzer build, CMakePresets.json "fuzz".
+"$root/fuzz/run" --brief

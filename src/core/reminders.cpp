@@ -51,9 +51,9 @@ std::optional<ReminderMark> read_member(const nlohmann::json& property, const st
 }
 
 nlohmann::json mark_json(const ReminderMark& mark) {
-  nlohmann::json json{{"at", format_utc(mark.at)}, {"by", mark.by}};
-  if (!mark.sent) json["sent"] = false;
-  return json;
+  nlohmann::json out{{"at", format_utc(mark.at)}, {"by", mark.by}};
+  if (!mark.sent) out["sent"] = false;
+  return out;
 }
 
 }  // namespace
