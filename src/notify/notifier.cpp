@@ -266,8 +266,10 @@ void Notifier::send(const Message& message, Plan& plan) {
 void Notifier::record_results(const Message& message, std::vector<Plan>& plans) {
   SentLog* log = m_options.sent_log;
   if (!log || m_options.dry_run) return;
-  // One write: what arrived is sent, what was refused is forgotten (a re-run sends it), what
-  // had no answer stays pending, a pending one reported now is possibly sent.
+  // One write: what arrived is sent; what was refused by a platform that does not drop repeats
+  // is forgotten (a re-run sends it); what had no answer, or went to a platform that drops
+  // repeats, stays pending (a re-run sends the same payload, with the recorded time); a
+  // pending one reported now is possibly sent.
   SendStateChange sent{{}, SendState::Sent, {}}, refused{{}, SendState::New, {}}, possibly{{}, SendState::PossiblySent, {}};
   for (const auto& p : plans) {
     if (p.report.status == ReportStatus::PossiblySent) {
@@ -277,7 +279,7 @@ void Notifier::record_results(const Message& message, std::vector<Plan>& plans) 
     if (!p.send) continue;
     if (p.report.dry_run) refused.channels.push_back(p.report.channel);  // only printed: no record
     else if (p.report.status == ReportStatus::Sent) sent.channels.push_back(p.report.channel);
-    else if (!p.unanswered) refused.channels.push_back(p.report.channel);
+    else if (!p.unanswered && !deduplicates(p.kind)) refused.channels.push_back(p.report.channel);
   }
   auto recorded = log->apply(message.dedupe_key, {sent, refused, possibly});
   if (recorded) return;

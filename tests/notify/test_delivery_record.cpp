@@ -185,3 +185,19 @@ TEST_CASE("a refusal with an answer forgets the intent; no answer keeps it pendi
     CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::Pending);
   }
 }
+
+TEST_CASE("generic: a refused delivery stays pending, so the next run sends the same bytes under the same key") {
+  const auto config = one_channel("generic", k_generic_url);
+  test::ScriptedTransport transport;
+  transport.then(500, R"({"ok":false})");  // the receiver may have kept the key before failing
+  FlakySentLog log;
+  const auto first = notify_at(transport, config, log, 1795000000);
+  CHECK(first[0].status == ReportStatus::Failed);
+  CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::Pending);
+  transport.set_default(200, "{}");
+  const auto second = notify_at(transport, config, log, 1795000600);
+  CHECK(second[0].status == ReportStatus::Sent);
+  REQUIRE(transport.sent().size() == 2);
+  CHECK(transport.sent()[0].body == transport.sent()[1].body);
+  CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::Sent);
+}
