@@ -259,6 +259,7 @@ TEST_CASE("a watcher add that fails in open: exit 1 naming it, and the re-run ad
   CHECK(fx.hook("generic", "ops").size() == 1);  // announced once
   // Converged: the next run finds the watcher and adds nothing.
   REQUIRE(fx.run(open) == 0);
-  for (const auto& op : nlohmann::json::parse(fx.app.out.str())["operations"])
+  const auto last = nlohmann::json::parse(fx.app.out.str());  // kept alive for the loop
+  for (const auto& op : last["operations"])
     if (op["op"] == "watch") CHECK(op["status"] == "skipped");
 }
