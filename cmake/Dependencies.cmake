@@ -80,3 +80,20 @@ target_link_libraries(faultline_deps_public INTERFACE
   nlohmann_json::nlohmann_json fmt::fmt date::date date::date-tz Threads::Threads)
 target_include_directories(faultline_deps_public SYSTEM INTERFACE ${MUSTACHE_INCLUDE_DIR})
 add_library(faultline::deps_public ALIAS faultline_deps_public)
+
+# Libraries opened on first use (include/faultline/util/shared_library.hpp): their headers
+# only. Linking them would load libcurl, libcrypto, cairo and libxlsxwriter with about fifty
+# dependencies into every run; the forwarders in src/http/curl_library.cpp,
+# src/notify/crypto_library.cpp and src/report/{cairo,xlsxwriter}_library.cpp open them
+# when a command first calls one.
+function(faultline_opened_on_use name)
+  cmake_parse_arguments(ARG "" "" "INCLUDES;OPTIONS" ${ARGN})
+  add_library(${name} INTERFACE)
+  target_include_directories(${name} SYSTEM INTERFACE ${ARG_INCLUDES})
+  target_compile_options(${name} INTERFACE ${ARG_OPTIONS})
+  target_link_libraries(${name} INTERFACE ${CMAKE_DL_LIBS})
+endfunction()
+faultline_opened_on_use(faultline_curl_api INCLUDES ${CURL_INCLUDE_DIRS})
+faultline_opened_on_use(faultline_crypto_api INCLUDES ${OPENSSL_INCLUDE_DIR})
+faultline_opened_on_use(faultline_cairo_api INCLUDES ${CAIRO_INCLUDE_DIRS} OPTIONS ${CAIRO_CFLAGS_OTHER})
+faultline_opened_on_use(faultline_xlsxwriter_api INCLUDES ${XLSXWRITER_INCLUDE_DIRS} OPTIONS ${XLSXWRITER_CFLAGS_OTHER})

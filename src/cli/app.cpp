@@ -8,6 +8,7 @@
 
 #include "faultline/cli/arguments.hpp"
 #include "faultline/cli/command.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::cli {
 
@@ -34,6 +35,12 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 }  // namespace
 
 int run_app(int argc, const char* const* argv, Context& ctx) {
+  // Answered before the command line is built (every option of every command): scripts and
+  // shell prompts call it often and should not wait for that.
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    ctx.out() << "faultline " << version() << '\n';
+    return 0;
+  }
   CLI::App app{k_description, "faultline"};
   app.set_version_flag("--version", "faultline " + std::string(version()));
   app.fallthrough();  // global options may follow the command: `faultline doctor --json`
@@ -69,6 +76,8 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
     ctx.report(text_ok.error());
     return to_int(ExitCode::Usage);
   }
+  // Counts the command's sequential round trips (util/waves.hpp) for --verbose.
+  util::DepthProbe round_trips;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,6 +92,8 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
     ctx.out() << app.help();
     return 0;
   }
+  if (ctx.options.verbose && round_trips.depth() > 0)
+    ctx.err() << fmt::format("faultline: {} sequential round trips\n", round_trips.depth());
   return ctx.exit_code;
 }
 

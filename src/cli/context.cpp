@@ -8,6 +8,7 @@
 #include "faultline/config/load.hpp"
 #include "faultline/confluence/client.hpp"
 #include "faultline/core/time.hpp"
+#include "faultline/http/counting.hpp"
 #include "faultline/http/dry_run.hpp"
 #include "faultline/http/logging.hpp"
 #include "faultline/http/retry.hpp"
@@ -85,7 +86,8 @@ Result<http::Transport*> Context::transport() {
   const auto& http_settings = (*config)->http;
   const auto timeout = std::chrono::seconds(options.timeout_seconds > 0 ? options.timeout_seconds
                                                                         : http_settings.timeout_seconds);
-  std::unique_ptr<http::Transport> transport = m_transport_factory(http_settings, timeout);
+  std::unique_ptr<http::Transport> transport = std::make_unique<http::RoundTripCountingTransport>(
+      m_transport_factory(http_settings, timeout), http_settings.concurrency);
 
   // Innermost first: dry run replaces the network for writes, the log sees every attempt,
   // retries wrap them all.
