@@ -39,6 +39,13 @@ FAULTLINE_FORWARD(curl(), void, curl_slist_free_all, (struct curl_slist *a0), (a
 // the same names) pass their third argument on by the type its option documents. Function
 // pointers travel as void*: the same size and calling convention on every platform curl
 // supports, and curl reads them back with its own va_arg.
+// curl's own definitions call va_start on the same enum parameters; clang warns that an enum
+// may be promoted, which cannot happen here (curl's enums are int-sized).
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 extern "C" CURLcode (curl_easy_setopt)(CURL* handle, CURLoption option, ...) {
   static const auto target = reinterpret_cast<decltype(&curl_easy_setopt)>(curl().symbol("curl_easy_setopt"));
   va_list arguments;
@@ -77,3 +84,7 @@ extern "C" CURLSHcode (curl_share_setopt)(CURLSH* share, CURLSHoption option, ..
   va_end(arguments);
   return code;
 }
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
