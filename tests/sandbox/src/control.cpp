@@ -1,6 +1,7 @@
 // The sandbox server's control side: /_sandbox/ API, request log, fault injection, seeds and
 // --state persistence.
 #include <fstream>
+#include <shared_mutex>
 #include <sstream>
 #include <thread>
 
@@ -171,7 +172,7 @@ void Server::load_seed_locked(const nlohmann::json& seed) {
 
 nlohmann::json Server::state() {
   nlohmann::json services = nlohmann::json::object();
-  std::lock_guard lock(m_mutex);
+  std::shared_lock lock(m_mutex);  // snapshots only read
   for (const auto& [name, service] : m_services) services[name] = service->snapshot();
   long long offset;
   {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "jira_util.hpp"
+#include "read_only.hpp"
 #include "seed.hpp"
 
 namespace sandbox {
@@ -85,7 +86,8 @@ std::unique_ptr<Service> make_jira_service(const JiraOptions& options) {
 std::optional<SbResponse> JiraService::handle(const SbRequest& request) {
   const std::string& path = request.path;
   if (path.starts_with("/browse/")) return browse_page(request, path.substr(8));
-  if (request.method != "GET" && path.find("/search") == std::string::npos) ++m_version;
+  // Requests that only read run concurrently and must not write (read_only.hpp).
+  if (!reads_only(request) && path.find("/search") == std::string::npos) ++m_version;
   const bool cloud = m_options.flavor == Flavor::Cloud;
   auto route = [&](std::string_view prefix, ApiVersion version) -> std::optional<SbResponse> {
     Call call{request, version, split_path(std::string_view(path).substr(prefix.size()))};
@@ -153,7 +155,9 @@ std::optional<SbResponse> JiraService::route_api(const Call& call) {
         const auto* type = find_issuetype({{"id", type_id}});
         if (!type) continue;
         nlohmann::json statuses = nlohmann::json::array();
-        const auto& wf = m_config["workflows"][type->value("workflow", "")];
+        // Read-only access: operator[] on the non-const member would insert a missing key.
+        const auto workflows = m_config.value("workflows", nlohmann::json::object());
+        const auto wf = workflows.value(type->value("workflow", ""), nlohmann::json::object());
         std::set<std::string> seen{wf.value("initial", "")};
         for (const auto& t : wf.value("transitions", nlohmann::json::array())) seen.insert(t.value("to", ""));
         for (const auto& id : seen) statuses.push_back(status_json(id, r));
@@ -292,8 +296,14 @@ void JiraService::reset_state() {
   m_boards = nlohmann::json::array();
   m_next_number.clear();
   m_next_id = 10000;
-  m_status_cache.clear();
-  m_search_cache.reset();
+  {
+    std::lock_guard lock(m_status_cache_mutex);
+    m_status_cache.clear();
+  }
+  {
+    std::lock_guard lock(m_search_cache_mutex);
+    m_search_cache.clear();
+  }
   ++m_version;
 }
 
@@ -306,7 +316,10 @@ void JiraService::add_seed_data(const nlohmann::json& seed) {
     if (same != m_users.end()) *same = user;
     else m_users.push_back(user);
   }
-  m_status_cache.clear();
+  {
+    std::lock_guard lock(m_status_cache_mutex);
+    m_status_cache.clear();
+  }
   ++m_version;
   auto jira = seed.value("jira", nlohmann::json::object());
   auto issues = jira.value("issues", nlohmann::json::array());
@@ -501,18 +514,22 @@ const nlohmann::json* JiraService::find_status(const std::string& id) const {
 }
 
 nlohmann::json JiraService::status_json(const std::string& id, const SbRequest& request) const {
-  auto cached = m_status_cache.find(id);
-  if (cached == m_status_cache.end()) {
-    const auto* st = find_status(id);
-    if (!st) return nullptr;
-    nlohmann::json category;
-    for (const auto& c : config_list("statusCategories"))
-      if (c.value("key", "") == st->value("category", "")) category = c;
-    nlohmann::json status = {{"id", st->value("id", "")}, {"name", st->value("name", "")},
-                             {"description", ""}, {"statusCategory", category}};
-    cached = m_status_cache.emplace(id, std::move(status)).first;
+  nlohmann::json out;
+  {
+    std::lock_guard lock(m_status_cache_mutex);  // concurrent reads fill it
+    auto cached = m_status_cache.find(id);
+    if (cached == m_status_cache.end()) {
+      const auto* st = find_status(id);
+      if (!st) return nullptr;
+      nlohmann::json category;
+      for (const auto& c : config_list("statusCategories"))
+        if (c.value("key", "") == st->value("category", "")) category = c;
+      nlohmann::json status = {{"id", st->value("id", "")}, {"name", st->value("name", "")},
+                               {"description", ""}, {"statusCategory", category}};
+      cached = m_status_cache.emplace(id, std::move(status)).first;
+    }
+    out = cached->second;
   }
-  nlohmann::json out = cached->second;
   if (!request.base_url.empty()) {
     out["self"] = fmt::format("{}/rest/api/2/status/{}", request.base_url, out.value("id", ""));
     if (out["statusCategory"].is_object())

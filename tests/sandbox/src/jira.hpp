@@ -7,6 +7,7 @@
 #include <expected>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,7 +44,9 @@ struct IssueRecord {
   std::vector<std::pair<std::chrono::system_clock::time_point, nlohmann::json>> recent_versions;
 };
 
-// The emulated Jira. Not thread-safe: the server calls it under its lock.
+// The emulated Jira. The server calls handle() for requests that only read (read_only.hpp)
+// under a shared lock, several at a time, and everything else under an exclusive one: the read
+// paths change nothing but the caches, which have their own locks.
 class JiraService : public Service {
 public:
   explicit JiraService(JiraOptions options);
@@ -168,17 +171,23 @@ private:
   nlohmann::json m_boards = nlohmann::json::array();  // agile boards
   std::map<std::string, long long> m_next_number;     // per project key
   std::uint64_t m_version = 0;                        // bumped by every write, for the search cache
+  // Reads run concurrently (the server's shared lock): the two caches they fill have their
+  // own locks. Everything else changes only under the server's exclusive lock.
+  mutable std::mutex m_status_cache_mutex;            // guards m_status_cache
   mutable std::map<std::string, nlohmann::json> m_status_cache;  // status id -> JSON without links
-  // The ordered hits of the last search, reused while data, query and caller are unchanged
-  // and the sandbox clock has moved less than a couple of seconds (paging through results).
+  // The ordered hits of recent searches, each reused while data, query and caller are
+  // unchanged and the sandbox clock has moved less than a couple of seconds (paging through
+  // results). Several entries, so clients paging through different queries at once keep theirs.
   struct SearchCache {
     std::string key;
     std::uint64_t version = 0;
     std::chrono::system_clock::time_point used;
     std::chrono::system_clock::time_point valid_until;  // a lagging write becomes visible then
-    std::vector<long long> ids;
+    std::shared_ptr<const std::vector<long long>> ids;
   };
-  std::optional<SearchCache> m_search_cache;
+  static constexpr std::size_t k_search_cache_entries = 8;
+  std::mutex m_search_cache_mutex;                    // guards m_search_cache
+  std::vector<SearchCache> m_search_cache;
   long long m_next_id = 10000;                        // ids for issues, comments, links, ...
 };
 

@@ -2,6 +2,7 @@
 // transitions, comments, watchers, remote links, entity properties, changelog, issue links).
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -243,7 +244,8 @@ void JiraService::catch_up_index() {
     record.indexed_at = {};  // long before any lag
     record.recent_versions.clear();
   }
-  m_search_cache.reset();
+  std::lock_guard lock(m_search_cache_mutex);
+  m_search_cache.clear();
 }
 
 const nlohmann::json* JiraService::indexed_view(const IssueRecord& record, std::chrono::system_clock::time_point now,
@@ -862,15 +864,27 @@ SbResponse JiraService::transitions_call(const Call& call, IssueRecord& record) 
 SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
   const auto& r = call.request;
   const auto& s = call.segments;
-  auto& comments = record.issue["fields"]["comment"]["comments"];
-  if (s.size() == 3 && r.method == "GET") {
-    const long long start = std::stoll(r.param("startAt").value_or("0"));
-    const long long max = std::stoll(r.param("maxResults").value_or("5000"));
-    nlohmann::json page = nlohmann::json::array();
-    for (long long i = start; i < static_cast<long long>(comments.size()) && i < start + max; ++i)
-      page.push_back(render_comment(comments[static_cast<std::size_t>(i)], r, call.version));
-    return SbResponse::json(200, {{"startAt", start}, {"maxResults", max}, {"total", comments.size()}, {"comments", page}});
+  if (r.method == "GET") {
+    // Reads run concurrently: const access only (a non-const operator[] inserts what is missing).
+    static const nlohmann::json::json_pointer k_comments("/fields/comment/comments");
+    const nlohmann::json& issue = record.issue;
+    const nlohmann::json& listed = issue.contains(k_comments) ? issue.at(k_comments) : m_empty_list;
+    if (s.size() == 3) {
+      const long long start = std::stoll(r.param("startAt").value_or("0"));
+      const long long max = std::stoll(r.param("maxResults").value_or("5000"));
+      nlohmann::json page = nlohmann::json::array();
+      for (long long i = start; i < static_cast<long long>(listed.size()) && i < start + max; ++i)
+        page.push_back(render_comment(listed[static_cast<std::size_t>(i)], r, call.version));
+      return SbResponse::json(200, {{"startAt", start}, {"maxResults", max}, {"total", listed.size()}, {"comments", page}});
+    }
+    if (s.size() == 4) {
+      for (const auto& c : listed)
+        if (c.value("id", "") == s[3]) return SbResponse::json(200, render_comment(c, r, call.version));
+      return jira_error(404, {"Can not find a comment for the id: " + s[3] + "."});
+    }
+    return jira_error(405, {"Method not allowed."});
   }
+  auto& comments = record.issue["fields"]["comment"]["comments"];
   if (s.size() == 3 && r.method == "POST") {
     auto body = parse_body(r);
     if (!body) return body.error();
@@ -890,7 +904,6 @@ SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
   if (s.size() == 4) {
     auto it = std::find_if(comments.begin(), comments.end(), [&](const nlohmann::json& c) { return c.value("id", "") == s[3]; });
     if (it == comments.end()) return jira_error(404, {"Can not find a comment for the id: " + s[3] + "."});
-    if (r.method == "GET") return SbResponse::json(200, render_comment(*it, r, call.version));
     if (r.method == "DELETE") {
       comments.erase(it);
       return SbResponse::no_content();
@@ -1048,7 +1061,7 @@ SbResponse JiraService::properties_call(const Call& call, IssueRecord& record) {
   if (key.size() > 255) return jira_error(400, {"The property key cannot be longer than 255 characters."});
   if (r.method == "GET") {
     if (!record.properties.contains(key)) return jira_error(404, {fmt::format("The property with key '{}' does not exist.", key)});
-    return SbResponse::json(200, {{"key", key}, {"value", record.properties[key]}});
+    return SbResponse::json(200, {{"key", key}, {"value", std::as_const(record.properties)[key]}});
   }
   if (r.method == "PUT") {
     if (r.body.empty()) return jira_error(400, {"The property value cannot be empty."});
@@ -1080,7 +1093,7 @@ SbResponse JiraService::changelog_call(const Call& call, IssueRecord& record) {
   const long long total = static_cast<long long>(record.histories.size());
   nlohmann::json values = nlohmann::json::array();
   for (long long i = start; i < total && i < start + max; ++i)
-    values.push_back(render_history(record.histories[static_cast<std::size_t>(i)], r));
+    values.push_back(render_history(std::as_const(record.histories)[static_cast<std::size_t>(i)], r));
   const std::string self = fmt::format("{}/issue/{}/changelog", api_root(r, call.version), record.issue.value("key", ""));
   nlohmann::json out = {{"self", fmt::format("{}?startAt={}&maxResults={}", self, start, max)},
                         {"maxResults", max}, {"startAt", start}, {"total", total},
@@ -1136,7 +1149,7 @@ SbResponse JiraService::issue_link_call(const Call& call) {
 // ------------------------------------------------------------------- edit meta, bulk fetch
 
 SbResponse JiraService::editmeta_call(const Call& call, IssueRecord& record) {
-  const auto& fields = record.issue["fields"];
+  const auto& fields = std::as_const(record.issue)["fields"];
   auto meta = createmeta_fields(call, fields["project"].value("key", ""), fields["issuetype"].value("id", ""));
   if (meta.status != 200) return meta;
   const auto body = nlohmann::json::parse(meta.body);
@@ -1214,7 +1227,7 @@ SbResponse JiraService::changelog_bulk_fetch_call(const Call& call) {
       histories.push_back(rendered);
       ++emitted;
     }
-    if (!histories.empty()) logs.push_back({{"issueId", record->issue["id"]}, {"changeHistories", histories}});
+    if (!histories.empty()) logs.push_back({{"issueId", record->issue.value("id", "")}, {"changeHistories", histories}});
     if (more) break;
   }
   nlohmann::json out = {{"issueChangeLogs", logs}};

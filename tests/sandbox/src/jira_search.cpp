@@ -1,6 +1,8 @@
 // Jira emulation: issue search (Cloud search/jql with page tokens, Data Center search with
 // offsets), saved filters, agile boards and the plain HTML issue view.
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include <date/tz.h>
@@ -200,13 +202,22 @@ SbResponse JiraService::search_call(const Call& call) {
   std::string cache_key = fmt::format("{}|{}|{}|", enhanced ? "cloud" : "dc", ctx.current_user, params->jql);
   for (const auto& id : params->reconcile) cache_key += id + ",";
   std::vector<const IssueRecord*> hits;
-  // Concurrent pages take the lock in any order: one stamped a little before the last use is
-  // as recent as one stamped after it.
-  const bool cached = m_search_cache && m_search_cache->key == cache_key && m_search_cache->version == m_version &&
-                      r.now > m_search_cache->used - std::chrono::seconds(2) &&
-                      r.now - m_search_cache->used < std::chrono::seconds(2) && r.now < m_search_cache->valid_until;
-  if (cached) {
-    for (long long id : m_search_cache->ids)
+  // Concurrent pages come in any order: one stamped a little before the last use is as recent
+  // as one stamped after it. Searches run concurrently (shared lock): the cache has its own.
+  std::shared_ptr<const std::vector<long long>> cached_ids;
+  {
+    std::lock_guard lock(m_search_cache_mutex);
+    for (auto& entry : m_search_cache) {
+      if (entry.key == cache_key && entry.version == m_version && r.now > entry.used - std::chrono::seconds(2) &&
+          r.now - entry.used < std::chrono::seconds(2) && r.now < entry.valid_until) {
+        entry.used = std::max(entry.used, r.now);
+        cached_ids = entry.ids;
+        break;
+      }
+    }
+  }
+  if (cached_ids) {
+    for (long long id : *cached_ids)
       if (auto it = m_issues.find(id); it != m_issues.end()) hits.push_back(&it->second);
   } else {
     // Cloud's index lags: a search matches the version of each issue it has indexed (none for
@@ -221,12 +232,20 @@ SbResponse JiraService::search_call(const Call& call) {
     std::stable_sort(hits.begin(), hits.end(), [&](const IssueRecord* a, const IssueRecord* b) {
       return jql::compare(**query, a->issue, b->issue, ctx) < 0;
     });
-    SearchCache fresh{cache_key, m_version, r.now, next_change, {}};
-    fresh.ids.reserve(hits.size());
-    for (const auto* rec : hits) fresh.ids.push_back(std::stoll(rec->issue.value("id", "0")));
-    m_search_cache = std::move(fresh);
+    auto ids = std::make_shared<std::vector<long long>>();
+    ids->reserve(hits.size());
+    for (const auto* rec : hits) ids->push_back(std::stoll(rec->issue.value("id", "0")));
+    SearchCache fresh{cache_key, m_version, r.now, next_change, std::move(ids)};
+    std::lock_guard lock(m_search_cache_mutex);
+    // A concurrent search of the same query may have stored it meanwhile: this one replaces it.
+    std::erase_if(m_search_cache, [&](const SearchCache& entry) { return entry.key == cache_key; });
+    if (m_search_cache.size() >= k_search_cache_entries) {
+      auto oldest = std::min_element(m_search_cache.begin(), m_search_cache.end(),
+                                     [](const SearchCache& a, const SearchCache& b) { return a.used < b.used; });
+      m_search_cache.erase(oldest);
+    }
+    m_search_cache.push_back(std::move(fresh));
   }
-  m_search_cache->used = std::max(m_search_cache->used, r.now);
   const long long total = static_cast<long long>(hits.size());
   if (enhanced && s[1] == "approximate-count") return SbResponse::json(200, {{"count", total}});
 

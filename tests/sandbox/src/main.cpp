@@ -30,6 +30,9 @@ int run(int argc, char** argv) {
   app.add_option("--latency-ms", latency_ms, "Latency added to every request")->check(CLI::NonNegativeNumber);
   app.add_option("--seed", seed_file, "Seed JSON file: replaces the built-in seed, or extends it with \"mode\":\"extend\"");
   app.add_option("--index-lag-ms", index_lag_ms, "Cloud search/jql index lag")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", options.threads, "Worker threads (each kept-alive connection or hanging request holds one)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

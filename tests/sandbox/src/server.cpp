@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <shared_mutex>
 #include <string_view>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "jira.hpp"
 #include "jira_util.hpp"
 #include "multipart.hpp"
+#include "read_only.hpp"
 #include "seed.hpp"
 
 #if __has_include("confluence.hpp")
@@ -82,6 +84,26 @@ std::string decode_base64(std::string_view in) {
       out.push_back(static_cast<char>((value >> bits) & 0xFF));
       bits -= 8;
     }
+  }
+  return out;
+}
+
+// An Accept-Encoding value without its "br" coding ("gzip, deflate, br" -> "gzip, deflate"):
+// cpp-httplib picks Brotli when "br" occurs anywhere in the value.
+std::string without_brotli(std::string_view accepted) {
+  std::string out;
+  while (!accepted.empty()) {
+    const auto comma = accepted.find(',');
+    std::string_view item = accepted.substr(0, comma);
+    accepted = comma == std::string_view::npos ? std::string_view() : accepted.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    const std::string coding = to_lower(std::string(item.substr(0, item.find(';'))));
+    std::string_view name = coding;
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (item.empty() || name.find("br") != std::string_view::npos) continue;
+    if (!out.empty()) out += ", ";
+    out += item;
   }
   return out;
 }
@@ -163,6 +185,9 @@ std::expected<void, std::string> Server::start() {
   const std::size_t threads = m_options.threads;
   m_http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   m_http->set_keep_alive_timeout(2);
+  // cpp-httplib closes a kept-alive connection after 5 requests by default; Tomcat (Jira,
+  // Confluence) after 100. Reconnecting every 5 requests would be what a benchmark measures.
+  m_http->set_keep_alive_max_count(100);
   // As Jira's Tomcat does: without it a keep-alive client waits out its delayed ACK (40 ms on
   // Linux) on many responses, whose headers and body go out in two writes.
   m_http->set_tcp_nodelay(true);
@@ -321,12 +346,18 @@ void Server::drop_connection(const httplib::Request& req) const {
 
 void Server::on_request(const httplib::Request& req, httplib::Response& res) {
   SbRequest request = make_request(req);
-  // Answers go out uncompressed. cpp-httplib 0.11 compresses every JSON answer for a client
-  // that accepts it, Brotli at quality 11 first (about 200 ms of CPU per 140 KB search page,
-  // which libcurl clients ask for and python-requests ones do not), and has no switch for it:
-  // it reads Accept-Encoding from this request, its own non-const object, after the handler.
-  // `request` (and so the request log) keeps the header as sent.
-  const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+  // Answers are gzipped for a client that accepts gzip, as Atlassian's are. cpp-httplib 0.11
+  // compresses every text/JSON answer after the handler returns, reading Accept-Encoding from
+  // this request (its own non-const object), and prefers Brotli at quality 11 (about 200 ms of
+  // CPU per 140 KB search page), with no switch for it: so "br" is taken out of the header and
+  // gzip (zlib's default level) remains. `request` (and so the request log) keeps the header
+  // as sent.
+  if (auto accepted = req.headers.find("Accept-Encoding"); accepted != req.headers.end()) {
+    std::string kept = without_brotli(accepted->second);
+    auto& headers = const_cast<httplib::Request&>(req).headers;
+    headers.erase("Accept-Encoding");
+    if (!kept.empty()) headers.emplace("Accept-Encoding", std::move(kept));
+  }
   const bool control = request.path.starts_with("/_sandbox/");
   std::optional<std::size_t> log_index;
   if (!control) log_index = log_request(request);
@@ -364,7 +395,11 @@ void Server::on_request(const httplib::Request& req, httplib::Response& res) {
     }
   }
 
-  std::lock_guard lock(m_mutex);
+  // Reads share the services; anything else has them to itself.
+  std::shared_lock<WriterFairSharedMutex> reading(m_mutex, std::defer_lock);
+  std::unique_lock<WriterFairSharedMutex> writing(m_mutex, std::defer_lock);
+  if (reads_only(request)) reading.lock();
+  else writing.lock();
   if (!needs_no_auth(request.path)) {
     SbResponse rejection;
     if (authenticate(request, rejection) == AuthOutcome::Rejected) {

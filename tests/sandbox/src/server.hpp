@@ -33,6 +33,7 @@
 #include <optional>
 #include <random>
 #include <regex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -61,7 +62,7 @@ struct ServerOptions {
   std::chrono::milliseconds latency{0};               // added to every non-control request
   std::optional<nlohmann::json> seed;                 // replaces (or, "mode":"extend", extends) the default
   std::chrono::milliseconds index_lag{0};             // Cloud search/jql index lag
-  std::size_t threads = 24;                           // worker threads
+  std::size_t threads = 24;                           // worker threads (also bounds concurrent "hang" faults)
   std::chrono::milliseconds hang_limit{30000};        // longest a "hang" fault holds a request
 };
 
@@ -83,6 +84,29 @@ struct FaultRule {
   std::optional<long long> remaining;       // fire this many more times, then the rule is removed
   long long matched = 0;                    // matching requests seen so far
   nlohmann::json spec;                      // the rule as posted, for GET /_sandbox/faults
+};
+
+// A readers-writer lock that does not starve writers: std::shared_mutex (glibc's rwlock)
+// prefers readers, so under a steady stream of overlapping reads a write could wait forever.
+// A writer passes the gate and holds it while it waits for the readers inside to leave; a
+// reader passes the gate before it takes its share, so readers that come later queue behind
+// the waiting writer. Meets Lockable and SharedLockable (std::unique_lock, std::shared_lock).
+class WriterFairSharedMutex {
+public:
+  void lock() {
+    std::lock_guard gate(m_gate);
+    m_rw.lock();
+  }
+  void unlock() { m_rw.unlock(); }
+  void lock_shared() {
+    { std::lock_guard gate(m_gate); }
+    m_rw.lock_shared();
+  }
+  void unlock_shared() { m_rw.unlock_shared(); }
+
+private:
+  std::mutex m_gate;
+  std::shared_mutex m_rw;
 };
 
 // The faultline-sandbox server. start() and stop() may be called from any one thread.
@@ -135,7 +159,9 @@ private:
   int m_port = 0;
   std::atomic<bool> m_running{false};
 
-  std::mutex m_mutex;                              // guards the services and m_seed
+  // Guards the services, m_seed and m_users: shared for requests that only read, exclusive
+  // for every other request and for seed, reset, state and index catch-up.
+  WriterFairSharedMutex m_mutex;
   std::vector<std::pair<std::string, std::unique_ptr<Service>>> m_services;
   nlohmann::json m_seed;                           // the effective seed (reset goes back to it)
   nlohmann::json m_users = nlohmann::json::array();  // the seed's users, for auth

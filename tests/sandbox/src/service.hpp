@@ -1,7 +1,7 @@
 // The contract between the sandbox's HTTP server and the products it emulates. The server
 // (server.cpp) owns sockets, auth, the clock, fault injection, the request log and
 // persistence; each emulated product is a Service that turns one request into one response.
-// Services run one at a time under the server's lock, so they need no locking of their own.
+// Requests that only read (read_only.hpp) run concurrently and must change nothing; writes run alone.
 #pragma once
 
 #include <chrono>

@@ -78,7 +78,7 @@ public:
     }
     if (!m_open.empty()) {
       return fail("unclosed element <" + m_open.back().name + "> (opened at line " +
-                      std::to_string(m_open.back().line) + ")");
+                      std::to_string(line_of(m_open.back().offset)) + ")");
     }
     return {};
   }
@@ -86,7 +86,7 @@ public:
 private:
   struct Open {
     std::string name;
-    std::size_t line;
+    std::size_t offset;  // of its '<': the line is counted only for an error (counting per tag is quadratic)
   };
 
   std::expected<void, XhtmlError> fail(std::string message) const { return fail_at(m_pos, std::move(message)); }
@@ -289,7 +289,7 @@ private:
     if (!self_closed) {
       bool is_void = std::find(k_void_elements.begin(), k_void_elements.end(), name) != k_void_elements.end();
       if (is_void) return fail_at(tag_start, "void element <" + name + "> must be self-closed as <" + name + "/>");
-      m_open.push_back({name, line_of(tag_start)});
+      m_open.push_back({name, tag_start});
     }
     return {};
   }
@@ -305,7 +305,7 @@ private:
     if (m_open.empty()) return fail_at(tag_start, "end tag </" + name + "> has no matching start tag");
     if (m_open.back().name != name) {
       return fail_at(tag_start, "end tag </" + name + "> does not match open element <" + m_open.back().name +
-                                    "> (opened at line " + std::to_string(m_open.back().line) + ")");
+                                    "> (opened at line " + std::to_string(line_of(m_open.back().offset)) + ")");
     }
     m_open.pop_back();
     return {};
