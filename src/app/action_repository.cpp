@@ -2,7 +2,10 @@
 #include "faultline/app/action_repository.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <span>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -14,12 +17,36 @@
 #include "faultline/core/time.hpp"
 #include "faultline/core/tracking.hpp"
 #include "faultline/util/strings.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::app {
 
 namespace {
 
 constexpr std::string_view k_kind_label_prefix = "fault-action-kind-";
+
+// How many request chains a batch of independent writes or reads runs side by side.
+constexpr std::size_t k_lanes = 8;
+// Issues per Cloud bulk fetch (POST /issue/bulkfetch takes at most 100).
+constexpr std::size_t k_bulk_fetch_limit = 100;
+
+// Runs each(i) for i in [0, count) on at most k_lanes threads at once (one wave: lane l does
+// items l, l + lanes, ... one after another). each() must only touch item i's own state.
+void for_each_concurrently(std::size_t count, const std::function<void(std::size_t)>& each) {
+  if (count == 0) return;
+  if (count == 1) {
+    each(0);
+    return;
+  }
+  const std::size_t lanes = std::min(count, k_lanes);
+  std::vector<std::function<void()>> tasks;
+  for (std::size_t lane = 0; lane < lanes; ++lane) {
+    tasks.emplace_back([&each, lane, lanes, count] {
+      for (std::size_t i = lane; i < count; i += lanes) each(i);
+    });
+  }
+  util::run_wave(tasks);
+}
 
 bool has_label(const std::vector<std::string>& labels, std::string_view label) {
   return std::find(labels.begin(), labels.end(), label) != labels.end();
@@ -91,16 +118,20 @@ core::Action sent_action(std::string_view fault_key, const ActionSpec& spec, con
 std::string action_kind_label(std::string_view kind) { return std::string(k_kind_label_prefix) + std::string(kind); }
 
 std::vector<ActionMatch> match_actions(const std::vector<ActionSpec>& specs, const std::vector<ExistingAction>& existing) {
+  // Indexed once (the first sub-task of each id or key wins, as a scan would find it): linear
+  // in specs + sub-tasks, not their product (10,000 actions).
+  std::unordered_map<std::string, std::size_t> by_id, by_key;
+  for (std::size_t i = 0; i < existing.size(); ++i) {
+    const auto& a = existing[i].action;
+    if (!a.id.empty()) by_id.emplace(a.id, i);
+    by_key.emplace(lower(a.key), i);
+  }
   std::vector<ActionMatch> matches;
+  matches.reserve(specs.size());
   for (const auto& spec : specs) {
     ActionMatch match;
-    for (std::size_t i = 0; i < existing.size(); ++i) {
-      const auto& a = existing[i].action;
-      if (spec.key.empty() ? (!a.id.empty() && a.id == spec.id) : iequals(a.key, spec.key)) {
-        match.existing = i;
-        break;
-      }
-    }
+    const auto& index = spec.key.empty() ? by_id : by_key;
+    if (auto it = index.find(spec.key.empty() ? spec.id : lower(spec.key)); it != index.end()) match.existing = it->second;
     if (match.existing) match.needs_update = differs(spec, existing[*match.existing]);
     matches.push_back(match);
   }
@@ -111,6 +142,7 @@ ActionRepository::ActionRepository(jira::Client& client, const config::Config& c
 
 Result<jira::UserRef> ActionRepository::resolve_owner(std::string_view name) {
   if (auto it = m_owners.find(name); it != m_owners.end()) return it->second;
+  if (auto it = m_owner_errors.find(name); it != m_owner_errors.end()) return std::unexpected(it->second);
   FAULTLINE_TRY(user, resolve_user(m_client, m_config, name, "owner"));
   m_owners.emplace(std::string(name), *user);
   return *user;
@@ -131,27 +163,144 @@ Result<ExistingAction> ActionRepository::get(std::string_view key) {
   return to_existing(*issue);
 }
 
-Result<std::vector<ExistingAction>> ActionRepository::list(std::string_view fault_key) {
-  jira::IssueQuery parent_query;
-  parent_query.fields = {"subtasks"};
-  FAULTLINE_TRY(parent, m_client.get_issue(fault_key, parent_query));
+void ActionRepository::prefetch_owners(const std::vector<std::string>& names) {
+  std::vector<std::string> todo;
+  for (const auto& name : names) {
+    if (name.empty() || m_owners.contains(name) || m_owner_errors.contains(name)) continue;
+    if (std::find(todo.begin(), todo.end(), name) == todo.end()) todo.push_back(name);
+  }
+  std::vector<std::optional<Result<jira::UserRef>>> found(todo.size());
+  // Independent lookups, one per owner: one wave (the cache is filled afterwards, on this thread).
+  for_each_concurrently(todo.size(), [&](std::size_t i) {
+    found[i] = resolve_user(m_client, m_config, todo[i], "owner");
+  });
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    if (*found[i]) m_owners.emplace(todo[i], **found[i]);
+    else m_owner_errors.emplace(todo[i], found[i]->error());
+  }
+}
+
+Result<std::vector<ExistingAction>> ActionRepository::search(std::string_view fault_key) {
+  const bool cloud = m_client.flavor() == jira::Flavor::Cloud;
+  jira::SearchRequest request;
+  request.jql = "parent = " + core::jql_quote(fault_key) + " ORDER BY key ASC";
+  request.fields = core::action_fields();
+  // Data Center's search takes no `properties`: the id and kind are read from the labels.
+  if (cloud) request.properties = {std::string(core::k_action_property)};
+  request.page_size = cloud ? 100 : 1000;  // Jira grants what it allows (DC: up to its maxResults)
+  if (cloud) request.limit = request.page_size;  // the rest by key (complete()), concurrently
+  FAULTLINE_TRY(issues, m_client.search(request));
   std::vector<ExistingAction> out;
-  auto subtasks = parent->fields.find("subtasks");
-  if (subtasks == parent->fields.end() || !subtasks->is_array()) return out;
-  for (const auto& sub : *subtasks) {
-    const auto key = sub.value("key", std::string());
-    if (key.empty()) continue;
-    auto issue = m_client.get_issue(key, action_query());
-    if (!issue) {
-      if (issue.error().kind == ErrorKind::NotFound) continue;  // deleted meanwhile
-      return std::unexpected(issue.error());
-    }
-    if (!has_label(labels_of(*issue), core::k_action_label)) continue;
-    FAULTLINE_TRY(existing, to_existing(*issue));
+  out.reserve(issues->size());
+  for (const auto& issue : *issues) {
+    FAULTLINE_TRY(existing, to_existing(issue));
     if (existing->action.parent.empty()) existing->action.parent = std::string(fault_key);
     out.push_back(std::move(*existing));
   }
   return out;
+}
+
+Result<void> ActionRepository::complete(std::string_view fault_key, std::vector<ExistingAction>& found,
+                                        const nlohmann::json& parent_subtasks, bool bulk_fetch) {
+  std::vector<std::string> order;
+  if (parent_subtasks.is_array()) {
+    for (const auto& sub : parent_subtasks)
+      if (auto key = sub.value("key", std::string()); !key.empty()) order.push_back(std::move(key));
+  }
+  std::map<std::string, ExistingAction> by_key;
+  for (auto& a : found) by_key.emplace(a.action.key, std::move(a));
+  std::vector<std::string> missing;
+  for (const auto& key : order)
+    if (!by_key.contains(key)) missing.push_back(key);
+
+  if (!missing.empty()) {
+    // Sub-tasks the search did not show (Cloud's index lags writes; more than one page):
+    // fetched by key, every request of them in one wave.
+    const bool cloud = bulk_fetch && m_client.flavor() == jira::Flavor::Cloud;
+    const std::size_t per_request = cloud ? k_bulk_fetch_limit : 1;
+    const std::size_t requests = (missing.size() + per_request - 1) / per_request;
+    std::vector<std::vector<jira::Issue>> fetched(requests);
+    std::vector<std::optional<Error>> errors(requests);
+    for_each_concurrently(requests, [&](std::size_t r) {
+      const auto first = missing.begin() + static_cast<std::ptrdiff_t>(r * per_request);
+      const auto last = missing.begin() + static_cast<std::ptrdiff_t>(std::min(missing.size(), (r + 1) * per_request));
+      if (!cloud) {
+        auto issue = m_client.get_issue(*first, action_query());
+        if (issue) fetched[r].push_back(std::move(*issue));
+        else if (issue.error().kind != ErrorKind::NotFound) errors[r] = issue.error();  // deleted meanwhile: skipped
+        return;
+      }
+      nlohmann::json body{{"issueIdsOrKeys", std::vector<std::string>(first, last)},
+                          {"fields", core::action_fields()},
+                          {"properties", {std::string(core::k_action_property)}}};
+      auto reply = m_client.call(http::Method::Post, std::string(m_client.api_root()) + "/issue/bulkfetch", {}, &body,
+                                  http::RetrySafety::ReadOnly);  // a POST that only reads
+      if (!reply) {
+        errors[r] = reply.error();
+        return;
+      }
+      const auto issues = reply->body.value("issues", nlohmann::json::array());
+      for (const auto& issue : issues) fetched[r].push_back(jira::parse_issue(issue));
+    });
+    for (const auto& error : errors)
+      if (error) return std::unexpected(*error);
+    for (auto& batch : fetched) {
+      for (auto& issue : batch) {
+        FAULTLINE_TRY(existing, to_existing(issue));
+        if (existing->action.parent.empty()) existing->action.parent = std::string(fault_key);
+        by_key.insert_or_assign(existing->action.key, std::move(*existing));
+      }
+    }
+  }
+  found.clear();
+  for (const auto& key : order) {
+    auto it = by_key.find(key);
+    if (it == by_key.end()) continue;  // deleted meanwhile
+    if (!has_label(it->second.labels, core::k_action_label)) continue;
+    found.push_back(std::move(it->second));
+  }
+  return {};
+}
+
+Result<std::vector<ExistingAction>> ActionRepository::list(std::string_view fault_key) {
+  // The parent's sub-task list (consistent), then every sub-task by key in one wave.
+  jira::IssueQuery parent_query;
+  parent_query.fields = {"subtasks"};
+  FAULTLINE_TRY(parent, m_client.get_issue(fault_key, parent_query));
+  std::vector<ExistingAction> out;
+  const auto subtasks = parent->fields.value("subtasks", nlohmann::json::array());
+  if (auto done = complete(fault_key, out, subtasks, false); !done) return std::unexpected(done.error());
+  return out;
+}
+
+Result<std::vector<ExistingAction>> ActionRepository::list_by_search(std::string_view fault_key) {
+  // Data Center's search is consistent: one search is the list.
+  if (m_client.flavor() != jira::Flavor::Cloud) {
+    auto found = search(fault_key);
+    if (!found) {
+      // A missing fault is a JQL error ("An issue with key ... does not exist"): say NotFound.
+      jira::IssueQuery probe;
+      probe.fields = {"summary"};
+      if (auto parent = m_client.get_issue(fault_key, probe); !parent) return std::unexpected(parent.error());
+      return std::unexpected(found.error());
+    }
+    std::vector<ExistingAction> out;
+    for (auto& a : *found)
+      if (has_label(a.labels, core::k_action_label)) out.push_back(std::move(a));
+    return out;
+  }
+  // Cloud: the consistent sub-task list and the (lagging) search's first page, in one wave;
+  // what the search did not show is fetched by key.
+  jira::IssueQuery parent_query;
+  parent_query.fields = {"subtasks"};
+  Result<jira::Issue> parent = std::unexpected(Error{});
+  Result<std::vector<ExistingAction>> found = std::unexpected(Error{});
+  util::wave([&] { parent = m_client.get_issue(fault_key, parent_query); }, [&] { found = search(fault_key); });
+  if (!parent) return std::unexpected(parent.error());
+  if (!found) return std::unexpected(found.error());
+  const auto subtasks = parent->fields.value("subtasks", nlohmann::json::array());
+  if (auto done = complete(fault_key, *found, subtasks); !done) return std::unexpected(done.error());
+  return std::move(*found);
 }
 
 jira::IssueInput ActionRepository::create_input(std::string_view fault_key, const ActionSpec& spec) const {
@@ -182,19 +331,28 @@ void ActionRepository::create_missing(std::string_view fault_key, const std::vec
     input_spec.push_back(i);
   }
   if (inputs.empty()) return;
-  auto created = m_client.create_issues(inputs);  // one bulk call per 50
-  for (std::size_t n = 0; n < created.items.size() && n < input_spec.size(); ++n) {
-    const auto i = input_spec[n];
-    const auto& item = created.items[n];
-    if (!item) {
-      failures.push_back(
-          fmt::format("action '{}' ({}): {}", shorten_for_message(specs[i].summary), specs[i].id, item.error().message));
-      continue;
-    }
-    out[i].created = true;
-    if (auto read = get(item->key)) {
-      out[i].action = read->action;
-    } else {  // written but not readable now: report what was sent
+  // Jira's bulk create takes 50 per request: the chunks go out concurrently (one wave), each
+  // answer mapped back to its inputs. Nothing is read back: the answer gives the key, the
+  // rest is what was sent (status and owner display name come from the next list()).
+  constexpr std::size_t chunk = 50;
+  const std::size_t chunks = (inputs.size() + chunk - 1) / chunk;
+  std::vector<jira::BulkCreateResult> answers(chunks);
+  for_each_concurrently(chunks, [&](std::size_t c) {
+    const std::size_t first = c * chunk;
+    const std::size_t count = std::min(chunk, inputs.size() - first);
+    answers[c] = m_client.create_issues(std::span<const jira::IssueInput>(inputs).subspan(first, count));
+  });
+  std::size_t n = 0;
+  for (const auto& answer : answers) {
+    for (const auto& item : answer.items) {
+      if (n >= input_spec.size()) break;
+      const auto i = input_spec[n++];
+      if (!item) {
+        failures.push_back(
+            fmt::format("action '{}' ({}): {}", shorten_for_message(specs[i].summary), specs[i].id, item.error().message));
+        continue;
+      }
+      out[i].created = true;
       out[i].action = sent_action(fault_key, specs[i], item->key);
     }
   }
@@ -222,18 +380,38 @@ Result<std::vector<SyncedAction>> ActionRepository::sync(std::string_view fault_
   const auto matches = match_actions(specs, existing);
   std::vector<SyncedAction> out(specs.size());
   std::vector<std::string> failures;
-  create_missing(fault_key, specs, matches, out, failures);
+  // The bulk creates and the updates do not depend on each other: one wave. Each update is
+  // its own chain (edit, then assignee and property when needed).
+  std::vector<std::size_t> to_update;
   for (std::size_t i = 0; i < specs.size(); ++i) {
     if (!matches[i].existing) continue;
-    const auto& current = existing[*matches[i].existing];
-    out[i].action = current.action;
-    if (!matches[i].needs_update) continue;
-    if (auto failure = update_one(fault_key, specs[i], current)) {
-      failures.push_back(std::move(*failure));
+    out[i].action = existing[*matches[i].existing].action;
+    if (matches[i].needs_update) to_update.push_back(i);
+  }
+  std::vector<std::optional<std::string>> update_failures(to_update.size());
+  util::wave([&] { create_missing(fault_key, specs, matches, out, failures); },
+             [&] {
+               for_each_concurrently(to_update.size(), [&](std::size_t u) {
+                 const auto i = to_update[u];
+                 update_failures[u] = update_one(fault_key, specs[i], existing[*matches[i].existing]);
+               });
+             });
+  for (std::size_t u = 0; u < to_update.size(); ++u) {
+    const auto i = to_update[u];
+    if (update_failures[u]) {
+      failures.push_back(std::move(*update_failures[u]));
       continue;
     }
     out[i].updated = true;
-    if (auto read = get(current.action.key)) out[i].action = read->action;
+    auto& action = out[i].action;  // as written: what changed comes from the spec
+    action.summary = specs[i].summary;
+    action.due = specs[i].due;
+    action.kind = specs[i].kind;
+    const std::string owner = specs[i].assignee ? specs[i].assignee->id : "";
+    if (action.owner != owner) {
+      action.owner = owner;
+      action.owner_display.clear();  // known again after the next list()
+    }
   }
   if (!failures.empty()) {
     return fail(ErrorKind::Failed,

@@ -7,6 +7,7 @@
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
 #include "faultline/core/query.hpp"
+#include "faultline/jira/search.hpp"
 
 namespace faultline::app {
 
@@ -38,28 +39,61 @@ Result<std::vector<jira::Issue>> search_all_pages(Services& services, jira::Clie
   return issues;
 }
 
-Result<std::vector<core::Action>> search_actions(Services& services, jira::Client& client, const core::ActionQuery& query) {
+Result<std::vector<core::Action>> read_actions(jira::Client& client, http::Transport& transport,
+                                               const core::ActionQuery& query, const ActionReadOptions& options) {
   std::vector<core::Action> actions;
   std::set<std::string> seen;
+  jira::ReadPlan plan;
+  plan.any_order = options.any_order;
+  // Data Center's search has no properties parameter: the action property is only a fallback
+  // for labels and the parent field, so it is not read per issue there.
+  plan.datacenter_properties = false;
+  std::size_t before = 0;  // actions read in the chunks before this one
   for (const auto& jql : core::actions_jql_chunks(query)) {
     jira::SearchRequest request;
     request.jql = jql;
     request.fields = core::action_fields();
     request.properties = {std::string(core::k_action_property)};
-    request.page_size = 100;
-    auto issues = search_all_pages(services, client, request, "actions");
-    if (!issues) {
-      services.diagnostics().progress_finished();
-      return std::unexpected(issues.error());
+    if (options.on_progress) {
+      request.on_progress = [&](std::size_t read, std::optional<int> total) {
+        std::optional<std::size_t> known;
+        if (total && *total > 0) known = before + static_cast<std::size_t>(*total);
+        options.on_progress(before + read, known);
+      };
     }
-    for (const auto& issue : *issues) {
-      nlohmann::json json{{"id", issue.id}, {"key", issue.key}, {"fields", issue.fields}, {"properties", issue.properties}};
-      FAULTLINE_TRY(action, core::action_from_issue(json));
-      if (!seen.insert(action->key).second) continue;
-      actions.push_back(std::move(*action));
-    }
+    std::size_t in_chunk = 0;
+    FAULTLINE_TRY(done, jira::read_all(client, transport, request,
+                                       [&](std::vector<jira::Issue>& batch) -> Result<void> {
+                                         in_chunk += batch.size();
+                                         for (auto& issue : batch) {
+                                           nlohmann::json json{{"id", std::move(issue.id)},
+                                                               {"key", std::move(issue.key)},
+                                                               {"fields", std::move(issue.fields)},
+                                                               {"properties", std::move(issue.properties)}};
+                                           FAULTLINE_TRY(action, core::action_from_issue(json));
+                                           if (!seen.insert(action->key).second) continue;
+                                           actions.push_back(std::move(*action));
+                                         }
+                                         return {};
+                                       },
+                                       plan));
+    before += in_chunk;
   }
-  services.diagnostics().progress_finished();
+  return actions;
+}
+
+Result<std::vector<core::Action>> search_actions(Services& services, jira::Client& client, const core::ActionQuery& query,
+                                                 bool any_order) {
+  auto transport = services.transport();
+  if (!transport) return std::unexpected(transport.error());
+  const auto& diagnostics = services.diagnostics();
+  ActionReadOptions options;
+  options.any_order = any_order;
+  options.on_progress = [&diagnostics](std::size_t read, std::optional<std::size_t> total) {
+    diagnostics.progress("actions", read, total);
+  };
+  auto actions = read_actions(client, **transport, query, options);
+  diagnostics.progress_finished();
   return actions;
 }
 

@@ -1,6 +1,7 @@
 #include "faultline/app/fault_repository.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -8,6 +9,8 @@
 #include "faultline/core/query.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/http/url.hpp"
+#include "faultline/jira/search.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::app {
 
@@ -157,6 +160,7 @@ Result<CreatedFault> FaultRepository::create(const core::Fault& fault) {
 Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql, int limit) {
   jira::SearchRequest request;
   request.jql = jql;
+  request.fields = fault_fields();  // never *navigable: every sub-task list and comment would come too
   request.properties = {m_schema.property_key};
   request.limit = limit;
   FAULTLINE_TRY(issues, m_client.search(request));
@@ -172,6 +176,37 @@ Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql,
     }
     faults.push_back(std::move(*fault));
   }
+  return faults;
+}
+
+std::vector<std::string> FaultRepository::fault_fields() const {
+  std::vector<std::string> fields{"summary", "description", "status", "assignee", "labels", "created", "updated"};
+  for (const auto& binding : m_schema.bindings) {
+    if (std::ranges::find(fields, binding.field_id) == fields.end()) fields.push_back(binding.field_id);
+  }
+  return fields;
+}
+
+Result<std::vector<core::Fault>> FaultRepository::read_all(const std::string& jql) {
+  if (m_batch_transport == nullptr) return search(jql, 0);
+  jira::SearchRequest request;
+  request.jql = jql;
+  request.fields = fault_fields();
+  request.properties = {m_schema.property_key};
+  jira::ReadPlan plan;
+  plan.any_order = true;
+  std::vector<core::Fault> faults;
+  std::set<std::string> seen;  // a page that shifted under a concurrent edit can repeat an issue
+  FAULTLINE_TRY(done, jira::read_all(m_client, *m_batch_transport, request,
+                                     [&](std::vector<jira::Issue>& batch) -> Result<void> {
+                                       for (auto& issue : batch) {
+                                         if (!seen.insert(issue.key).second) continue;
+                                         FAULTLINE_TRY(fault, read_fault(std::move(issue)));
+                                         faults.push_back(std::move(*fault));
+                                       }
+                                       return {};
+                                     },
+                                     plan));
   return faults;
 }
 
@@ -246,6 +281,7 @@ Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::strin
   request.jql = core::jql_and({fault_scope_jql(), "labels = " + core::jql_quote(core::dedupe_label(dedupe_key)),
                                "statusCategory != " + core::jql_quote("Done")}) +
                 " ORDER BY created ASC";
+  request.fields = fault_fields();
   request.properties = {m_schema.property_key};
   request.reconcile_issue_ids = reconcile_ids;
   FAULTLINE_TRY(issues, m_client.search(request));
@@ -273,10 +309,14 @@ Result<FaultRecord> FaultRepository::get_record(std::string_view key) {
   jira::IssueQuery query;
   query.properties = {m_schema.property_key};
   query.changelog = jira::Changelog::Include;
-  FAULTLINE_TRY(issue, m_client.get_issue(key, query));
+  // The issue and its comments do not depend on each other: one wave, not two.
+  Result<jira::Issue> issue = std::unexpected(Error{});
+  Result<std::vector<jira::Comment>> comments = std::unexpected(Error{});
+  util::wave([&] { issue = m_client.get_issue(key, query); }, [&] { comments = m_client.comments(key); });
+  if (!issue) return std::unexpected(issue.error());
   auto json = issue_json(*issue);
   FAULTLINE_TRY(fault, core::fault_from_issue(json, m_schema, m_zone));
-  FAULTLINE_TRY(comments, m_client.comments(key));
+  if (!comments) return std::unexpected(comments.error());
   return FaultRecord{std::move(*fault), std::move(*issue), std::move(*comments)};
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "faultline/core/timestamp.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::app {
 
@@ -31,14 +32,26 @@ IssueLock::IssueLock(jira::Client& client, std::string issue_key, std::string pr
 
 IssueLock::~IssueLock() { release(); }
 
+Result<bool> IssueLock::acquire(const nlohmann::json& first_read) {
+  m_first_read = first_read;
+  return acquire();
+}
+
 Result<bool> IssueLock::acquire() {
   std::chrono::milliseconds waited{0};
   bool lost_once = false;
   const auto pause = std::max(m_options.settle, std::chrono::milliseconds(200));
   for (;;) {
-    auto value = m_client.property(m_issue_key, m_property);
-    if (!value && value.error().kind != ErrorKind::NotFound) return std::unexpected(value.error());
-    const Holder holder = holder_of(value ? *value : nlohmann::json());
+    nlohmann::json seen;
+    if (m_first_read) {  // read by the caller, together with its other reads
+      seen = std::move(*m_first_read);
+      m_first_read.reset();
+    } else {
+      auto value = m_client.property(m_issue_key, m_property);
+      if (!value && value.error().kind != ErrorKind::NotFound) return std::unexpected(value.error());
+      if (value) seen = std::move(*value);
+    }
+    const Holder holder = holder_of(seen);
     const auto now = m_options.now();
     // A lock without a readable time counts as fresh until the ttl from this run's first look.
     const bool stale = holder.at && *holder.at <= now && now - *holder.at >= m_options.ttl;
@@ -60,7 +73,14 @@ Result<bool> IssueLock::acquire() {
     FAULTLINE_TRY(written, m_client.set_property(m_issue_key, m_property, mine));
     m_held = true;  // from here on, release() removes what this run wrote
     if (m_options.settle.count() > 0) m_options.sleep(m_options.settle);
-    FAULTLINE_TRY(back, m_client.property(m_issue_key, m_property));
+    Result<nlohmann::json> back = std::unexpected(Error{});
+    // Wave: the read-back ‖ the caller's reads (both only need this run's write to have landed).
+    if (m_options.alongside_read_back) {
+      util::wave([&] { back = m_client.property(m_issue_key, m_property); }, m_options.alongside_read_back);
+    } else {
+      back = m_client.property(m_issue_key, m_property);
+    }
+    if (!back) return std::unexpected(back.error());
     if (holder_of(*back).by == m_options.run_id) return waited.count() > 0 || lost_once;
     m_held = false;  // another run's write landed last: it goes first
     lost_once = true;

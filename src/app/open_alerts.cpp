@@ -75,7 +75,7 @@ Result<std::vector<AlertOpenItem>> open_from_alert(Services& services, const Ale
     FAULTLINE_TRY(normalized, normalize_level(request.level, "--level"));
     level = *normalized;
   }
-  FAULTLINE_TRY(session, open_fault_session(services));
+  FAULTLINE_TRY(session, open_fault_session_for_open(services));
   const auto grouping = request.per_alert ? core::AlertGrouping::PerAlert : core::AlertGrouping::PerGroup;
   std::vector<AlertOpenItem> items;
   for (const auto& draft : core::alert_faults(*group, grouping, session->config->alert_rules)) {

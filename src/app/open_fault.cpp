@@ -1,5 +1,5 @@
 // Opening a fault: the dedupe lookup, the create, the settle re-check that converges racing
-// runs on the oldest fault, watch, announce.
+// runs on the oldest fault, watch, announce — as a graph of waves (see FaultOpener).
 #include "faultline/app/open_fault.hpp"
 
 #include <algorithm>
@@ -9,11 +9,15 @@
 
 #include "faultline/app/fault_events.hpp"
 #include "faultline/app/fault_workflow.hpp"
+#include "faultline/app/field_cache.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/app/users.hpp"
 #include "faultline/config/config.hpp"
+#include "faultline/core/labels.hpp"
+#include "faultline/core/query.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/util/strings.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::app {
 
@@ -140,19 +144,86 @@ Result<std::vector<std::string>> close_duplicates(FaultSession& session, const s
 
 namespace {
 
+// Whether Jira's refusal names a custom field (an id from a stale field map, say).
+bool names_custom_field(const Error& error) {
+  if (error.message.find("customfield_") != std::string::npos) return true;
+  return std::any_of(error.details.begin(), error.details.end(),
+                     [](const std::string& d) { return d.find("customfield_") != std::string::npos; });
+}
+
+std::vector<std::string> bound_field_ids(const core::FaultSchema& schema) {
+  std::vector<std::string> ids;
+  for (const auto& binding : schema.bindings) ids.push_back(binding.fact + "=" + binding.field_id);
+  return ids;
+}
+
+// Where the announcement's sent log comes from: read from the issue property, or empty
+// because this run created the issue moments ago without a dedupe key (no other run can find
+// it to announce it, so the property cannot exist yet: one read fewer).
+enum class SentLogState { Read, NewIssue };
+
+// The sent log (faultline.notified) of such a new issue: starts empty, writes as
+// PropertySentLog does.
+class NewIssueSentLog final : public notify::SentLog {
+public:
+  NewIssueSentLog(jira::Client& client, std::string issue_key) : m_client(client), m_issue_key(std::move(issue_key)) {}
+
+protected:
+  const nlohmann::json& value() const override { return m_value; }
+  Result<void> store(nlohmann::json next) override {
+    FAULTLINE_TRY(written, m_client.set_property(m_issue_key, k_notified_property, next));
+    m_value = std::move(next);
+    return {};
+  }
+
+private:
+  jira::Client& m_client;
+  std::string m_issue_key;
+  nlohmann::json m_value = nlohmann::json::object();
+};
+
 // One run of open_fault: the outcome it builds and the steps that build it.
+//
+// The request graph, one wave after another (each wave's requests go out together):
+//   1. the open faults with the dedupe key ∥ the coordinator's Jira user — both depend only on
+//      the draft and the config (the field map came with the session, cached per site);
+//   2. found: the "reported again" comment ∥ closing older duplicates ∥ the announcement ∥ the
+//      watch, all on the fault found (report_again); not found: the create, with labels and
+//      the `faultline` property in its body;
+//   3. with a dedupe key, the settle search (Cloud repeats it over the settle window);
+//   4. on the new issue: the announcement (its own chain: record the intent, post, record the
+//      result) ∥ the coordinator added as a watcher ∥ the re-read for --json ∥ the caller's
+//      side read (similar faults).
 class FaultOpener {
 public:
-  FaultOpener(Services& services, FaultSession& session, Announce announce, const SettlePolicy& settle)
-      : m_services(services), m_session(session), m_announce(announce), m_settle(settle) {}
+  FaultOpener(Services& services, FaultSession& session, Announce announce, const SettlePolicy& settle,
+              const SideRead& side_read)
+      : m_services(services), m_session(session), m_announce(announce), m_settle(settle), m_side_read(side_read) {}
 
   Result<OpenOutcome> open(core::Fault draft) {
     m_outcome.fault = std::move(draft);
-    const auto& dedupe_key = m_outcome.fault.dedupe_key;
-    if (!dedupe_key.empty()) {
-      FAULTLINE_TRY(existing, m_session.repository->find_open_by_dedupe(dedupe_key));
-      if (!existing->empty()) return report_again(std::move(*existing));
+    const std::string dedupe_key = m_outcome.fault.dedupe_key;
+    const std::string coordinator = m_outcome.fault.coordinator;
+    // Lazy getters are not thread-safe: everything the waves use is built before them.
+    if (m_announce == Announce::Yes) (void)m_services.mail_sender();
+
+    // Wave 1: the dedupe search ∥ the coordinator lookup (kept for the watch, which fails the
+    // run only after the fault is open and announced). A dry run sends no watch: no lookup.
+    std::optional<Result<std::vector<core::Fault>>> existing;
+    util::wave(
+        [&] {
+          if (!dedupe_key.empty()) existing = m_session.repository->find_open_by_dedupe(dedupe_key);
+        },
+        [&] {
+          if (!coordinator.empty() && !m_services.dry_run())
+            m_coordinator = resolve_user(*m_session.jira, *m_session.config, coordinator);
+        });
+    if (existing) {
+      if (!*existing) return std::unexpected(existing->error());
+      if (!(*existing)->empty()) return report_again(std::move(**existing));
     }
+
+    // Wave 2 (and 3 with a dedupe key): the create, then the settle search.
     if (auto created = create_and_settle(); !created) {
       // Under --dry-run the create is printed, not sent, so there is no key to go on with.
       if (m_services.dry_run() && !m_outcome.created) {
@@ -167,38 +238,75 @@ public:
       if (m_outcome.duplicate_of.empty()) announce();
       return std::move(m_outcome);
     }
-    const std::string coordinator = m_outcome.fault.coordinator;
-    // The fault as Jira now holds it (status, labels, created), for --json and the message.
-    if (auto fresh = m_session.repository->get(m_outcome.fault.key)) m_outcome.fault = std::move(*fresh);
-    announce();
-    if (auto watched = watch(m_outcome.fault.key, coordinator); !watched) return std::unexpected(watched.error());
+
+    // Last wave, on the new issue, all independent: the announcement (its message needs only
+    // the facts this run wrote) ∥ the watch ∥ the re-read for --json (status and created as
+    // Jira holds them) ∥ the side read.
+    m_outcome.fault.labels = core::fault_labels(m_outcome.fault);
+    const auto made = m_outcome.fault;
+    Result<OpStatus> watched = OpStatus::Skipped;
+    std::optional<core::Fault> fresh;
+    util::wave([&] { announce(dedupe_key.empty() ? SentLogState::NewIssue : SentLogState::Read); },
+               [&] { watched = add_watcher_to_new(made.key, coordinator); },
+               [&] {
+                 if (auto read = m_session.repository->get(made.key)) fresh = std::move(*read);
+               },
+               [&] {
+                 if (m_side_read) m_side_read(made);
+               });
+    if (fresh) m_outcome.fault = std::move(*fresh);
+    if (!coordinator.empty()) {
+      if (auto recorded = record_watch(made.key, coordinator, std::move(watched)); !recorded)
+        return std::unexpected(recorded.error());
+    }
     return std::move(m_outcome);
   }
 
 private:
   // An open fault carries the dedupe key: comment on the oldest (closing any others as its
-  // duplicates) and announce it again (the sent log keeps channels that got it from a copy).
+  // duplicates), announce it again (the sent log keeps channels that got it from a copy) and
+  // let the coordinator watch it (a watcher add that failed when it was opened is retried
+  // here). All four only need the fault found, so they run together (wave 2); their results
+  // are recorded in this order, and the first failure is the run's.
   Result<OpenOutcome> report_again(std::vector<core::Fault> existing) {
     const auto target = existing.front();
-    const auto& fault = m_outcome.fault;
-    const auto key = op_key({"open-again", target.key, fault.dedupe_key, fault.summary});
-    const auto text = fmt::format("Reported again (dedupe key `{}`): {}", fault.dedupe_key, fault.summary);
+    const core::Fault draft = m_outcome.fault;
+    const std::string& coordinator = draft.coordinator;
+    const auto comment_key = op_key({"open-again", target.key, draft.dedupe_key, draft.summary});
+    const auto converge_key = op_key({"converge", draft.dedupe_key});
+    const auto text = fmt::format("Reported again (dedupe key `{}`): {}", draft.dedupe_key, draft.summary);
+    const bool converge = existing.size() > 1;  // an earlier race left several open (Cloud's search lag)
+    Result<OpStatus> commented = OpStatus::Skipped;
+    Result<OpStatus> converged = OpStatus::Skipped;
+    Result<OpStatus> watched = OpStatus::Skipped;
+    std::vector<std::string> closed;
+    m_outcome.fault = target;
+    util::wave([&] { commented = ensure_comment(*m_session.jira, target.key, comment_key, text); },
+               [&] {
+                 if (!converge) return;
+                 auto done = close_duplicates(m_session, existing);
+                 if (!done) {
+                   converged = std::unexpected(done.error());
+                 } else {
+                   closed = std::move(*done);
+                   converged = OpStatus::Done;
+                 }
+               },
+               [&] { announce(); },
+               [&] { watched = ensure_watching(target.key, coordinator); });
     auto& ops = m_outcome.operations;
-    ops.add({"comment", key, [this, target, key, text]() { return ensure_comment(*m_session.jira, target.key, key, text); }});
-    if (existing.size() > 1) {
-      // An earlier race left several open faults with this key (Cloud's search lag).
-      ops.add({"converge", op_key({"converge", fault.dedupe_key}), [this, &existing]() -> Result<OpStatus> {
-                 FAULTLINE_TRY(done, close_duplicates(m_session, existing));
-                 m_outcome.duplicates_closed = *done;
-                 return OpStatus::Done;
+    ops.add({"comment", comment_key, [commented]() { return commented; }});
+    if (converge) {
+      ops.add({"converge", converge_key, [this, converged, closed]() -> Result<OpStatus> {
+                 if (converged) m_outcome.duplicates_closed = closed;
+                 return converged;
                }});
     }
     if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
-    const std::string coordinator = fault.coordinator;
-    m_outcome.fault = target;
-    announce();
-    // A watcher add that failed when the fault was opened is retried here.
-    if (auto watched = watch(target.key, coordinator); !watched) return std::unexpected(watched.error());
+    if (!coordinator.empty()) {
+      if (auto recorded = record_watch(target.key, coordinator, std::move(watched)); !recorded)
+        return std::unexpected(recorded.error());
+    }
     return std::move(m_outcome);
   }
 
@@ -208,7 +316,7 @@ private:
     auto& ops = m_outcome.operations;
     ops.add({"create", op_key({"create", fault.dedupe_key.empty() ? fault.summary : fault.dedupe_key}),
              [this]() -> Result<OpStatus> {
-               FAULTLINE_TRY(made, m_session.repository->create(m_outcome.fault));
+               FAULTLINE_TRY(made, create_refreshing_fields());
                m_made = *made;
                m_outcome.fault.key = m_made.key;
                m_outcome.fault.id = m_made.id;
@@ -217,6 +325,19 @@ private:
              }});
     if (!fault.dedupe_key.empty()) ops.add({"converge", op_key({"converge", fault.dedupe_key}), [this]() { return settle(); }});
     return ops.run();
+  }
+
+  // The create; when Jira refuses it naming a custom field (the field map, perhaps cached, is
+  // stale: the cache dropped its entry on that answer), the schema is read again and, if a
+  // binding changed, the create is sent once more.
+  Result<CreatedFault> create_refreshing_fields() {
+    auto& repository = *m_session.repository;
+    auto made = repository.create(m_outcome.fault);
+    if (made || m_services.dry_run() || !names_custom_field(made.error())) return made;
+    const auto before = bound_field_ids(repository.schema());
+    if (auto reloaded = repository.load_schema(); !reloaded) return made;
+    if (bound_field_ids(repository.schema()) == before) return made;
+    return repository.create(m_outcome.fault);
   }
 
   // Looks again after creating until the dedupe key's open faults settle: Cloud's index may
@@ -229,6 +350,13 @@ private:
     bool ours_closed = false;
     for (std::size_t attempt = 0; attempt < attempts; ++attempt) {
       if (attempt > 0 && m_settle.sleep) m_settle.sleep(m_settle.pauses[attempt - 1]);
+      if (!cloud) {
+        // Data Center's search returns no properties: the facts of the faults found would
+        // cost a read each (ours included, written moments ago). One search for keys and
+        // statuses first; only a race reads the faults.
+        FAULTLINE_TRY(alone, only_ours_open());
+        if (*alone) return OpStatus::Skipped;
+      }
       FAULTLINE_TRY(settled, look_once(ours_closed));
       if (*settled) return **settled;
     }
@@ -238,6 +366,26 @@ private:
     m_outcome.closed_duplicate = m_made.key;
     m_outcome.created = false;
     return OpStatus::Done;
+  }
+
+  // Whether our new issue is the only open fault with the dedupe key (statuses only, no facts).
+  Result<bool> only_ours_open() {
+    jira::SearchRequest request;
+    request.jql = core::jql_and({m_session.repository->fault_scope_jql(),
+                                 "labels = " + core::jql_quote(core::dedupe_label(m_outcome.fault.dedupe_key)),
+                                 "statusCategory != " + core::jql_quote("Done")});
+    request.fields = {"status"};
+    request.reconcile_issue_ids = {m_made.id};
+    request.limit = 10;
+    FAULTLINE_TRY(issues, m_session.jira->search(request));
+    std::size_t open = 0;
+    bool ours = false;
+    for (const auto& issue : *issues) {
+      if (issue.status_category() == "done") continue;
+      ++open;
+      if (issue.key == m_made.key) ours = true;
+    }
+    return open == 1 && ours;
   }
 
   // One search after the create: the settled status, or nullopt to look again.
@@ -288,20 +436,38 @@ private:
     m_outcome.created = false;
   }
 
-  // The coordinator watches the fault: a named operation, Skipped when they already do. The
-  // fault exists and was announced by then; a failure fails the run (exit 1), and the same
-  // command run again (it finds the fault by its dedupe key) adds the watcher.
-  Result<void> watch(const std::string& key, const std::string& coordinator) {
-    if (coordinator.empty()) return {};
-    m_outcome.operations.add({"watch", op_key({"watch", key, coordinator}), [this, key, coordinator]() -> Result<OpStatus> {
-                                FAULTLINE_TRY(user, resolve_user(*m_session.jira, *m_session.config, coordinator));
-                                FAULTLINE_TRY(watchers, m_session.jira->watchers(key));
-                                for (const auto& w : *watchers)
-                                  if (w.ref() == *user) return OpStatus::Skipped;
-                                if (auto added = m_session.jira->add_watcher(key, *user); !added)
-                                  return std::unexpected(added.error());
-                                return OpStatus::Done;
-                              }});
+  // The coordinator's Jira user, looked up in wave 1. Error: the lookup's.
+  Result<jira::UserRef> coordinator_user(const std::string& coordinator) {
+    if (m_coordinator) return *m_coordinator;
+    return resolve_user(*m_session.jira, *m_session.config, coordinator);
+  }
+
+  // The coordinator watches the issue this run created: added at once (a new issue's only
+  // watcher is its reporter, and adding a watcher twice changes nothing). Done; Skipped
+  // without a coordinator. Error: the lookup or Jira's refusal.
+  Result<OpStatus> add_watcher_to_new(const std::string& key, const std::string& coordinator) {
+    if (coordinator.empty()) return OpStatus::Skipped;
+    FAULTLINE_TRY(user, coordinator_user(coordinator));
+    if (auto added = m_session.jira->add_watcher(key, *user); !added) return std::unexpected(added.error());
+    return OpStatus::Done;
+  }
+
+  // The coordinator watches a fault found open: Skipped when they already do, else added.
+  Result<OpStatus> ensure_watching(const std::string& key, const std::string& coordinator) {
+    if (coordinator.empty()) return OpStatus::Skipped;
+    FAULTLINE_TRY(user, coordinator_user(coordinator));
+    FAULTLINE_TRY(watchers, m_session.jira->watchers(key));
+    for (const auto& w : *watchers)
+      if (w.ref() == *user) return OpStatus::Skipped;
+    if (auto added = m_session.jira->add_watcher(key, *user); !added) return std::unexpected(added.error());
+    return OpStatus::Done;
+  }
+
+  // Records the watch as a named operation. The fault exists and was announced by then; a
+  // failure fails the run (exit 1), and the same command run again (it finds the fault by its
+  // dedupe key) adds the watcher.
+  Result<void> record_watch(const std::string& key, const std::string& coordinator, Result<OpStatus> watched) {
+    m_outcome.operations.add({"watch", op_key({"watch", key, coordinator}), [watched]() { return watched; }});
     auto ran = m_outcome.operations.run();
     if (ran) return {};
     auto error = ran.error();
@@ -315,11 +481,17 @@ private:
     return std::unexpected(std::move(error));
   }
 
-  // Sends fault.opened for the outcome's fault (deduplicated per channel by the sent log).
-  void announce() {
+  // Sends fault.opened for the outcome's fault (deduplicated per channel by the sent log,
+  // read from the issue unless `log` says this run's new issue cannot have one yet).
+  void announce(SentLogState log = SentLogState::Read) {
     if (m_announce == Announce::No) return;
     const auto& fault = m_outcome.fault;
     const auto data = fault_event_data(fault, "fault.opened", *m_session.jira, m_session.zone);
+    if (log == SentLogState::NewIssue) {
+      NewIssueSentLog sent_log(*m_session.jira, fault.key);
+      m_outcome.notifications = notify_event(m_services, "fault.opened", data, sent_log);
+      return;
+    }
     m_outcome.notifications = notify_fault_event(m_services, *m_session.jira, fault.key, "fault.opened", data);
   }
 
@@ -327,8 +499,10 @@ private:
   FaultSession& m_session;
   Announce m_announce;
   const SettlePolicy& m_settle;
+  const SideRead& m_side_read;
   OpenOutcome m_outcome;
   CreatedFault m_made;
+  std::optional<Result<jira::UserRef>> m_coordinator;  // wave 1's lookup
 };
 
 }  // namespace
@@ -339,10 +513,29 @@ Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::
 
 Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
                                const SettlePolicy& settle) {
-  FaultOpener opener(services, session, announce, settle);
+  return open_fault(services, session, std::move(draft), announce, settle, SideRead());
+}
+
+Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
+                               const SettlePolicy& settle, const SideRead& side_read) {
+  FaultOpener opener(services, session, announce, settle, side_read);
   auto outcome = opener.open(std::move(draft));
   if (outcome && !outcome->fault.key.empty()) outcome->url = session.jira->browse_url(outcome->fault.key);
   return outcome;
+}
+
+Result<FaultSession> open_fault_session_for_open(Services& services) {
+  FAULTLINE_TRY(transport, services.transport());
+  auto* cache = dynamic_cast<FieldCachingTransport*>(*transport);
+  const std::size_t hits_before = cache != nullptr ? cache->hits() : 0;
+  auto session = open_fault_session(services);
+  if (session || session.error().kind != ErrorKind::Config || cache == nullptr || cache->hits() == hits_before)
+    return session;
+  // The schema was resolved against a cached field map and a configured field is missing from
+  // it (added since?): once more with the site's own list.
+  FAULTLINE_TRY(jira, services.jira());
+  cache->forget((*jira)->base_url() + std::string((*jira)->api_root()));
+  return open_fault_session(services);
 }
 
 }  // namespace faultline::app

@@ -148,7 +148,7 @@ nlohmann::json RollbackOutcome::to_json(const core::CiContext& ci, const date::t
 Result<RollbackOutcome> record_rollback(Services& services, const RollbackRequest& request) {
   FAULTLINE_TRY(level, normalize_level(request.level, "--level"));
   if (auto fits = check_rollback_texts(request); !fits) return std::unexpected(fits.error());
-  FAULTLINE_TRY(session, open_fault_session(services));
+  FAULTLINE_TRY(session, open_fault_session_for_open(services));
   const auto now = services.clock().now();
   RollbackOutcome outcome;
   outcome.record = core::rollback_record(request.ci, request.service, request.from, request.to, now);

@@ -1,9 +1,10 @@
 // `review publish`: validation, then the named idempotent steps actions -> transition ->
 // confirm -> page -> labels -> record -> link -> save -> notify (see review_publisher.hpp for
-// edit detection).
+// edit detection and the request graph: which requests go out together in one wave).
 #include "faultline/app/review_publisher.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,7 @@
 #include "faultline/report/report.hpp"
 #include "faultline/util/files.hpp"
 #include "faultline/util/strings.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::app {
 
@@ -181,14 +183,93 @@ Result<void> ReviewPublisher::check_template() const {
   return {};
 }
 
+// Wave 1 of the graph (review_publisher.hpp): every read publish decides on. No task needs
+// another task's answer; inside a task "→" is a dependency.
+Result<void> ReviewPublisher::read_all() {
+  // The clients first: Services' lazy getters are not thread-safe. A Confluence that cannot
+  // be set up is reported by locate_page(), after the file's own problems.
+  if (auto conf = m_services.confluence()) m_confluence = *conf;
+  else m_prefetch.confluence_error = conf.error();
+  auto& jira = *m_session.jira;
+  auto& repository = *m_session.repository;
+  const auto& settings = m_session.config->confluence;
+  const std::string key = m_options.key;
+  std::vector<std::string> owners;
+  for (const auto& a : m_parsed.doc.actions)
+    if (!a.owner.empty()) owners.push_back(a.owner);
+
+  Result<FaultRecord> record = std::unexpected(Error{});
+  Result<jira::Issue> hub = std::unexpected(Error{});
+  Result<std::vector<ExistingAction>> found = std::unexpected(Error{});
+  jira::IssueQuery hub_query;
+  hub_query.fields = {"subtasks", "summary"};
+  hub_query.properties = {std::string(k_review_property), std::string(k_publishing_property),
+                          std::string(k_notified_property)};
+  confluence::Client* conf = m_confluence;
+  const bool cloud_wiki = conf && conf->flavor() == confluence::Flavor::Cloud;
+  util::wave(
+      // the fault with its timeline (issue → comments): validation, the title, the page body
+      [&] { record = repository.get_record(key); },
+      // [the fault's sub-task list, summary and three properties ‖ Cloud: the space's id]
+      //   → [the parent page ‖ this fault's page: by the recorded id, else by title]
+      // (the page reads come with version and labels: no further read before the steps)
+      [&] {
+        Result<confluence::Space> space = confluence::Space{};
+        util::wave([&] { hub = jira.get_issue(key, hub_query); },
+                   [&] {
+                     if (cloud_wiki) space = conf->find_space(settings.space);  // fills the client's space cache
+                   });
+        if (!conf) return;
+        std::string page_id, title;
+        if (hub) {
+          const auto stored = hub->properties.value(std::string(k_review_property), nlohmann::json());
+          page_id = ReviewRecord::from_json(stored).page_id;
+          title = review_page_title(key, hub->summary());
+        }
+        // Both only read the space cache now (Cloud), so they can share a wave; without the
+        // space, the parent lookup alone reports it.
+        const bool page_too = hub && static_cast<bool>(space);
+        util::wave([&] { m_prefetch.parent = conf->find_page(settings.space, settings.parent); },
+                   [&] {
+                     if (!page_too) return;
+                     if (!page_id.empty()) {
+                       m_prefetch.by_record = conf->get_page(page_id, settings.space);
+                     } else {
+                       m_prefetch.by_title = conf->find_page(settings.space, title);
+                       m_prefetch.by_title_for = title;
+                     }
+                   });
+      },
+      // the sub-tasks with their fields (parent = KEY)
+      [&] { found = m_actions.search(key); },
+      // the owners, one lookup each (a wave of their own)
+      [&] { m_actions.prefetch_owners(owners); },
+      // the fault's remote links (the review link is picked by its global id below)
+      [&] { m_prefetch.links = jira.remote_links(key); });
+  if (!record) return std::unexpected(record.error());
+  m_read = std::move(*record);
+  m_current = m_read->fault;
+  m_fault = m_current;
+  if (!hub) return std::unexpected(hub.error());
+  if (!found) return std::unexpected(found.error());
+  const auto& properties = hub->properties;
+  m_record = ReviewRecord::from_json(properties.value(std::string(k_review_property), nlohmann::json()));
+  m_prefetch.lock = properties.value(std::string(k_publishing_property), nlohmann::json());
+  m_prefetch.lock_read = true;
+  m_prefetch.notified = properties.value(std::string(k_notified_property), nlohmann::json::object());
+  // Sub-tasks the search did not show yet (Cloud's index lags) are fetched by key: a second
+  // wave only then.
+  const auto subtasks = hub->fields.value("subtasks", nlohmann::json::array());
+  if (auto completed = m_actions.complete(key, *found, subtasks); !completed) return std::unexpected(completed.error());
+  m_existing = std::move(*found);
+  m_prefetch.fresh = true;
+  return {};
+}
+
 Result<void> ReviewPublisher::validate(std::string_view text) {
   const auto today = core::local_date(m_now, m_session.zone);
   m_parsed = core::parse_review(text, m_options.file, today, m_session.zone);
-  FAULTLINE_TRY(current, m_session.repository->get(m_options.key));
-  m_current = *current;
-  m_fault = m_current;
-  FAULTLINE_TRY(existing, m_actions.list(m_current.key));
-  m_existing = std::move(*existing);
+  if (auto read = read_all(); !read) return read;
 
   auto problems = m_parsed.problems;
   m_specs = action_specs(problems);
@@ -219,14 +300,22 @@ Result<void> ReviewPublisher::read_record() {
 
 Result<void> ReviewPublisher::find_page(const std::string& title) {
   auto& conf = *m_confluence;
+  const auto& space = m_session.config->confluence.space;
   for (const auto& id : {m_record.page_id, m_current.review_page_id}) {
-    if (id.empty() || m_page) continue;
-    auto found = conf.get_page(id);
+    if (id.empty() || m_page || id == m_tried_page_id) continue;
+    auto found = conf.get_page(id, space);
     if (found) m_page = std::move(*found);
     else if (found.error().kind != ErrorKind::NotFound) return std::unexpected(found.error());
   }
   if (m_page) return {};
-  FAULTLINE_TRY(found, conf.find_page(m_session.config->confluence.space, title));
+  if (m_prefetch.by_title && m_prefetch.by_title_for == title) {  // read in the first wave
+    auto found = std::move(*m_prefetch.by_title);
+    m_prefetch.by_title.reset();
+    if (!found) return std::unexpected(found.error());
+    if (*found) m_page = std::move(**found);
+    return {};
+  }
+  FAULTLINE_TRY(found, conf.find_page(space, title));
   if (*found) m_page = std::move(**found);
   return {};
 }
@@ -235,8 +324,14 @@ Result<void> ReviewPublisher::find_page(const std::string& title) {
 Result<void> ReviewPublisher::detect_edits() {
   if (!m_page) return {};
   const auto& page = *m_page;
-  FAULTLINE_TRY(version, current_version(*m_confluence, page.id));
-  m_ours_hash = publish_message_hash(version->message);
+  PageVersionInfo version;
+  if (page.has_version_info) {  // the page read carried it: no request
+    version = {page.version_message, page.version_author, page.version_author_id};
+  } else {
+    FAULTLINE_TRY(read, current_version(*m_confluence, page.id));
+    version = *read;
+  }
+  m_ours_hash = publish_message_hash(version.message);
   const bool recorded = m_record.page_id == page.id && m_record.version == page.version;
   // Version 1 made by a publish that stopped before recording it.
   const bool created_by_us = !m_record.creating.empty() && page.version == 1 && m_record.page_id.empty();
@@ -249,7 +344,7 @@ Result<void> ReviewPublisher::detect_edits() {
     return fail(ErrorKind::Failed,
                 fmt::format("the review page '{}' (id {}, version {}) was edited in Confluence{} {}; nothing was "
                             "published",
-                            page.title, page.id, page.version, version->author.empty() ? "" : " by " + version->author,
+                            page.title, page.id, page.version, version.author.empty() ? "" : " by " + version.author,
                             since),
                 fmt::format("copy the edits into {} and publish again, or publish with --force to overwrite them ({})",
                             m_options.file, page.web_url));
@@ -260,17 +355,44 @@ Result<void> ReviewPublisher::detect_edits() {
 }
 
 Result<void> ReviewPublisher::locate_page() {
-  FAULTLINE_TRY(conf, m_services.confluence());
-  m_confluence = *conf;
+  if (!m_confluence) {
+    if (m_prefetch.confluence_error) return std::unexpected(*m_prefetch.confluence_error);
+    FAULTLINE_TRY(conf, m_services.confluence());
+    m_confluence = *conf;
+  }
   const auto& settings = m_session.config->confluence;
-  FAULTLINE_TRY(parent, m_confluence->find_page(settings.space, settings.parent));
-  if (!*parent)
+  // What validate() read is used once; a publish that waited for another one reads again.
+  const bool prefetched = m_prefetch.fresh && m_prefetch.parent.has_value();
+  m_prefetch.fresh = false;
+  std::optional<confluence::Page> parent;
+  if (prefetched) {
+    if (!*m_prefetch.parent) return std::unexpected(m_prefetch.parent->error());
+    parent = **m_prefetch.parent;
+  } else {
+    FAULTLINE_TRY(found, m_confluence->find_page(settings.space, settings.parent));
+    parent = *found;
+  }
+  if (!parent)
     return fail(ErrorKind::Config,
                 fmt::format("the parent page '{}' does not exist in Confluence space {}", settings.parent, settings.space),
                 "create it, or set [confluence] parent to the title of an existing page");
-  m_parent_id = (*parent)->id;
-  if (auto read = read_record(); !read) return read;
+  m_parent_id = parent->id;
+  if (!prefetched) {
+    if (auto read = read_record(); !read) return read;
+  } else if (m_prefetch.by_record) {
+    auto& by_record = *m_prefetch.by_record;
+    if (by_record) m_page = std::move(*by_record);
+    else if (by_record.error().kind != ErrorKind::NotFound) return std::unexpected(by_record.error());
+    m_tried_page_id = m_record.page_id;
+    m_prefetch.by_record.reset();
+  }
+  if (!prefetched) {
+    m_prefetch.by_title.reset();
+    m_tried_page_id.clear();
+  }
   m_title = review_page_title(m_current.key, m_current.summary);
+  // By the fault's page id, else by title: a wave after the first, only when the recorded
+  // page was not found (first publish, or a publish that stopped before recording).
   if (auto found = find_page(m_title); !found) return found;
   return detect_edits();
 }
@@ -284,15 +406,29 @@ Result<OpStatus> ReviewPublisher::sync_actions() {
     if (auto locked = lock_actions(); !locked) return std::unexpected(locked.error());
   }
   FAULTLINE_TRY(closed_before, close_duplicates(m_existing));  // left by an earlier race
-  FAULTLINE_TRY(done, m_actions.sync(m_current.key, m_specs, m_existing));
+  // The page intent (run() only, for a page still to create) goes out with the creates.
+  const bool intent = m_intent_pending && !m_page && !m_intent_written;
+  m_intent_pending = false;
+  Result<std::vector<SyncedAction>> done = std::unexpected(Error{});
+  util::wave([&] { done = m_actions.sync(m_current.key, m_specs, m_existing); },
+             [&] {
+               if (intent) write_intent();
+             });
+  if (!done) return std::unexpected(done.error());
   m_synced = std::move(*done);
   const bool created = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.created; });
   const bool updated = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.updated; });
   bool closed_after = false;
-  if (created) {
-    // A publish that raced past the lock may have created the same actions: read the
-    // sub-tasks again (consistent reads) and keep the oldest of each id.
-    FAULTLINE_TRY(after, m_actions.list(m_current.key));
+  if (created || updated) {
+    // One read of the sub-tasks again (consistent reads) instead of one per written sub-task:
+    // what Jira set (status, owner display name), and the actions a publish that raced past
+    // the lock created too — the oldest of each id is kept.
+    FAULTLINE_TRY(after, m_actions.list_by_search(m_current.key));
+    std::unordered_map<std::string, const core::Action*> read_by_key;
+    for (const auto& a : *after) read_by_key.emplace(a.action.key, &a.action);
+    for (auto& synced : m_synced) {
+      if (auto read = read_by_key.find(synced.action.key); read != read_by_key.end()) synced.action = *read->second;
+    }
     FAULTLINE_TRY(closed, close_duplicates(*after));
     closed_after = *closed;
   }
@@ -306,9 +442,17 @@ Result<void> ReviewPublisher::lock_actions() {
   options.settle = m_options.claim_wait;
   options.now = [this] { return m_services.clock().now(); };
   options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
+  // What a publish that held the lock before created is found now, not created again: read
+  // in one wave with the lock's read-back (both need only this run's lock write).
+  std::optional<Result<std::vector<ExistingAction>>> fresh;
+  options.alongside_read_back = [this, &fresh] { fresh = m_actions.list_by_search(m_current.key); };
   m_lock.emplace(*m_session.jira, m_current.key, std::string(k_publishing_property), std::move(options));
-  FAULTLINE_TRY(waited, m_lock->acquire());
+  const bool first_read = m_prefetch.lock_read;  // validate() read the lock with the fault
+  m_prefetch.lock_read = false;
+  FAULTLINE_TRY(waited, first_read ? m_lock->acquire(m_prefetch.lock) : m_lock->acquire());
   if (*waited) {
+    m_waited = true;
+    m_prefetch.notified.reset();  // the other publish may have announced: read the sent log again
     // Another publish ran meanwhile: the fault, its page and its record are read again, so
     // this run goes on from what that one left (and skips what it did).
     FAULTLINE_TRY(current, m_session.repository->get(m_current.key));
@@ -316,11 +460,13 @@ Result<void> ReviewPublisher::lock_actions() {
     m_fault = m_current;
     m_page.reset();
     m_record = {};
+    m_read.reset();
     if (auto located = locate_page(); !located) return located;
+    fresh = m_actions.list_by_search(m_current.key);
   }
-  // What a publish that held the lock before created is found now, not created again.
-  FAULTLINE_TRY(fresh, m_actions.list(m_current.key));
-  m_existing = std::move(*fresh);
+  if (!fresh) fresh = m_actions.list_by_search(m_current.key);
+  if (!*fresh) return std::unexpected(fresh->error());
+  m_existing = std::move(**fresh);
   return {};
 }
 
@@ -347,22 +493,94 @@ Result<OpStatus> ReviewPublisher::move_to_reviewing() {
   return advance_to(*m_session.jira, m_session.config->jira.workflow, m_fault, WorkflowStep::Reviewing);
 }
 
-Result<OpStatus> ReviewPublisher::confirm_facts() {
-  auto changes = confirmed_facts(m_parsed.doc, m_current);
-  if (!m_current.reviewed_at) changes.reviewed_at = m_now;
+Result<OpStatus> ReviewPublisher::confirm_facts() { return confirm_facts_of(m_current); }
+
+Result<OpStatus> ReviewPublisher::confirm_facts_of(const core::Fault& current) {
+  auto changes = confirmed_facts(m_parsed.doc, current);
+  if (!current.reviewed_at) changes.reviewed_at = m_now;
   if (!has_facts(changes)) return OpStatus::Skipped;
-  auto updated = apply_facts(m_current, changes);
-  updated.status = m_fault.status;
-  if (auto saved = m_session.repository->save(m_current.key, m_current, changes, updated); !saved)
+  auto updated = apply_facts(current, changes);
+  // The status as read (it runs next to the transition; neither labels nor the property carry it).
+  updated.status = current.status;
+  if (auto saved = m_session.repository->save(current.key, current, changes, updated); !saved)
     return std::unexpected(saved.error());
   return OpStatus::Done;
+}
+
+// Runs `step` unless an earlier wave already ran it; hands out that result once.
+namespace {
+Result<OpStatus> ran_or_run(std::optional<Result<OpStatus>>& done, const std::function<Result<OpStatus>()>& step) {
+  if (!done) return step();
+  auto result = std::move(*done);
+  done.reset();
+  return result;
+}
+}  // namespace
+
+// The `actions` wave: two independent chains.
+//   sub-tasks: [lock write → read-back ‖ sub-tasks again] → bulk create (chunks ‖) ‖ updates ‖
+//              page intent (a new page only) → sub-tasks again (status, display names, duplicates)
+//   the fault: transition ‖ confirm → the fault read again for the page body (only when one
+//              of them wrote)
+// The page body needs both: it shows the sub-task keys and the fault after its writes. The
+// fault chain works on a copy of the fault as read: the sub-task chain replaces m_current
+// when it had to wait for another publish (then the page body reads the fault again).
+Result<OpStatus> ReviewPublisher::actions_wave() {
+  Result<OpStatus> actions = OpStatus::Skipped;
+  const core::Fault snapshot = m_current;
+  core::Fault moved = m_fault;
+  Result<OpStatus> transition = OpStatus::Skipped;
+  Result<OpStatus> confirm = OpStatus::Skipped;
+  std::optional<Result<FaultRecord>> reread;
+  auto& jira = *m_session.jira;
+  auto& repository = *m_session.repository;
+  const auto& workflow = m_session.config->jira.workflow;
+  m_waited = false;
+  util::wave([&] { actions = sync_actions(); },
+             [&] {
+               util::wave([&] { transition = advance_to(jira, workflow, moved, WorkflowStep::Reviewing); },
+                          [&] { confirm = confirm_facts_of(snapshot); });
+               const bool wrote = (transition && *transition == OpStatus::Done) || (confirm && *confirm == OpStatus::Done);
+               if (wrote) reread = repository.get_record(snapshot.key);
+             });
+  m_transition_done = transition;
+  m_confirm_done = confirm;
+  if (!m_waited) {
+    if (transition && *transition == OpStatus::Done) {
+      m_fault.status = moved.status;
+      m_fault.status_category = moved.status_category;
+    }
+    m_reread = std::move(reread);
+  }  // else: the page step reads the fault again (another publish wrote meanwhile)
+  return actions;
+}
+
+// Says a page is being created before it is: a crash before the record is written still lets
+// the re-run recognise the page as faultline's (found by title, version 1).
+void ReviewPublisher::write_intent() {
+  ReviewRecord next = m_record;
+  next.creating = "pending";
+  auto noted = m_session.jira->set_property(m_current.key, k_review_property, next.to_json());
+  if (noted) m_intent_written = true;
+  else m_intent_error = noted.error();
 }
 
 // The page is rendered from the fault as it stands after the writes above, so a re-run
 // (which changes nothing) renders the same body.
 Result<std::string> ReviewPublisher::render_body() {
-  FAULTLINE_TRY(read, m_session.repository->get_record(m_current.key));
-  m_fault = read->fault;
+  std::optional<FaultRecord> fresh;
+  if (m_reread) {
+    if (!*m_reread) return std::unexpected(m_reread->error());
+    fresh = std::move(**m_reread);
+    m_reread.reset();
+  } else if (m_read && !m_waited) {
+    fresh = *m_read;  // nothing wrote to the fault since it was read
+  } else {
+    FAULTLINE_TRY(read, m_session.repository->get_record(m_current.key));
+    fresh = std::move(*read);
+  }
+  const FaultRecord& read = *fresh;
+  m_fault = read.fault;
   core::Fault shown = m_fault;
   shown.updated.reset();
   shown.review_page_id.clear();
@@ -380,7 +598,7 @@ Result<std::string> ReviewPublisher::render_body() {
     rows.push_back(std::move(row));
   }
   const auto& config = *m_session.config;
-  const auto timeline = report_timeline(*read, config);
+  const auto timeline = report_timeline(read, config);
   auto data = report::report_data(shown, m_parsed.doc, timeline, rows, m_session.zone, jira.base_url(), std::nullopt,
                                   std::nullopt);
   return report::render_report(data, m_options.template_name, report::Format::Storage, config.team.template_dir);
@@ -393,35 +611,61 @@ Result<OpStatus> ReviewPublisher::write_page() {
   const bool recorded = m_record.page_id == m_page->id && m_record.version == m_page->version;
   const bool unchanged = m_page->title == m_title && ((recorded && m_record.hash == m_body_hash) || m_ours_hash == m_body_hash);
   if (unchanged) return OpStatus::Skipped;
+  auto labels = m_page->labels;
   FAULTLINE_TRY(updated,
                 m_confluence->update_page(*m_page, m_title, *body, std::string(k_publish_message_prefix) + m_body_hash));
   m_page = std::move(*updated);
+  if (!m_page->labels) m_page->labels = std::move(labels);  // a new version keeps the labels
   m_page_changed = true;
   return OpStatus::Done;
 }
 
-// Says what is being created first, so a crash before the record is written still lets the
-// re-run recognise the page as faultline's (found by title, version 1).
+// The intent ("creating" in the record) is written first (in the actions wave when run() runs
+// the steps), so a crash before the record is written still lets the re-run recognise the
+// page as faultline's (found by title, version 1). Data Center gets the labels in the create.
 Result<OpStatus> ReviewPublisher::create_page(const std::string& body) {
-  ReviewRecord intent = m_record;
-  intent.creating = m_body_hash;
-  if (auto noted = m_session.jira->set_property(m_current.key, k_review_property, intent.to_json()); !noted)
-    return std::unexpected(noted.error());
-  m_record = intent;
-  FAULTLINE_TRY(created, m_confluence->create_page(m_session.config->confluence.space, m_title, m_parent_id, body));
+  if (m_intent_error) {
+    auto error = *m_intent_error;
+    m_intent_error.reset();
+    return std::unexpected(error);
+  }
+  if (m_intent_written) {
+    m_record.creating = "pending";
+  } else {
+    ReviewRecord intent = m_record;
+    intent.creating = m_body_hash;
+    if (auto noted = m_session.jira->set_property(m_current.key, k_review_property, intent.to_json()); !noted)
+      return std::unexpected(noted.error());
+    m_record = intent;
+    m_intent_written = true;
+  }
+  const auto labels = review_page_labels(m_fault.key, m_fault.level, m_fault.type);
+  FAULTLINE_TRY(created,
+                m_confluence->create_page(m_session.config->confluence.space, m_title, m_parent_id, body, labels));
   m_page = std::move(*created);
   m_page_changed = true;
   return OpStatus::Done;
 }
 
 Result<OpStatus> ReviewPublisher::label_page() {
-  const auto wanted = review_page_labels(m_fault.key, m_fault.level, m_fault.type);
-  FAULTLINE_TRY(have, m_confluence->labels(m_page->id));
+  return label_page_with(review_page_labels(m_fault.key, m_fault.level, m_fault.type));
+}
+
+Result<OpStatus> ReviewPublisher::label_page_with(const std::vector<std::string>& wanted) {
+  std::vector<std::string> have;
+  if (m_page->labels) {  // read with the page (or sent in its create)
+    have = *m_page->labels;
+  } else {
+    FAULTLINE_TRY(read, m_confluence->labels(m_page->id));
+    have = std::move(*read);
+  }
   std::vector<std::string> missing;
   for (const auto& l : wanted)
-    if (std::find(have->begin(), have->end(), l) == have->end()) missing.push_back(l);
+    if (std::find(have.begin(), have.end(), l) == have.end()) missing.push_back(l);
   if (missing.empty()) return OpStatus::Skipped;
   if (auto added = m_confluence->add_labels(m_page->id, missing); !added) return std::unexpected(added.error());
+  have.insert(have.end(), missing.begin(), missing.end());
+  m_page->labels = std::move(have);
   return OpStatus::Done;
 }
 
@@ -437,11 +681,16 @@ Result<OpStatus> ReviewPublisher::record_page() {
 Result<OpStatus> ReviewPublisher::link_page() {
   auto& jira = *m_session.jira;
   const auto global_id = review_link_global_id(m_current.id);
-  // Jira answers 404 for a global id it does not have yet.
-  auto links = jira.remote_links(m_current.key, global_id);
-  if (!links && links.error().kind != ErrorKind::NotFound) return std::unexpected(links.error());
-  if (links) {
-    for (const auto& l : *links)
+  std::optional<Result<std::vector<jira::RemoteLink>>> links;
+  if (m_prefetch.links && !m_waited) {
+    links = std::move(*m_prefetch.links);  // read in the first wave
+    m_prefetch.links.reset();
+  } else {
+    links = jira.remote_links(m_current.key, global_id);  // Jira answers 404 for a global id it does not have yet
+  }
+  if (!*links && links->error().kind != ErrorKind::NotFound) return std::unexpected(links->error());
+  if (*links) {
+    for (const auto& l : **links)
       if (l.global_id == global_id && l.url == m_page->web_url && l.title == m_page->title) return OpStatus::Skipped;
   }
   if (auto upserted = jira.upsert_remote_link(m_current.key, page_link(global_id, *m_page)); !upserted)
@@ -461,6 +710,45 @@ Result<OpStatus> ReviewPublisher::save_page_facts() {
   return OpStatus::Done;
 }
 
+// The `finish` wave: once the page exists, its labels, the record, the remote link and the
+// page facts on the fault depend only on it, not on each other.
+Result<OpStatus> ReviewPublisher::finish_wave() {
+  Result<OpStatus> labels = OpStatus::Skipped;
+  const auto wanted = review_page_labels(m_fault.key, m_fault.level, m_fault.type);  // before save changes m_fault
+  util::wave([&] { labels = label_page_with(wanted); }, [&] { m_record_done = record_page(); },
+             [&] { m_link_done = link_page(); }, [&] { m_save_done = save_page_facts(); },
+             [&] {
+               // The sub-tasks are written and the page exists: a publish waiting for the lock
+               // can go on (it finds both).
+               if (m_lock) m_lock->release();
+             });
+  return labels;
+}
+
+namespace {
+
+// The sent log of faultline.notified as validate() read it (one GET fewer at the end).
+class ReadSentLog final : public notify::SentLog {
+public:
+  ReadSentLog(jira::Client& client, std::string key, nlohmann::json value)
+      : m_client(client), m_key(std::move(key)), m_value(value.is_object() ? std::move(value) : nlohmann::json::object()) {}
+
+protected:
+  const nlohmann::json& value() const override { return m_value; }
+  Result<void> store(nlohmann::json next) override {
+    FAULTLINE_TRY(written, m_client.set_property(m_key, k_notified_property, next));
+    m_value = std::move(next);
+    return {};
+  }
+
+private:
+  jira::Client& m_client;
+  std::string m_key;
+  nlohmann::json m_value;
+};
+
+}  // namespace
+
 void ReviewPublisher::announce() {
   const auto& page = *m_page;
   nlohmann::json review{{"url", page.web_url}, {"title", page.title}};
@@ -468,7 +756,16 @@ void ReviewPublisher::announce() {
   auto data = fault_event_data(m_fault, "review.published", *m_session.jira, m_session.zone);
   data["review"] = review;
   data["link"] = {{"url", page.web_url}, {"title", page.title}};
-  m_notifications = notify_fault_event(m_services, *m_session.jira, m_fault.key, "review.published", data);
+  if (!m_prefetch.notified) {
+    m_notifications = notify_fault_event(m_services, *m_session.jira, m_fault.key, "review.published", data);
+    return;
+  }
+  auto config = m_services.config();
+  if (!config) return;
+  const auto route = (*config)->routes.find("review.published");
+  if (route == (*config)->routes.end() || route->second.empty()) return;
+  ReadSentLog sent_log(*m_session.jira, m_fault.key, *m_prefetch.notified);
+  m_notifications = notify_event(m_services, "review.published", data, sent_log);
 }
 
 PublishOutcome ReviewPublisher::outcome() const {
@@ -490,17 +787,27 @@ PublishOutcome ReviewPublisher::outcome() const {
   return outcome;
 }
 
+// The steps keep their names, order and idempotence keys; steps that do not depend on each
+// other run in one wave inside the first of them (`actions` runs transition and confirm,
+// `labels` runs record, link and save), and their own step hands out that result, so the
+// operations list and "stopped at step" read as before.
 Result<PublishOutcome> ReviewPublisher::run() {
   const auto& key = m_current.key;
   const auto& workflow = m_session.config->jira.workflow;
-  m_ops.add({"actions", op_key({"review-actions", key}), [this] { return sync_actions(); }});
-  m_ops.add({"transition", op_key({"transition", key, workflow.reviewing}), [this] { return move_to_reviewing(); }});
-  m_ops.add({"confirm", op_key({"review-confirm", key}), [this] { return confirm_facts(); }});
+  m_intent_pending = true;
+  m_ops.add({"actions", op_key({"review-actions", key}), [this] { return actions_wave(); }});
+  m_ops.add({"transition", op_key({"transition", key, workflow.reviewing}),
+             [this] { return ran_or_run(m_transition_done, [this] { return move_to_reviewing(); }); }});
+  m_ops.add({"confirm", op_key({"review-confirm", key}),
+             [this] { return ran_or_run(m_confirm_done, [this] { return confirm_facts(); }); }});
   m_ops.add({"page", op_key({"review-page", key}), [this] { return write_page(); }});
-  m_ops.add({"labels", op_key({"review-labels", key}), [this] { return label_page(); }});
-  m_ops.add({"record", op_key({"review-record", key}), [this] { return record_page(); }});
-  m_ops.add({"link", op_key({"review-link", key}), [this] { return link_page(); }});
-  m_ops.add({"save", op_key({"review-save", key}), [this] { return save_page_facts(); }});
+  m_ops.add({"labels", op_key({"review-labels", key}), [this] { return finish_wave(); }});
+  m_ops.add({"record", op_key({"review-record", key}),
+             [this] { return ran_or_run(m_record_done, [this] { return record_page(); }); }});
+  m_ops.add({"link", op_key({"review-link", key}),
+             [this] { return ran_or_run(m_link_done, [this] { return link_page(); }); }});
+  m_ops.add({"save", op_key({"review-save", key}),
+             [this] { return ran_or_run(m_save_done, [this] { return save_page_facts(); }); }});
   if (auto ran = m_ops.run(); !ran) {
     auto error = ran.error();
     const auto& results = m_ops.results();

@@ -15,6 +15,7 @@
 #include "faultline/core/query.hpp"
 #include "faultline/core/review_clock.hpp"
 #include "faultline/jira/client.hpp"
+#include "faultline/util/waves.hpp"
 
 namespace faultline::app {
 
@@ -67,17 +68,26 @@ Result<Board> load_board(Services& services, const std::string& team) {
   board.today = core::today_in(board.now, board.zone);
   board.policy = core::ReviewPolicy{config.team.review_due_hours, config.team.review_due_hours_by_level};
 
-  FAULTLINE_TRY(faults,
-                session->repository->search(core::open_faults_jql(config.jira.project, config.jira.fault_type), 0));
+  core::ActionQuery query;
+  query.project = config.jira.project;
+  query.today = board.today;
+  // Two independent reads, together: the open faults and every open action (both sorted
+  // below, so either may come in any order). Nothing in the wave prints progress.
+  FAULTLINE_TRY(transport, services.transport());
+  auto& jira = *session->jira;
+  auto& repository = *session->repository;
+  const auto faults_jql = core::open_faults_jql(config.jira.project, config.jira.fault_type);
+  Result<std::vector<core::Fault>> faults = std::vector<core::Fault>{};
+  Result<std::vector<core::Action>> actions = std::vector<core::Action>{};
+  util::wave([&] { faults = repository.read_all(faults_jql); },
+             [&] { actions = read_actions(jira, **transport, query, ActionReadOptions{true, {}}); });
+  if (!faults) return std::unexpected(faults.error());
+  if (!actions) return std::unexpected(actions.error());
   std::map<std::string, std::string> known_teams;  // the open faults' teams: not read again for the team filter
   for (const auto& fault : *faults) known_teams[fault.key] = fault.team;
   board.faults = core::filter_faults_by_team(std::move(*faults), team);
   core::sort_fault_lane(board.faults);
 
-  core::ActionQuery query;
-  query.project = config.jira.project;
-  query.today = board.today;
-  FAULTLINE_TRY(actions, search_actions(services, *session->jira, query));
   FAULTLINE_TRY(kept, filter_actions_by_team(*session->repository, std::move(*actions), team, known_teams));
   board.lanes = core::assign_lanes(std::move(*kept), board.today);
 
@@ -102,7 +112,8 @@ Result<ActionLanesView> find_action_lanes(Services& services, const ActionLanesR
   // Both lanes: one search for every open action.
   if (!request.overdue || !request.pending)
     query.lane = request.overdue ? core::ActionLane::Overdue : core::ActionLane::Pending;
-  FAULTLINE_TRY(found, search_actions(services, *session->jira, query));
+  // assign_lanes sorts them: any order will do.
+  FAULTLINE_TRY(found, search_actions(services, *session->jira, query, true));
   FAULTLINE_TRY(kept, filter_actions_by_team(*session->repository, std::move(*found), request.team));
   // The lanes are decided again here on the team's "today" (the JQL used the same date),
   // which also sorts them and drops anything done meanwhile.

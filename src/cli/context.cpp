@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "faultline/app/connections.hpp"
+#include "faultline/app/field_cache.hpp"
 #include "faultline/config/load.hpp"
 #include "faultline/confluence/client.hpp"
 #include "faultline/core/time.hpp"
@@ -110,6 +111,13 @@ Result<http::Transport*> Context::transport() {
       std::move(transport), policy, m_sleeper,
       [&clock] { return std::chrono::system_clock::time_point(clock.now().time_since_epoch()); },
       static_cast<std::uint64_t>(clock.now().time_since_epoch().count()), observer);
+  // Outermost: Jira's field map comes from the per-site cache while fresh (app/field_cache.hpp).
+  const auto xdg_cache = m_env.get("XDG_CACHE_HOME");
+  if (const auto dir = app::field_cache_dir(xdg_cache, m_env.get("HOME")); !dir.empty()) {
+    const auto loopback = xdg_cache && !xdg_cache->empty() ? app::LoopbackSites::Cache : app::LoopbackSites::Skip;
+    transport = std::make_unique<app::FieldCachingTransport>(
+        std::move(transport), app::FieldCache(dir, app::k_field_cache_ttl, m_clock, loopback));
+  }
   m_transport = std::move(transport);
   return m_transport.get();
 }

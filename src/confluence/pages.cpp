@@ -21,6 +21,17 @@ int version_number(const nlohmann::json& page) {
   return number.is_number_integer() ? number.get<int>() : 0;
 }
 
+// The label names of a v1 `metadata.labels` or a v2 `labels` list ({"results":[{"name"}]}),
+// nullopt when the answer has none.
+std::optional<std::vector<std::string>> label_names(const nlohmann::json& list) {
+  if (!list.is_object() || !list.contains("results") || !list["results"].is_array()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& l : list["results"]) {
+    if (l.is_object() && l.contains("name") && l["name"].is_string()) names.push_back(l["name"].get<std::string>());
+  }
+  return names;
+}
+
 std::string storage_value(const nlohmann::json& page) {
   const nlohmann::json none;
   return text(at(at(page, "body", none), "storage", none), "value");
@@ -57,6 +68,13 @@ Page Client::parse_v2_page(const nlohmann::json& json, std::string_view space_ke
   page.parent_id = text(json, "parentId");
   const auto& links = at(json, "_links", none);
   page.web_url = absolute(text(links, "webui"), links);
+  const auto& version = at(json, "version", none);
+  if (version.is_object()) {
+    page.has_version_info = true;
+    page.version_message = text(version, "message");
+    page.version_author = page.version_author_id = text(version, "authorId");
+  }
+  page.labels = label_names(at(json, "labels", none));
   return page;
 }
 
@@ -72,6 +90,16 @@ Page Client::parse_v1_page(const nlohmann::json& json) const {
   if (ancestors.is_array() && !ancestors.empty()) page.parent_id = text(ancestors.back(), "id");
   const auto& links = at(json, "_links", none);
   page.web_url = absolute(text(links, "webui"), links);
+  const auto& version = at(json, "version", none);
+  if (version.is_object()) {
+    page.has_version_info = true;
+    page.version_message = text(version, "message");
+    const auto& by = at(version, "by", none);
+    page.version_author_id = text(by, "username");
+    page.version_author = text(by, "displayName");
+    if (page.version_author.empty()) page.version_author = page.version_author_id;
+  }
+  page.labels = label_names(at(at(json, "metadata", none), "labels", none));
   return page;
 }
 
@@ -92,7 +120,7 @@ Result<std::optional<Page>> Client::find_page(std::string_view space_key, std::s
   }
   auto reply = call(http::Method::Get, "/rest/api/content",
                     {{"spaceKey", std::string(space_key)}, {"title", std::string(title)}, {"type", "page"},
-                     {"status", "current"}, {"expand", "body.storage,version,ancestors,space"}, {"limit", "5"}});
+                     {"status", "current"}, {"expand", "body.storage,version,ancestors,space,metadata.labels"}, {"limit", "5"}});
   if (!reply) return std::unexpected(reply.error());
   const nlohmann::json none;
   const auto& results = at(reply->body, "results", none);
@@ -107,21 +135,23 @@ Result<std::optional<Page>> Client::find_page(std::string_view space_key, std::s
   return std::optional<Page>{};
 }
 
-Result<Page> Client::get_page(std::string_view page_id) {
+Result<Page> Client::get_page(std::string_view page_id, std::string_view space_key) {
   if (m_flavor == Flavor::Cloud) {
-    auto reply = call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id), {{"body-format", "storage"}});
+    auto reply = call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id),
+                      {{"body-format", "storage"}, {"include-labels", "true"}});
     if (!reply) return std::unexpected(reply.error());
+    if (!space_key.empty()) return parse_v2_page(reply->body, space_key);
     FAULTLINE_TRY(key, space_key_for_id(text(reply->body, "spaceId")));
     return parse_v2_page(reply->body, *key);
   }
   auto reply = call(http::Method::Get, "/rest/api/content/" + http::url_encode(page_id),
-                    {{"expand", "body.storage,version,ancestors,space"}});
+                    {{"expand", "body.storage,version,ancestors,space,metadata.labels"}});
   if (!reply) return std::unexpected(reply.error());
   return parse_v1_page(reply->body);
 }
 
 Result<Page> Client::create_page(std::string_view space_key, std::string_view title, std::string_view parent_id,
-                                 std::string_view body_storage) {
+                                 std::string_view body_storage, const std::vector<std::string>& labels) {
   if (m_flavor == Flavor::Cloud) {
     FAULTLINE_TRY(space, find_space(space_key));
     nlohmann::json body{{"spaceId", space->id},
@@ -133,6 +163,7 @@ Result<Page> Client::create_page(std::string_view space_key, std::string_view ti
     if (!reply) return std::unexpected(reply.error());
     auto page = parse_v2_page(reply->body, space->key);
     if (page.body_storage.empty()) page.body_storage = std::string(body_storage);
+    page.labels = std::vector<std::string>{};  // v2 creates without labels
     return page;
   }
   nlohmann::json body{{"type", "page"},
@@ -140,12 +171,18 @@ Result<Page> Client::create_page(std::string_view space_key, std::string_view ti
                       {"space", {{"key", std::string(space_key)}}},
                       {"body", {{"storage", {{"value", std::string(body_storage)}, {"representation", "storage"}}}}}};
   if (!parent_id.empty()) body["ancestors"] = nlohmann::json::array({{{"id", std::string(parent_id)}}});
+  if (!labels.empty()) {
+    auto list = nlohmann::json::array();
+    for (const auto& label : labels) list.push_back({{"prefix", "global"}, {"name", label}});
+    body["metadata"] = {{"labels", list}};
+  }
   auto reply = call(http::Method::Post, "/rest/api/content", {}, &body, http::RetrySafety::Unsafe);
   if (!reply) return std::unexpected(reply.error());
   auto page = parse_v1_page(reply->body);
   if (page.space_key.empty()) page.space_key = std::string(space_key);
   if (page.body_storage.empty()) page.body_storage = std::string(body_storage);
   if (page.parent_id.empty()) page.parent_id = std::string(parent_id);
+  if (!page.labels) page.labels = labels;  // the create answer does not expand them
   return page;
 }
 

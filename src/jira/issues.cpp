@@ -5,6 +5,7 @@
 #include "faultline/http/url.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/jira/errors.hpp"
+#include "faultline/jira/search.hpp"
 #include "json_access.hpp"
 
 namespace faultline::jira {
@@ -159,6 +160,25 @@ Result<void> Client::delete_issue(std::string_view key, Subtasks subtasks) {
                     {{"deleteSubtasks", subtasks == Subtasks::Delete ? "true" : "false"}});
   if (!reply) return std::unexpected(reply.error());
   return {};
+}
+
+http::Request bulk_fetch_request(const Client& client, const std::vector<std::string>& ids,
+                                 const std::vector<std::string>& fields, const std::vector<std::string>& properties,
+                                 const std::vector<std::string>& expand) {
+  // A read: safe to send again, and not a write under --dry-run.
+  nlohmann::json body{{"issueIdsOrKeys", ids}};
+  if (!fields.empty()) body["fields"] = fields;
+  if (!properties.empty()) {
+    auto keys = nlohmann::json::array();
+    for (const auto& p : properties) {
+      if (keys.size() == k_bulk_fetch_property_limit) break;
+      keys.push_back(p);
+    }
+    body["properties"] = std::move(keys);
+  }
+  if (!expand.empty()) body["expand"] = expand;
+  return client.make_request(http::Method::Post, std::string(client.api_root()) + "/issue/bulkfetch", {}, &body,
+                             http::RetrySafety::ReadOnly);
 }
 
 }  // namespace faultline::jira

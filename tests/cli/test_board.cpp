@@ -330,8 +330,9 @@ TEST_CASE("Data Center pages after the first are fetched together, each action o
   std::set<std::string> keys;
   for (const auto& a : out) keys.insert(a["key"].get<std::string>());
   CHECK(keys.size() == 120);
-  // The two remaining pages went out as one concurrent batch, asking for the first page's size.
-  CHECK(fake.batches() == std::vector<std::size_t>{2});
+  // The first page alone (its total sizes the rest), then the two remaining pages as one
+  // concurrent batch, asking for the first page's size.
+  CHECK(fake.batches() == std::vector<std::size_t>{1, 2});
   // Not a terminal: no progress line.
   CHECK(app.err.str().empty());
   for (const auto& call : fake.calls()) {
@@ -364,24 +365,36 @@ TEST_CASE("a long read shows progress on stderr on a terminal, then clears it", 
   CHECK(json::parse(app.out.str()).size() == 120);  // stdout holds only the JSON
 }
 
-TEST_CASE("Cloud pages follow nextPageToken one after another", "[cli][actions][paging]") {
+TEST_CASE("Cloud reads the ids page by page, then the issues by bulk fetch, in search order", "[cli][actions][paging]") {
   const auto config = write_config("cloud-paging", "cloud");
   FakeTransport fake;
   auto first = lane_actions();
   for (auto& issue : first) issue["fields"]["assignee"] = json{{"accountId", "acc-" + issue["key"].get<std::string>()}};
+  const auto id_of = [&](int i) { return first[i]["id"].get<std::string>(); };
+  // The id pages ask for no fields (Jira then returns the ids only) and follow nextPageToken.
   fake.on(Method::Post, "/rest/api/3/search/jql")
-      .json_body([](const json& body) { return !body.contains("nextPageToken"); })
-      .reply(200, json{{"issues", {first[0], first[1]}}, {"nextPageToken", "page-2"}}.dump());
+      .json_body([](const json& body) { return !body.contains("nextPageToken") && !body.contains("fields"); })
+      .reply(200, json{{"issues", {{{"id", id_of(0)}}, {{"id", id_of(1)}}}}, {"nextPageToken", "page-2"}}.dump());
   fake.on(Method::Post, "/rest/api/3/search/jql")
-      .json_body([](const json& body) { return body.value("nextPageToken", "") == "page-2"; })
-      .reply(200, json{{"issues", {first[2], first[3]}}, {"isLast", true}}.dump());
+      .json_body([](const json& body) { return body.value("nextPageToken", "") == "page-2" && !body.contains("fields"); })
+      .reply(200, json{{"issues", {{{"id", id_of(2)}}, {{"id", id_of(3)}}}}, {"isLast", true}}.dump());
+  // The bulk fetch answers in its own order; faultline puts the issues back in search order.
+  fake.on(Method::Post, "/rest/api/3/issue/bulkfetch")
+      .json_body([&](const json& body) {
+        return body["issueIdsOrKeys"] == json{id_of(0), id_of(1)} && body["properties"] == json{"faultline.action"};
+      })
+      .reply(200, json{{"issues", {first[1], first[0]}}, {"issueErrors", json::array()}}.dump());
+  fake.on(Method::Post, "/rest/api/3/issue/bulkfetch")
+      .json_body([&](const json& body) { return body["issueIdsOrKeys"] == json{id_of(2), id_of(3)}; })
+      .reply(200, json{{"issues", {first[2], first[3]}}, {"issueErrors", json::array()}}.dump());
   TestApp app;
   app.clock.set(k_now);
   app.env.set("T", "secret-token-1234567");
   app.transport = &fake;
   REQUIRE(app.run({"--config", config, "--json", "actions", "--pending", "--overdue"}) == 0);
   fake.verify();
-  CHECK(fake.batches().empty());
+  // The second id page travels with the first page's bulk fetch: three waves, not four.
+  CHECK(fake.batches() == std::vector<std::size_t>{1, 2, 1});
   const auto out = json::parse(app.out.str());
   // Both lanes asked for: one search of every open action, split into the lanes here.
   REQUIRE(out.size() == 4);

@@ -218,7 +218,6 @@ void expect_cloud_open(FakeTransport& fake) {
       .reply(200, fixture("cli/fault_search_new_cloud.json"))
       .times(5);  // the settle window: the first re-check and four more after pauses
   fake.on(Method::Get, "/rest/api/3/user/search").query("query", "alice@example.com").reply(200, fixture("jira/cloud/user_search.json"));
-  fake.on(Method::Get, "/rest/api/3/issue/FAULT-41/watchers").reply(200, R"({"watchCount":0,"isWatching":false,"watchers":[]})");
   fake.on(Method::Post, "/rest/api/3/issue/FAULT-41/watchers")
       .when([](const faultline::http::Request& r) { return r.body == "\"5b10a2844c20165700ede21g\""; })
       .reply(204);

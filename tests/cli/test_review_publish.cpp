@@ -48,6 +48,24 @@ std::string fault_issue() {
       .dump();
 }
 
+// The reads publish makes together with the fault's (its first wave): the sub-task list and
+// review properties, the sub-tasks, the comments, the remote links, and the two page lookups
+// (the parent page and the review page by title). None has anything to report here.
+void stub_other_reads(FakeTransport& fake) {
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
+      .query("fields", "subtasks,summary")
+      .reply(200, R"({"id":"10001","key":"FAULT-1","fields":{"subtasks":[],"summary":"Checkout returns 500"}})");
+  fake.on(Method::Get, "/rest/api/2/search")
+      .when([](const faultline::http::Request& r) { return r.url.find("parent%20%3D%20%22FAULT-1%22") != std::string::npos; })
+      .reply(200, R"({"startAt":0,"maxResults":1000,"total":0,"issues":[]})");
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/comment")
+      .reply(200, R"({"startAt":0,"maxResults":100,"total":0,"comments":[]})");
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/remotelink").reply(200, "[]");
+  fake.on(Method::Get, "/confluence/rest/api/content")
+      .reply(200, R"({"results":[],"start":0,"limit":5,"size":0})")
+      .times(2);
+}
+
 }  // namespace
 
 TEST_CASE("review publish reports every problem of the file, unknown owners included, and writes nothing",
@@ -62,9 +80,7 @@ TEST_CASE("review publish reports every problem of the file, unknown owners incl
   }
   FakeTransport fake;
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1").query("properties", "faultline").reply(200, fault_issue());
-  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
-      .query("fields", "subtasks")
-      .reply(200, R"({"id":"10001","key":"FAULT-1","fields":{"subtasks":[]}})");
+  stub_other_reads(fake);
   fake.on(Method::Get, "/rest/api/2/user/search").query("username", "zed").reply(200, "[]");
   fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1"}])");
   TestApp app;
@@ -103,9 +119,7 @@ TEST_CASE("review publish with an unknown template stops before any write", "[cl
   }
   FakeTransport fake;
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1").query("properties", "faultline").reply(200, fault_issue());
-  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
-      .query("fields", "subtasks")
-      .reply(200, R"({"id":"10001","key":"FAULT-1","fields":{"subtasks":[]}})");
+  stub_other_reads(fake);
   fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1"}])");
   TestApp app;
   app.env.set("T", "secret-token-1234567");

@@ -57,7 +57,7 @@ TEST_CASE("find_page on Data Center uses /rest/api/content with a bearer PAT", "
   FakeTransport fake;
   fake.on(Method::Get, "/confluence/rest/api/content")
       .query("spaceKey", "OPS").query("title", "Fault Reviews").query("type", "page")
-      .query("expand", "body.storage,version,ancestors,space")
+      .query("expand", "body.storage,version,ancestors,space,metadata.labels")
       .when([](const http::Request& r) { return header_of(r, "Authorization") == std::string("Bearer ") + k_confluence_token; })
       .reply(200, fixture("confluence/datacenter/content_by_title.json"));
   auto client = confluence_datacenter(fake);
@@ -128,7 +128,7 @@ TEST_CASE("update_page sends version + 1 on both flavors", "[confluence][pages]"
         })
         .reply(200, fixture("confluence/cloud/page_updated.json"));
     auto client = confluence_cloud(fake);
-    confluence::Page current{"123999", "Review FAULT-1: checkout", "OPS", 4, "<p>v4</p>", "", "123456"};
+    confluence::Page current{"123999", "Review FAULT-1: checkout", "OPS", 4, "<p>v4</p>", "", "123456", false, "", "", "", std::nullopt};
     auto page = client.update_page(current, "Review FAULT-1: checkout", "<p>v5</p>", "faultline publish");
     REQUIRE(page);
     CHECK(page->version == 5);
@@ -143,7 +143,7 @@ TEST_CASE("update_page sends version + 1 on both flavors", "[confluence][pages]"
         })
         .reply(200, fixture("confluence/datacenter/content_updated.json"));
     auto client = confluence_datacenter(fake);
-    confluence::Page current{"65700", "Review FAULT-1: checkout", "OPS", 2, "<p>v2</p>", "", "65601"};
+    confluence::Page current{"65700", "Review FAULT-1: checkout", "OPS", 2, "<p>v2</p>", "", "65601", false, "", "", "", std::nullopt};
     auto page = client.update_page(current, current.title, "<p>v3</p>");
     REQUIRE(page);
     CHECK(page->version == 3);
@@ -156,7 +156,7 @@ TEST_CASE("a stale version is a Conflict, never overwritten", "[confluence][page
     FakeTransport fake;
     fake.on(Method::Put, "/wiki/api/v2/pages/123999").reply(409, fixture("confluence/cloud/error_409.json"));
     auto client = confluence_cloud(fake);
-    confluence::Page current{"123999", "Review FAULT-1", "OPS", 3, "", "", ""};
+    confluence::Page current{"123999", "Review FAULT-1", "OPS", 3, "", "", "", false, "", "", "", std::nullopt};
     auto page = client.update_page(current, current.title, "<p>mine</p>");
     REQUIRE_FALSE(page);
     CHECK(page.error().kind == ErrorKind::Conflict);
@@ -170,7 +170,7 @@ TEST_CASE("a stale version is a Conflict, never overwritten", "[confluence][page
     FakeTransport fake;
     fake.on(Method::Put, "/confluence/rest/api/content/65700").reply(409, fixture("confluence/datacenter/error_409.json"));
     auto client = confluence_datacenter(fake);
-    confluence::Page current{"65700", "Review FAULT-1", "OPS", 2, "", "", ""};
+    confluence::Page current{"65700", "Review FAULT-1", "OPS", 2, "", "", "", false, "", "", "", std::nullopt};
     auto page = client.update_page(current, current.title, "<p>mine</p>");
     REQUIRE_FALSE(page);
     CHECK(page.error().kind == ErrorKind::Conflict);
@@ -180,7 +180,7 @@ TEST_CASE("a stale version is a Conflict, never overwritten", "[confluence][page
     FakeTransport fake;
     fake.on(Method::Put, "/confluence/rest/api/content/65700").reply(400, fixture("confluence/datacenter/error_version_400.json"));
     auto client = confluence_datacenter(fake);
-    confluence::Page current{"65700", "Review FAULT-1", "OPS", 2, "", "", ""};
+    confluence::Page current{"65700", "Review FAULT-1", "OPS", 2, "", "", "", false, "", "", "", std::nullopt};
     auto page = client.update_page(current, current.title, "<p>mine</p>");
     REQUIRE_FALSE(page);
     CHECK(page.error().kind == ErrorKind::Conflict);

@@ -6,7 +6,9 @@
 // and the winner is announced once.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +36,28 @@ std::string write_config(const std::filesystem::path& dir, const FlavorCase& fla
                                  "[routes]\n\"fault.opened\" = [\"ops\"]\n");
 }
 
+// Sets an environment variable of this process (inherited by spawned runs) for a scope.
+class ScopedEnv {
+public:
+  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
+    if (const char* old = std::getenv(name)) m_old = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (m_old) {
+      ::setenv(m_name, m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
+
 }  // namespace
 
 TEST_CASE("two opens with the same dedupe key started together end with one open fault, the other closed and linked",
@@ -43,6 +67,8 @@ TEST_CASE("two opens with the same dedupe key started together end with one open
   const SandboxApi api(sandbox, race.flavor);
   const auto dir = test_dir("dedupe-race-" + std::string(race.flavor.flavor));
   const auto config = write_config(dir, race.flavor);
+  // The spawned runs cache the field map: in this test's directory, never the real ~/.cache.
+  const ScopedEnv cache_home("XDG_CACHE_HOME", (dir / "cache").string());
   const std::vector<std::string> args = {"--config", config, "--json", "open", "--title", "Alertmanager pair",
                                          "--level", "P3", "--dedupe-key", "am/pair-1"};
 

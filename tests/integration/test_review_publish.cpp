@@ -242,8 +242,8 @@ TEST_CASE("review publish: page, sub-tasks, link, status, one message; re-runs w
 
 TEST_CASE("review publish: a failure injected between steps, then a re-run, leaves no duplicate", "[integration][review]") {
   const FlavorCase flavor = GENERATE(k_cloud, k_datacenter);
-  // Where the failure hits: the bulk create, the page create, the labels (page made, not yet
-  // recorded), the record of the page, the remote link, the status, the fault's save.
+  // Where the failure hits: the bulk create, the page create, the labels (Cloud: page made,
+  // added next to the record), the page intent, the remote link, the status, the fault's save.
   const auto [method, failing] = GENERATE(table<std::string, std::string>({{"POST", "/issue/bulk$"},
                                                                             {"POST", "/content$|/pages$"},
                                                                             {"POST", "/label$"},
@@ -251,6 +251,8 @@ TEST_CASE("review publish: a failure injected between steps, then a re-run, leav
                                                                             {"POST", "/remotelink$"},
                                                                             {"POST", "/transitions$"},
                                                                             {"PUT", "/properties/faultline$"}}));
+  // Data Center gets the labels in the page create: there is no label request to fail.
+  if (!flavor.cloud() && failing == "/label$") return;
   Fixture fx(flavor, "review-fail");
   auto& app = fx.app;
   const auto& api = fx.api;

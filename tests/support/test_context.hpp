@@ -3,6 +3,8 @@
 // when a command talks to the network unexpectedly).
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -44,6 +46,8 @@ struct TestApp {
   http::Transport* transport = nullptr;  // not owned; nullptr = no network allowed
   bool real_network = false;             // true: curl to loopback (integration tests)
   std::vector<std::chrono::milliseconds> sleeps;
+  // Retries sleep on every thread of a wave; a pointer keeps TestApp movable.
+  std::unique_ptr<std::mutex> sleeps_mutex = std::make_unique<std::mutex>();
   bool tty = false;
 
   // Runs `faultline args...` and returns the exit code.
@@ -56,7 +60,10 @@ struct TestApp {
       if (transport == nullptr) return std::make_unique<NoNetworkTransport>();
       return std::make_unique<Borrowed>(*transport);
     };
-    cli::Context ctx(streams, env, runner, clock, factory, [this](std::chrono::milliseconds d) { sleeps.push_back(d); });
+    cli::Context ctx(streams, env, runner, clock, factory, [this](std::chrono::milliseconds d) {
+      std::scoped_lock lock(*sleeps_mutex);
+      sleeps.push_back(d);
+    });
     args.insert(args.begin(), "faultline");
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());

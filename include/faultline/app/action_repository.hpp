@@ -1,9 +1,13 @@
-// A fault's action sub-tasks in Jira: read with strongly consistent reads (the parent's
-// `subtasks` field, then each sub-task by key — never search, which lags on Cloud), matched
-// to wanted actions by the stable id in their fault-action-id-<id> label, created in bulk
-// (chunks of 50) and updated when summary, due date, owner or kind changed, so a re-run
-// (even after a crash between the bulk create and anything else) never makes a duplicate.
-// Also owner resolution (resolve_user, cached) and "mark done".
+// A fault's action sub-tasks in Jira: read by key after the parent's `subtasks` field (a
+// strongly consistent read; list()), or with one `parent = KEY` search checked against that
+// field (list_by_search(): a sub-task Cloud's lagging index does not show yet is fetched by key,
+// Cloud: POST /issue/bulkfetch, 100 per request, concurrently), so a re-run — even right after
+// a crash between the bulk create and anything else — never makes a duplicate. (Cloud's index
+// may still show an older version of a sub-task changed seconds ago: at worst the same update
+// is sent again.) Matched to wanted actions by the stable id in
+// their fault-action-id-<id> label, created in bulk (chunks of 50, concurrently) and updated
+// (concurrently) when summary, due date, owner or kind changed.
+// Also owner resolution (resolve_user, cached; prefetched concurrently) and "mark done".
 #pragma once
 
 #include <map>
@@ -82,17 +86,42 @@ public:
   // role "owner", cached per name.
   // Error: Usage naming the owner and how to fix it; the lookup's own error otherwise.
   Result<jira::UserRef> resolve_owner(std::string_view name);
+  // Resolves every name not resolved yet at once (one concurrent wave), so resolve_owner()
+  // answers from the cache afterwards; a failed lookup is kept and answered as it failed.
+  void prefetch_owners(const std::vector<std::string>& names);
 
-  // The action sub-tasks (label fault-action) of `fault_key`, in the parent's sub-task order.
-  // GET the parent (fields=subtasks) then each sub-task. Error: NotFound for the fault.
+  // The action sub-tasks (label fault-action) of `fault_key`, in the parent's sub-task order:
+  // GET the parent (fields=subtasks), then every sub-task by key, concurrently (one wave).
+  // Error: NotFound for the fault.
   Result<std::vector<ExistingAction>> list(std::string_view fault_key);
+  // The same list with fewer requests: Data Center (consistent search): the `parent = KEY`
+  // search alone. Cloud: the parent's sub-task list and the search's first page together,
+  // then complete() with bulk fetches. Error: NotFound for the fault.
+  Result<std::vector<ExistingAction>> list_by_search(std::string_view fault_key);
+
+  // The sub-tasks of `fault_key` as the `parent = KEY` search shows them (action fields;
+  // Cloud: the faultline.action property inline), unfiltered: every page on Data Center, the
+  // first page on Cloud (complete() fetches the rest by key, concurrently, instead of
+  // following page tokens one after another). Error: the search's.
+  Result<std::vector<ExistingAction>> search(std::string_view fault_key);
+  // Makes `found` (from search()) exactly the action sub-tasks in `parent_subtasks` (the
+  // parent's `subtasks` field, a consistent read), in its order: the ones the search missed
+  // are fetched by key (Cloud with `bulk_fetch`: bulkfetch, 100 per request; else one GET
+  // each; all concurrent),
+  // the ones no longer under the parent dropped, those without the fault-action label left
+  // out. Error: a fetch failed.
+  Result<void> complete(std::string_view fault_key, std::vector<ExistingAction>& found,
+                        const nlohmann::json& parent_subtasks, bool bulk_fetch = true);
 
   // One issue read as an action. Error: NotFound; Usage when it is not a fault action
   // (no fault-action label).
   Result<ExistingAction> get(std::string_view key);
 
-  // Creates the missing actions (one bulk call per 50) and updates the changed ones under
-  // `fault_key`; returns one entry per spec, in order. `existing` is what list() returned.
+  // Creates the missing actions (one bulk call per 50, chunks concurrently) and updates the
+  // changed ones (concurrently) under `fault_key`; returns one entry per spec, in order, each
+  // built from what was sent (a created one: its key from the answer; status and owner display
+  // name as before, or empty for a new one — re-read with list() when they matter).
+  // `existing` is what list() returned.
   // Error: Failed listing every sub-task that could not be created or updated (those that
   // were written stay written: a re-run finds them by their id label).
   Result<std::vector<SyncedAction>> sync(std::string_view fault_key, const std::vector<ActionSpec>& specs,
@@ -128,6 +157,7 @@ private:
   jira::Client& m_client;
   const config::Config& m_config;
   std::map<std::string, jira::UserRef, std::less<>> m_owners;
+  std::map<std::string, Error, std::less<>> m_owner_errors;  // lookups prefetch_owners() saw fail
 };
 
 }  // namespace faultline::app

@@ -6,7 +6,9 @@
 // pages are fetched one after another.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -15,6 +17,7 @@
 #include "faultline/app/fault_repository.hpp"
 #include "faultline/core/action.hpp"
 #include "faultline/core/tracking.hpp"
+#include "faultline/http/transport.hpp"
 #include "faultline/jira/client.hpp"
 
 namespace faultline::app {
@@ -29,10 +32,27 @@ class Services;
 Result<std::vector<jira::Issue>> search_all_pages(Services& services, jira::Client& client,
                                                   const jira::SearchRequest& request, std::string_view what);
 
-// The actions `query` selects (query.parents chunked), read with core::action_from_issue,
-// each key once, in the JQL's order; progress as "actions". Error: the search failed or an
-// issue was unreadable.
-Result<std::vector<core::Action>> search_actions(Services& services, jira::Client& client, const core::ActionQuery& query);
+// How read_actions reads.
+struct ActionReadOptions {
+  // The caller sorts the actions itself (assign_lanes does): Data Center may read in
+  // key-ordered slices, which it must past 10,000 issues.
+  bool any_order = false;
+  // Progress (actions read so far, and how many the search matched when known); may be empty
+  // (a read inside a wave must not print from two threads).
+  std::function<void(std::size_t read, std::optional<std::size_t> total)> on_progress;
+};
+
+// The actions `query` selects (query.parents chunked), read with jira::read_all (exactly
+// core::action_fields(); the action property inline on Cloud, not at all on Data Center) and
+// core::action_from_issue, each key once, in the JQL's order unless options.any_order.
+// Thread-safe with respect to other reads (it only uses `client` and `transport`). Error:
+// the search failed or an issue was unreadable.
+Result<std::vector<core::Action>> read_actions(jira::Client& client, http::Transport& transport,
+                                               const core::ActionQuery& query, const ActionReadOptions& options = {});
+
+// read_actions through the services' transport, with progress as "actions".
+Result<std::vector<core::Action>> search_actions(Services& services, jira::Client& client, const core::ActionQuery& query,
+                                                 bool any_order = false);
 
 // The team of each parent fault key (faults read through `repository`, in chunks of 100 keys).
 // Error: the search failed.

@@ -82,6 +82,20 @@ public:
   // shape (named with its key).
   Result<std::vector<FoundIssue>> search_issues(jira::SearchRequest request, const std::vector<std::string>& facts);
 
+  // Every fault `jql` selects, in no particular order (callers sort), read with
+  // jira::read_all through the batch transport: Data Center pages of what the server grants,
+  // fetched together (key-ordered slices past 10,000); Cloud ids, then bulk fetches. Asks for
+  // exactly fault_fields() and the property (Cloud inline; Data Center inline when the server
+  // honours it, else per issue in the same waves as the pages). Each batch is turned into
+  // faults as it arrives. Without a batch transport: search(jql, 0). Safe to run in a wave
+  // next to other reads (it only reads the schema). Error: the search failed, or an issue
+  // holds a value of the wrong shape (named with its key).
+  Result<std::vector<core::Fault>> read_all(const std::string& jql);
+
+  // The fields a fault is read from: summary, description, status, assignee, labels, created,
+  // updated and every bound field.
+  std::vector<std::string> fault_fields() const;
+
   // One fault by key. Error: NotFound when the issue does not exist; Failed when it is not
   // a fault of the configured type or a field has the wrong shape.
   Result<core::Fault> get(std::string_view key);

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "faultline/core/time.hpp"
@@ -28,6 +29,10 @@ struct IssueLockOptions {
   std::chrono::milliseconds wait_limit{std::chrono::minutes(2)};  // waiting for another run
   std::function<core::TimePoint()> now;                 // the lock's time
   std::function<void(std::chrono::milliseconds)> sleep; // real in the app, recorded in tests
+  // Optional: reads the caller needs once the lock is held, sent in one wave with each
+  // read-back (after this run's write, so they see what an earlier holder left). The caller
+  // uses what they read only when acquire() returns false (no wait); otherwise it reads again.
+  std::function<void()> alongside_read_back;
 };
 
 class IssueLock {
@@ -42,6 +47,10 @@ public:
   // caller read before may have changed). Error: Failed naming the run that still holds it
   // after wait_limit; the read or write error otherwise.
   Result<bool> acquire();
+  // The same, with the lock property's value already read (null = absent) as the first look:
+  // the caller read it together with other reads, so taking a free lock costs the write and
+  // the read-back only.
+  Result<bool> acquire(const nlohmann::json& first_read);
   // Removes the lock when this run holds it (best effort: a lock left behind expires after ttl).
   void release();
   bool held() const { return m_held; }
@@ -52,6 +61,7 @@ private:
   std::string m_property;
   IssueLockOptions m_options;
   bool m_held = false;
+  std::optional<nlohmann::json> m_first_read;
 };
 
 }  // namespace faultline::app

@@ -55,12 +55,32 @@ struct SettlePolicy {
 // The default policy (see SettlePolicy).
 SettlePolicy default_settle_policy(Services& services);
 
+// A read the caller wants alongside the last wave of a run that created a new fault (the
+// similar past faults, say), given the fault as created (key and the draft's facts). It runs
+// on another thread than the announcement and must only use the transport (no Services
+// getters, no output). Not called when no new fault stands (found, lost the race, dry run).
+using SideRead = std::function<void(const core::Fault& created)>;
+
 // Opens `draft` (summary, level, facts; dedupe_key optional) or finds the open fault with
 // its dedupe key. Error: a Jira write or search failed (notification failures are reports).
+// Depth (sequential round trips, warm field cache, no chat route): 3 to create (coordinator
+// lookup; create; watch ∥ re-read), 3 to report again (search ∥ lookup; comment read ∥
+// watchers ∥ sent log; comment) plus one on Data Center for the search's property reads; with
+// a dedupe key the create adds the settle search (Cloud: repeated over the settle window).
+// A chat route makes the last wave of a create the announcement's chain (record the intent,
+// post, record the result: 2 more; one more with a dedupe key, whose sent log is read first).
 Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce);
 // The same with an explicit settle policy.
 Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
                                const SettlePolicy& settle);
+// The same with a side read (see SideRead).
+Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
+                               const SettlePolicy& settle, const SideRead& side_read);
+
+// open_fault_session for the commands that open faults; when the schema could not be resolved
+// against a cached field map (Config: a configured field is not in it, added since?), once
+// more after dropping the site's cache entry. Error: as open_fault_session.
+Result<FaultSession> open_fault_session_for_open(Services& services);
 
 // Closes every fault but the first (the oldest) of `open_faults` as its duplicate: the
 // workflow's closed status (else any transition into a Done-category status) with a comment

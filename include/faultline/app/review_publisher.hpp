@@ -88,9 +88,24 @@ struct ReviewRecord {
 };
 
 // One publish of one review file. validate() reads (the file, the fault, its sub-tasks, the
-// owners, the template trial); locate_page() reads the parent, the record and the page and
-// detects edits made in Confluence; run() performs the steps in order. Each step is a public
-// method that returns Done or Skipped, so it can be exercised on its own.
+// owners, the template trial — and, in the same wave, what locate_page() needs); locate_page()
+// finds the parent, the record and the page and detects edits made in Confluence; run()
+// performs the steps in order. Each step is a public method that returns Done or Skipped, so
+// it can be exercised on its own.
+//
+// The request graph (each line one wave; "‖" independent, "→" a dependency inside a task):
+//   read:    fault+timeline (issue → comments) ‖ sub-task search ‖ owners ‖ remote links ‖
+//            [sub-task list, summary and properties review, publishing, notified (one GET)
+//            ‖ Cloud: space → parent page ‖ page by recorded id, else by title (with
+//            version and labels)]
+//   locate:  only a fallback (the page by the fault's page id) when the recorded one is gone
+//   actions: [lock write → read-back ‖ sub-tasks again → bulk create (chunks ‖) ‖ updates ‖
+//            page intent → sub-tasks again] ‖ [transition ‖ confirm → fault read for the page]
+//   page:    create (Data Center: labels in the create) or one new version
+//   finish:  labels (Cloud, or missing) ‖ record ‖ remote link ‖ page facts on the fault ‖
+//            lock release
+//   notify:  chat post → sent log (its record read in the first wave)
+// A re-run with nothing to do stops after `read` (and `locate` when the page was not recorded).
 class ReviewPublisher {
 public:
   ReviewPublisher(Services& services, FaultSession& session, PublishOptions options);
@@ -120,6 +135,15 @@ public:
   void announce();                       // review.published, once per fault
 
 private:
+  // The first wave of reads (see the graph above); fills the prefetch, m_current, m_existing.
+  Result<void> read_all();
+  // The `actions` step as run(): the sub-task chain next to the fault's own writes.
+  Result<OpStatus> actions_wave();
+  // The `labels` step as run(): labels, record, link and page facts in one wave.
+  Result<OpStatus> finish_wave();
+  Result<OpStatus> confirm_facts_of(const core::Fault& current);
+  Result<OpStatus> label_page_with(const std::vector<std::string>& wanted);
+  void write_intent();  // faultline.review with "creating": the page intent
   std::vector<ActionSpec> action_specs(std::vector<core::ReviewProblem>& problems);
   Result<void> check_template() const;
   Result<void> read_record();
@@ -149,6 +173,31 @@ private:
   std::vector<ClosedDuplicate> m_duplicates_closed;
   std::optional<IssueLock> m_lock;  // held from the first action created to the end of the run
   std::optional<Error> m_lookup_error;  // an owner lookup that failed for another reason than "no such user"
+
+  // What validate()'s wave read for locate_page() and the steps (used once: a publish that
+  // waited for another one reads again).
+  struct Prefetch {
+    bool fresh = false;
+    std::optional<Error> confluence_error;
+    std::optional<Result<std::optional<confluence::Page>>> parent;
+    std::optional<Result<confluence::Page>> by_record;  // the page by the recorded id, when there is one
+    std::optional<Result<std::optional<confluence::Page>>> by_title;  // else by title
+    std::string by_title_for;                                         // ... this title
+    nlohmann::json lock;                                // faultline.publishing (null = none)
+    bool lock_read = false;
+    std::optional<nlohmann::json> notified;             // faultline.notified (nullopt = not read)
+    std::optional<Result<std::vector<jira::RemoteLink>>> links;
+  };
+  Prefetch m_prefetch;
+  std::optional<FaultRecord> m_read;         // the fault with its timeline as first read
+  std::optional<Result<FaultRecord>> m_reread;  // read again after the fault's own writes
+  // Results of steps that ran inside an earlier step's wave, handed out by their own step.
+  std::optional<Result<OpStatus>> m_transition_done, m_confirm_done, m_record_done, m_link_done, m_save_done;
+  std::optional<Error> m_intent_error;  // the page intent, written in the actions wave
+  bool m_intent_written = false;
+  bool m_intent_pending = false;  // run(): the intent goes out with the sub-task writes
+  bool m_waited = false;          // the lock made this run wait for another publish
+  std::string m_tried_page_id;    // the recorded page id the first wave already looked up
 
   std::string m_parent_id;
   std::string m_title;

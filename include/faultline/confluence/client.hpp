@@ -52,6 +52,15 @@ struct Page {
   std::string body_storage;  // storage format (XHTML)
   std::string web_url;       // absolute URL for people
   std::string parent_id;     // "" when unknown or at the space root
+  // The current version's message and author, when the answer carried them (every page read
+  // and write does on both flavors): what edit detection needs, without another request.
+  bool has_version_info = false;
+  std::string version_message;
+  std::string version_author;     // display name (DC) or account id (Cloud)
+  std::string version_author_id;  // user name (DC) or account id (Cloud)
+  // The page's labels when the answer carried them (get_page on both flavors, find_page on
+  // Data Center, create_page with the labels it sent); nullopt = not read.
+  std::optional<std::vector<std::string>> labels;
 };
 
 // One CQL search result.
@@ -96,20 +105,25 @@ public:
 
   // The current page titled exactly `title` in the space, with body and version, or nullopt.
   // Cloud: GET /wiki/api/v2/pages?space-id=&title=&body-format=storage (space id looked up);
-  // DC: GET /rest/api/content?spaceKey=&title=&expand=body.storage,version,ancestors,space.
-  // Error: NotFound when the space does not exist.
+  // DC: GET /rest/api/content?spaceKey=&title=&expand=body.storage,version,ancestors,space,
+  // metadata.labels (the labels come along on DC only). Error: NotFound when the space does not exist.
   Result<std::optional<Page>> find_page(std::string_view space_key, std::string_view title);
 
-  // The page with body and version. Cloud: GET /wiki/api/v2/pages/{id}?body-format=storage;
-  // DC: GET /rest/api/content/{id}?expand=... Error: NotFound.
-  Result<Page> get_page(std::string_view page_id);
+  // The page with body, version and labels. Cloud: GET /wiki/api/v2/pages/{id}?body-format=
+  // storage&include-labels=true; DC: GET /rest/api/content/{id}?expand=...,metadata.labels.
+  // `space_key`: the space the caller expects the page in (Cloud: used instead of looking the
+  // space up by id, so no space cache is touched: safe next to other reads in a wave); "" =
+  // look it up. Error: NotFound.
+  Result<Page> get_page(std::string_view page_id, std::string_view space_key = {});
 
   // A new page under `parent_id` ("" = the space's home) with a storage-format body.
   // Cloud: POST /wiki/api/v2/pages {spaceId, parentId, ...}; DC: POST /rest/api/content
   // {space.key, ancestors, ...}. Not retried on an unknown outcome. Error: Failed (400) with
   // Confluence's words when the title already exists in the space; NotFound for the space.
+  // `labels`: DC sends them in the create (metadata.labels, one request); Cloud's v2 create
+  // takes none, so the returned page's `labels` is empty there (the caller adds them).
   Result<Page> create_page(std::string_view space_key, std::string_view title, std::string_view parent_id,
-                           std::string_view body_storage);
+                           std::string_view body_storage, const std::vector<std::string>& labels = {});
 
   // Replaces title and body of `current` with version current.version + 1. Cloud: PUT
   // /wiki/api/v2/pages/{id}; DC: PUT /rest/api/content/{id}. Error: Conflict when someone

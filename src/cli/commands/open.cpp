@@ -7,6 +7,7 @@
 // (same service, or the title's words) on stderr, or as "similar" in --json; --no-similar
 // skips that lookup (one search request, plus property reads on Data Center).
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -125,19 +126,19 @@ Result<void> check_fault_texts(const core::Fault& draft) {
   });
 }
 
-// Up to three past faults like the one this run created ("we have seen this before"); none
-// when the run found an open fault instead, in a dry run, or with --no-similar. A failed
-// lookup is a warning: the fault is open either way.
-app::SimilarFaults similar_past_faults(const OpenOptions& options, Context& ctx, app::FaultSession& session,
-                                       const app::OpenOutcome& outcome) {
+// Up to three past faults like the one this run created ("we have seen this before"), looked
+// up alongside the new fault's last wave (open_fault's side read); none when the run found an
+// open fault instead, lost a race, in a dry run, or with --no-similar. A failed lookup is a
+// warning: the fault is open either way.
+app::SimilarFaults similar_past_faults(Context& ctx, const app::OpenOutcome& outcome,
+                                       std::optional<Result<app::SimilarFaults>>& found) {
   app::SimilarFaults none;
-  if (options.no_similar || !outcome.created || outcome.dry_run) return none;
-  auto found = app::find_similar_faults(session, outcome.fault);
-  if (!found) {
-    ctx.warn("could not look for similar past faults: " + found.error().message);
+  if (!found || !outcome.created || outcome.dry_run) return none;
+  if (!*found) {
+    ctx.warn("could not look for similar past faults: " + found->error().message);
     return none;
   }
-  return std::move(*found);
+  return std::move(**found);
 }
 
 // The similar faults on stderr: key, date, status, title and the review link when there is one.
@@ -180,11 +181,15 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
   if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
   FAULTLINE_TRY(draft, draft_fault(options, ctx, **config));
   if (auto fits = check_fault_texts(*draft); !fits) return std::unexpected(fits.error());
-  FAULTLINE_TRY(session, app::open_fault_session(ctx));
-  FAULTLINE_TRY(outcome,
-                app::open_fault(ctx, *session, std::move(*draft),
-                                options.no_notify ? app::Announce::No : app::Announce::Yes));
-  print_opened(ctx, *outcome, similar_past_faults(options, ctx, *session, *outcome), session->zone);
+  FAULTLINE_TRY(session, app::open_fault_session_for_open(ctx));
+  // Filled on a wave's thread: only the transport is used there, the warning comes after.
+  std::optional<Result<app::SimilarFaults>> similar;
+  app::SideRead side_read;
+  if (!options.no_similar) side_read = [&](const core::Fault& created) { similar = app::find_similar_faults(*session, created); };
+  FAULTLINE_TRY(outcome, app::open_fault(ctx, *session, std::move(*draft),
+                                         options.no_notify ? app::Announce::No : app::Announce::Yes,
+                                         app::default_settle_policy(ctx), side_read));
+  print_opened(ctx, *outcome, similar_past_faults(ctx, *outcome, similar), session->zone);
   return ExitCode::Ok;
 }
 
