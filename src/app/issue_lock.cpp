@@ -1,6 +1,8 @@
 // The issue lock (protocol in include/faultline/app/issue_lock.hpp).
 #include "faultline/app/issue_lock.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "faultline/core/timestamp.hpp"
@@ -32,9 +34,16 @@ IssueLock::IssueLock(jira::Client& client, std::string issue_key, std::string pr
 
 IssueLock::~IssueLock() { release(); }
 
-Result<bool> IssueLock::acquire(const nlohmann::json& first_read) {
+Result<bool> IssueLock::acquire(const nlohmann::json& first_read, std::chrono::steady_clock::time_point read_at) {
   m_first_read = first_read;
+  m_first_read_at = read_at;
   return acquire();
+}
+
+std::chrono::milliseconds IssueLock::settle_after(std::chrono::steady_clock::duration read_to_write) const {
+  if (!m_options.settle_auto) return m_options.settle;
+  const auto twice = std::chrono::duration_cast<std::chrono::milliseconds>(2 * read_to_write);
+  return std::min(m_options.settle, std::max(m_options.settle_floor, twice));
 }
 
 Result<bool> IssueLock::acquire() {
@@ -42,10 +51,15 @@ Result<bool> IssueLock::acquire() {
   bool lost_once = false;
   const auto pause = std::max(m_options.settle, std::chrono::milliseconds(200));
   for (;;) {
+    const auto clock = [this] {
+      return m_options.elapsed_now ? m_options.elapsed_now() : std::chrono::steady_clock::now();
+    };
     nlohmann::json seen;
+    auto read_at = clock();
     if (m_first_read) {  // read by the caller, together with its other reads
       seen = std::move(*m_first_read);
       m_first_read.reset();
+      read_at = m_first_read_at;
     } else {
       auto value = m_client.property(m_issue_key, m_property);
       if (!value && value.error().kind != ErrorKind::NotFound) return std::unexpected(value.error());
@@ -72,7 +86,7 @@ Result<bool> IssueLock::acquire() {
     nlohmann::json mine{{"by", m_options.run_id}, {"at", core::format_utc(now)}};
     FAULTLINE_TRY(written, m_client.set_property(m_issue_key, m_property, mine));
     m_held = true;  // from here on, release() removes what this run wrote
-    if (m_options.settle.count() > 0) m_options.sleep(m_options.settle);
+    if (const auto settle = settle_after(clock() - read_at); settle.count() > 0) m_options.sleep(settle);
     Result<nlohmann::json> back = std::unexpected(Error{});
     // Wave: the read-back ‖ the caller's reads (both only need this run's write to have landed).
     if (m_options.alongside_read_back) {
@@ -80,7 +94,15 @@ Result<bool> IssueLock::acquire() {
     } else {
       back = m_client.property(m_issue_key, m_property);
     }
-    if (!back) return std::unexpected(back.error());
+    if (!back) {
+      if (back.error().kind != ErrorKind::NotFound) return std::unexpected(back.error());
+      // Gone: a run that held the lock (its look came before this run's write, ours before
+      // its write) released it, deleting this run's write with its own. It ran meanwhile:
+      // take turns again, and the caller reads what it did.
+      m_held = false;
+      lost_once = true;
+      continue;
+    }
     if (holder_of(*back).by == m_options.run_id) return waited.count() > 0 || lost_once;
     m_held = false;  // another run's write landed last: it goes first
     lost_once = true;

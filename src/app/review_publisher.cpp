@@ -207,8 +207,9 @@ Result<void> ReviewPublisher::read_all() {
                           std::string(k_notified_property)};
   confluence::Client* conf = m_confluence;
   const bool cloud_wiki = conf && conf->flavor() == confluence::Flavor::Cloud;
+  m_prefetch.lock_read_at = std::chrono::steady_clock::now();  // the hub GET below reads the lock
   util::wave(
-      // the fault with its timeline (issue → comments): validation, the title, the page body
+      // the fault with its timeline (issue ‖ comments): validation, the title, the page body
       [&] { record = repository.get_record(key); },
       // [the fault's sub-task list, summary and three properties ‖ Cloud: the space's id]
       //   → [the parent page ‖ this fault's page: by the recorded id, else by title]
@@ -439,7 +440,8 @@ Result<void> ReviewPublisher::lock_actions() {
   IssueLockOptions options;
   options.run_id = make_run_id();
   options.what = "review publish";
-  options.settle = m_options.claim_wait;
+  options.settle = m_options.claim_wait.value_or(std::chrono::milliseconds(2000));
+  options.settle_auto = !m_options.claim_wait;
   options.now = [this] { return m_services.clock().now(); };
   options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
   // What a publish that held the lock before created is found now, not created again: read
@@ -449,7 +451,7 @@ Result<void> ReviewPublisher::lock_actions() {
   m_lock.emplace(*m_session.jira, m_current.key, std::string(k_publishing_property), std::move(options));
   const bool first_read = m_prefetch.lock_read;  // validate() read the lock with the fault
   m_prefetch.lock_read = false;
-  FAULTLINE_TRY(waited, first_read ? m_lock->acquire(m_prefetch.lock) : m_lock->acquire());
+  FAULTLINE_TRY(waited, first_read ? m_lock->acquire(m_prefetch.lock, m_prefetch.lock_read_at) : m_lock->acquire());
   if (*waited) {
     m_waited = true;
     m_prefetch.notified.reset();  // the other publish may have announced: read the sent log again

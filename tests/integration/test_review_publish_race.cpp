@@ -1,6 +1,7 @@
 // Two `faultline review publish` processes of one review file started at the same moment, on
-// Cloud and Data Center (100 ms latency on every request, so their reads overlap): both exit
-// 0, every action exists once as an open sub-task, one page, and a third run writes nothing.
+// Cloud and Data Center (100 ms latency on every request, so their reads overlap), with a
+// fixed and with the automatic lock settle: both exit 0, every action exists once as an open
+// sub-task, one page, and a third run writes nothing.
 // Then the convergence without the lock: duplicate sub-tasks left by an earlier race (made
 // here through the API, as two runs that both passed the lock would) are closed by the next
 // publish, the oldest of each action id kept, with a comment naming it.
@@ -82,6 +83,8 @@ std::map<std::string, int> open_actions_by_id(const std::vector<SubTask>& subs) 
 TEST_CASE("two review publish of one file at once: both exit 0, each action once, one page",
           "[integration][review][race]") {
   const FlavorCase flavor = GENERATE(k_cloud, k_datacenter);
+  // The lock's settle: fixed, and the default (twice each run's read-to-write time).
+  const bool fixed_settle = GENERATE(true, false);
   SandboxProcess sandbox(flavor.flavor, {"--latency-ms", "100"});
   const SandboxApi api(sandbox, flavor);
   const auto dir = test_dir("review-race-" + std::string(flavor.flavor));
@@ -89,8 +92,8 @@ TEST_CASE("two review publish of one file at once: both exit 0, each action once
   TestApp app = make_app(sandbox);
   const auto key = recovered_fault(app, config);
   const auto file = write_text(dir / "review.md", review_with_actions(10));
-  const std::vector<std::string> args = {"--config", config, "--json", "review", "publish", key, file, "--no-notify",
-                                         "--claim-wait", "500"};
+  std::vector<std::string> args = {"--config", config, "--json", "review", "publish", key, file, "--no-notify"};
+  if (fixed_settle) args.insert(args.end(), {"--claim-wait", "500"});
 
   const pid_t a = spawn_faultline(sandbox, args, (dir / "a.json").string());
   const pid_t b = spawn_faultline(sandbox, args, (dir / "b.json").string());

@@ -8,6 +8,12 @@
 // for up to `wait_limit`; a lock older than `ttl` was left by a run that died and is taken
 // over. As in remind (reminder_claims.hpp), a run that stalls longer than `settle` between
 // its read and its write can still race; the use-case re-checks what it wrote afterwards.
+//
+// The settle only has to outlast a rival that read the lock free just before this run's
+// write landed: its own write follows its read by its read-to-write time. With `settle_auto`
+// the pause is twice this run's own read-to-write time (from its look at the lock to its
+// write's answer; the same program on a similar network takes about as long), within
+// [settle_floor, settle], instead of always `settle`.
 #pragma once
 
 #include <chrono>
@@ -25,10 +31,14 @@ struct IssueLockOptions {
   std::string run_id;                                   // unique per run (make_run_id())
   std::string what;                                     // for messages: "review publish"
   std::chrono::milliseconds settle{2000};               // between the write and the read-back
+  bool settle_auto = false;                             // true: 2 x read-to-write, at most `settle`
+  std::chrono::milliseconds settle_floor{100};          // the shortest automatic settle
   std::chrono::milliseconds ttl{std::chrono::minutes(10)};      // an older lock is stale
   std::chrono::milliseconds wait_limit{std::chrono::minutes(2)};  // waiting for another run
   std::function<core::TimePoint()> now;                 // the lock's time
   std::function<void(std::chrono::milliseconds)> sleep; // real in the app, recorded in tests
+  // Measures the read-to-write time (steady_clock::now unless a test sets it).
+  std::function<std::chrono::steady_clock::time_point()> elapsed_now;
   // Optional: reads the caller needs once the lock is held, sent in one wave with each
   // read-back (after this run's write, so they see what an earlier holder left). The caller
   // uses what they read only when acquire() returns false (no wait); otherwise it reads again.
@@ -49,8 +59,12 @@ public:
   Result<bool> acquire();
   // The same, with the lock property's value already read (null = absent) as the first look:
   // the caller read it together with other reads, so taking a free lock costs the write and
-  // the read-back only.
-  Result<bool> acquire(const nlohmann::json& first_read);
+  // the read-back only. `read_at`: when that read was sent (the start of the read-to-write
+  // time that settle_auto measures).
+  Result<bool> acquire(const nlohmann::json& first_read, std::chrono::steady_clock::time_point read_at);
+  // The pause after this run's write: `settle`, or with settle_auto twice the read-to-write
+  // time within [settle_floor, settle].
+  std::chrono::milliseconds settle_after(std::chrono::steady_clock::duration read_to_write) const;
   // Removes the lock when this run holds it (best effort: a lock left behind expires after ttl).
   void release();
   bool held() const { return m_held; }
@@ -62,6 +76,7 @@ private:
   IssueLockOptions m_options;
   bool m_held = false;
   std::optional<nlohmann::json> m_first_read;
+  std::chrono::steady_clock::time_point m_first_read_at;
 };
 
 }  // namespace faultline::app

@@ -57,7 +57,9 @@ struct PublishOptions {
   std::string template_name = "fault-analysis";
   bool force = false;
   bool no_notify = false;
-  std::chrono::milliseconds claim_wait{2000};  // IssueLock settle: between the lock's write and read-back
+  // IssueLock settle, between the lock's write and its read-back: fixed when set; else twice
+  // this run's read-to-write time, 100 ms to 2 s (issue_lock.hpp).
+  std::optional<std::chrono::milliseconds> claim_wait;
 };
 
 // One action as published.
@@ -94,7 +96,7 @@ struct ReviewRecord {
 // it can be exercised on its own.
 //
 // The request graph (each line one wave; "‖" independent, "→" a dependency inside a task):
-//   read:    fault+timeline (issue → comments) ‖ sub-task search ‖ owners ‖ remote links ‖
+//   read:    fault+timeline (issue ‖ comments) ‖ sub-task search ‖ owners ‖ remote links ‖
 //            [sub-task list, summary and properties review, publishing, notified (one GET)
 //            ‖ Cloud: space → parent page ‖ page by recorded id, else by title (with
 //            version and labels)]
@@ -185,6 +187,7 @@ private:
     std::string by_title_for;                                         // ... this title
     nlohmann::json lock;                                // faultline.publishing (null = none)
     bool lock_read = false;
+    std::chrono::steady_clock::time_point lock_read_at;  // when that read went out
     std::optional<nlohmann::json> notified;             // faultline.notified (nullopt = not read)
     std::optional<Result<std::vector<jira::RemoteLink>>> links;
   };

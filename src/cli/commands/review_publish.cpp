@@ -40,7 +40,7 @@ Result<ExitCode> run_review_publish(const app::PublishOptions& options, Context&
 
 void register_review_publish(CLI::App& review, Context& ctx) {
   auto options = std::make_shared<app::PublishOptions>();
-  auto claim_wait_ms = std::make_shared<int>(2000);
+  auto claim_wait_ms = std::make_shared<int>(-1);  // not given: the adaptive settle
   auto* cmd = review.add_subcommand("publish", "Publish a review: Confluence report page, action sub-tasks, chat post");
   cmd->add_option("KEY", options->key, "The fault issue key")->required();
   cmd->add_option("FILE", options->file, "The review file (from `faultline review init`)")->required();
@@ -48,13 +48,14 @@ void register_review_publish(CLI::App& review, Context& ctx) {
   cmd->add_flag("--force", options->force, "Overwrite a page that was edited in Confluence since the last publish");
   cmd->add_flag("--no-notify", options->no_notify, "Do not post to chat");
   cmd->add_option("--claim-wait", *claim_wait_ms,
-                  "Milliseconds between taking the fault's publishing lock and reading it back (concurrent publishes)")
+                  "Milliseconds between taking the fault's publishing lock and reading it back (concurrent "
+                  "publishes; default: twice the time from reading the lock to writing it, 100 to 2000)")
       ->check(CLI::Range(0, 60000));
   set_examples(*cmd, {"faultline review publish FAULT-12 reviews/FAULT-12.md",
                       "faultline review publish FAULT-12 reviews/FAULT-12.md --template postmortem --json",
                       "faultline review publish FAULT-12 reviews/FAULT-12.md --force   # overwrite edits made in Confluence"});
   cmd->callback([options, claim_wait_ms, &ctx] {
-    options->claim_wait = std::chrono::milliseconds(*claim_wait_ms);
+    if (*claim_wait_ms >= 0) options->claim_wait = std::chrono::milliseconds(*claim_wait_ms);
     finish(ctx, run_review_publish(*options, ctx));
   });
 }
