@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "jira.hpp"
 #include "jira_util.hpp"
@@ -200,6 +201,11 @@ std::expected<void, std::string> Server::start() {
   m_http->Patch(".*", handler);
   m_http->Delete(".*", handler);
   m_http->Options(".*", handler);
+  int listening = -1;
+  m_http->set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = static_cast<int>(sock);
+  });
   if (m_options.port == 0) {
     m_port = m_http->bind_to_any_port(m_options.host);
     if (m_port <= 0) return std::unexpected(fmt::format("cannot bind to {} on any port", m_options.host));
@@ -208,6 +214,12 @@ std::expected<void, std::string> Server::start() {
       return std::unexpected(fmt::format("cannot bind to {}:{}", m_options.host, m_options.port));
     m_port = m_options.port;
   }
+  // A client's whole wave of connections can arrive at once (faultline opens several per
+  // wave; the integration tests run processes side by side). Debian's cpp-httplib listens
+  // with a backlog of 5 (compiled into its shared library): the accept queue overflows, Linux
+  // drops the handshake's last ACK and the client stalls a second before retransmitting, a
+  // delay no Atlassian server shows. listen() again on the bound socket raises the backlog.
+  if (listening >= 0) ::listen(listening, 1024);
   {
     std::lock_guard lock(m_stop_mutex);
     m_stopping = false;
