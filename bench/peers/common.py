@@ -118,3 +118,23 @@ def lanes(site, faults, actions):
 def emit(doc):
     json.dump(doc, sys.stdout)
     sys.stdout.write("\n")
+
+
+def run_peer(name, version, cmd_open, cmd_publish, cmd_board, cmd_overdue):
+    """A peer's command line: PEER SITE_FILE version|open TITLE [--dedupe-key K]|publish KEY FILE|board|overdue;
+    prints the command's JSON. `version` returns the peer library's version."""
+    site = load_site(sys.argv[1])
+    cmd, args = sys.argv[2], sys.argv[3:]
+    if cmd == "version":
+        out = {"version": version()}
+    elif cmd == "open":
+        out = cmd_open(site, args[0], args[2] if len(args) > 2 and args[1] == "--dedupe-key" else None)
+    elif cmd == "publish":
+        out = cmd_publish(site, args[0], args[1])
+    elif cmd == "board":
+        out = cmd_board(site)
+    elif cmd == "overdue":
+        out = cmd_overdue(site)
+    else:
+        raise SystemExit(f"{name}: unknown command {cmd}")
+    emit(out)

@@ -145,22 +145,11 @@ def cmd_overdue(site):
 
 
 def main():
-    site = common.load_site(sys.argv[1])
-    cmd, args = sys.argv[2], sys.argv[3:]
-    if cmd == "version":
+    def version():
         import requests
-        out = {"version": requests.__version__}
-    elif cmd == "open":
-        out = cmd_open(site, args[0], args[2] if len(args) > 2 and args[1] == "--dedupe-key" else None)
-    elif cmd == "publish":
-        out = cmd_publish(site, args[0], args[1])
-    elif cmd == "board":
-        out = cmd_board(site)
-    elif cmd == "overdue":
-        out = cmd_overdue(site)
-    else:
-        raise SystemExit(f"requests_cloud.py: unknown command {cmd}")
-    common.emit(out)
+        return requests.__version__
+
+    common.run_peer("requests_cloud.py", version, cmd_open, cmd_publish, cmd_board, cmd_overdue)
 
 
 if __name__ == "__main__":

@@ -21,27 +21,6 @@ using faultline::http::Method;
 
 namespace {
 
-std::string write_config(const std::filesystem::path& dir, const FlavorCase& f, const std::string& sandbox_url) {
-  return faultline::testing::write_config(
-      dir, jira_config(f) +
-               "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nstarted_at = \"Started At\"\n"
-               "recovered_at = \"Recovered At\"\n\n"
-               "[confluence]\nurl = \"" + sandbox_url + f.wiki + "\"\nflavor = \"" + f.flavor +
-               "\"\nspace = \"OPS\"\nparent = \"Fault Reviews\"\n\n"
-               "[team]\ntimezone = \"Asia/Shanghai\"\n\n"
-               "[people.alice]\njira = \"" + f.alice + "\"\n[people.bob]\njira = \"" + f.bob + "\"\n");
-}
-
-// A review file with `count` actions a-1 .. a-N, alternately owned by alice and bob.
-std::string review_with_actions(int count) {
-  std::string text = "+++\nlevel = \"P2\"\nteam = \"payments\"\n\n";
-  for (int i = 1; i <= count; ++i) {
-    text += "[[action]]\nid = \"a-" + std::to_string(i) + "\"\nsummary = \"Action number " + std::to_string(i) +
-            "\"\nowner = \"" + (i % 2 ? "alice" : "bob") + "\"\ndue = \"2026-12-20\"\nkind = \"prevent\"\n\n";
-  }
-  return text + "+++\n\n## Summary\n\nThe pool was exhausted.\n\n## Root cause\n\nA config push.\n";
-}
-
 std::string recovered_fault(TestApp& app, const std::string& config) {
   auto opened = run_json(app, {"--config", config, "open", "--json", "--title", "Pool exhausted", "--level", "P2",
                                "--started-at", "-50m", "--no-notify"});
@@ -88,7 +67,7 @@ TEST_CASE("two review publish of one file at once: both exit 0, each action once
   SandboxProcess sandbox(flavor.flavor, {"--latency-ms", "100"});
   const SandboxApi api(sandbox, flavor);
   const auto dir = test_dir("review-race-" + std::string(flavor.flavor));
-  const auto config = write_config(dir, flavor, sandbox.url());
+  const auto config = write_publish_config(dir, flavor, sandbox.url());
   TestApp app = make_app(sandbox);
   const auto key = recovered_fault(app, config);
   const auto file = write_text(dir / "review.md", review_with_actions(10));
@@ -134,7 +113,7 @@ TEST_CASE("review publish closes duplicate sub-tasks an earlier race left, keepi
   SandboxProcess sandbox(flavor.flavor);
   const SandboxApi api(sandbox, flavor);
   const auto dir = test_dir("review-dups-" + std::string(flavor.flavor));
-  const auto config = write_config(dir, flavor, sandbox.url());
+  const auto config = write_publish_config(dir, flavor, sandbox.url());
   TestApp app = make_app(sandbox);
   const auto key = recovered_fault(app, config);
   const auto file = write_text(dir / "review.md", review_with_actions(3));

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <regex>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "support/integration.hpp"
@@ -17,28 +16,6 @@
 using namespace faultline::testing;
 
 namespace {
-
-std::string write_config(const std::filesystem::path& dir, const FlavorCase& f, const std::string& sandbox_url) {
-  return faultline::testing::write_config(
-      dir, jira_config(f) +
-               "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nstarted_at = \"Started At\"\n"
-               "recovered_at = \"Recovered At\"\n\n"
-               "[confluence]\nurl = \"" + sandbox_url + f.wiki + "\"\nflavor = \"" + f.flavor +
-               "\"\nspace = \"OPS\"\nparent = \"Fault Reviews\"\n\n"
-               "[team]\ntimezone = \"Asia/Shanghai\"\n\n"
-               "[people.alice]\njira = \"" + f.alice + "\"\n[people.bob]\njira = \"" + f.bob + "\"\n");
-}
-
-// A review file with `count` actions a-1 .. a-N, alternately owned by alice and bob.
-std::string review_with_actions(int count) {
-  std::string text = "+++\nlevel = \"P2\"\nteam = \"payments\"\n\n";
-  for (int i = 1; i <= count; ++i) {
-    text += fmt::format("[[action]]\nid = \"a-{}\"\nsummary = \"Action number {}\"\nowner = \"{}\"\n"
-                        "due = \"2026-12-20\"\nkind = \"prevent\"\n\n",
-                        i, i, i % 2 ? "alice" : "bob");
-  }
-  return text + "+++\n\n## Summary\n\nThe pool was exhausted.\n\n## Root cause\n\nA config push.\n";
-}
 
 // The requests faultline sent since `mark` (the sandbox's own API left out).
 std::vector<std::string> requests_since(const SandboxApi& api, std::size_t mark) {
@@ -85,7 +62,7 @@ struct Fixture {
 
   Fixture(const FlavorCase& f, const std::string& name)
       : flavor(f), sandbox(f.flavor), api(sandbox, f), dir(test_dir(name + "-" + f.flavor)), app(make_app(sandbox)) {
-    config = write_config(dir, f, sandbox.url());
+    config = write_publish_config(dir, f, sandbox.url());
     auto opened = run_json(app, {"--config", config, "open", "--json", "--title", "Pool exhausted", "--level", "P2",
                                  "--started-at", "-50m", "--no-notify"});
     key = opened["key"];

@@ -94,6 +94,29 @@ inline std::string write_config(const std::filesystem::path& dir, const std::str
   return write_text(dir / "faultline.toml", text);
 }
 
+// The config of the publish race and round-trip tests: Jira with the fields publish writes,
+// Confluence (space OPS, parent "Fault Reviews") at the sandbox, alice and bob.
+inline std::string write_publish_config(const std::filesystem::path& dir, const FlavorCase& f,
+                                        const std::string& sandbox_url) {
+  return write_config(dir, jira_config(f) +
+                               "[jira.fields]\nlevel = \"Fault Level\"\nteam = \"Team\"\nstarted_at = \"Started At\"\n"
+                               "recovered_at = \"Recovered At\"\n\n"
+                               "[confluence]\nurl = \"" + sandbox_url + f.wiki + "\"\nflavor = \"" + f.flavor +
+                               "\"\nspace = \"OPS\"\nparent = \"Fault Reviews\"\n\n"
+                               "[team]\ntimezone = \"Asia/Shanghai\"\n\n"
+                               "[people.alice]\njira = \"" + f.alice + "\"\n[people.bob]\njira = \"" + f.bob + "\"\n");
+}
+
+// A review file with `count` actions a-1 .. a-N, alternately owned by alice and bob.
+inline std::string review_with_actions(int count) {
+  std::string text = "+++\nlevel = \"P2\"\nteam = \"payments\"\n\n";
+  for (int i = 1; i <= count; ++i) {
+    text += "[[action]]\nid = \"a-" + std::to_string(i) + "\"\nsummary = \"Action number " + std::to_string(i) +
+            "\"\nowner = \"" + (i % 2 ? "alice" : "bob") + "\"\ndue = \"2026-12-20\"\nkind = \"prevent\"\n\n";
+  }
+  return text + "+++\n\n## Summary\n\nThe pool was exhausted.\n\n## Root cause\n\nA config push.\n";
+}
+
 // An app that talks to the sandbox over loopback: $FAULTLINE_JIRA_URL, $IT_TOKEN, and the
 // generic chat hook "ops" in $IT_HOOK_URL.
 inline TestApp make_app(const SandboxProcess& sandbox) {
