@@ -20,6 +20,9 @@ packages=(g++ cmake ninja-build pkg-config ca-certificates tzdata curl
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 libtomlplusplus-dev
   libkainjow-mustache-dev libcpp-httplib-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev
   libhowardhinnant-date-dev libcairo2-dev libxlsxwriter-dev libboost-math-dev libcsv-dev fonts-dejavu-core)
+if [ "$mode" = test ]; then
+  packages+=(python3-jira)  # tests/sandbox/clients: python-jira against the sandbox
+fi
 if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
@@ -57,6 +60,11 @@ fi
 if [ ! -x .tools/node_modules/.bin/prism ]; then
   echo "setup: installing @stoplight/prism-cli into .tools/" >&2
   npm install --silent --no-audit --no-fund --prefix .tools @stoplight/prism-cli@5 >/dev/null
+fi
+# jira.js, the Node client the sandbox's Cloud flavor is checked with (tests/sandbox/clients).
+if [ ! -f .tools/node_modules/jira.js/package.json ]; then
+  echo "setup: installing jira.js into .tools/" >&2
+  npm install --silent --no-audit --no-fund --prefix .tools jira.js@5 >/dev/null
 fi
 # The test build (CMakePresets.json "test"): ASan + UBSan at -O0 with line tables, which
 # compiles in about half the time of -O1 (bench/README.md); warnings as errors.

@@ -76,15 +76,35 @@ std::optional<SbResponse> ConfluenceService::handle(const SbRequest& request) {
   if (request.path != context && !request.path.starts_with(context + "/")) return std::nullopt;
   try {
     return route(request, request.path.substr(context.size()));
-  } catch (const json::exception& e) {
-    // A field of the wrong JSON type somewhere in the body: Confluence answers 400.
-    Failure f{400, std::string("Invalid request body: ") + e.what()};
+  } catch (const json::exception&) {
+    // A field of the wrong JSON type somewhere in the body: Confluence answers 400, in its own
+    // words (the JSON library's message never reaches the client).
+    Failure f{400, "Invalid request body: a value has the wrong JSON type for this operation."};
     return request.path.starts_with(context + "/api/v2") ? v2_error(f) : v1_error(f);
   }
 }
 
 // Dispatches a request below the context path.
 SbResponse ConfluenceService::route(const SbRequest& request, const std::string& rest) {
+  // What tells the flavors apart: Cloud's system info (v1, Cloud only) and Data Center's
+  // server information (not on Cloud); each flavor answers 404 for the other's.
+  if (request.method == "GET" && rest == "/rest/api/settings/systemInfo") {
+    if (!cloud()) return v1_error({404, "No resource at " + request.path});
+    return SbResponse::json(200, json{{"cloudId", "5a8c3ba8-0f6c-4b1e-9b3c-sandbox00001"},
+                                      {"commitHash", "sandbox"},
+                                      {"baseUrl", "/wiki"},
+                                      {"edition", "standard"},
+                                      {"siteTitle", "faultline sandbox"},
+                                      {"defaultLocale", "en_US"}});
+  }
+  if (request.method == "GET" && rest == "/rest/api/server-information") {
+    if (cloud()) return v1_error({404, "No resource at " + request.path});
+    return SbResponse::json(200, json{{"baseUrl", "/confluence"},
+                                      {"version", "10.0.3"},
+                                      {"buildNumber", 9012},
+                                      {"marketplaceBuildNumber", 9012},
+                                      {"buildDate", "2025-06-01T00:00:00.000Z"}});
+  }
   if (rest.starts_with("/rest/api/") || rest == "/rest/api") return v1(request, split_path(rest.substr(9)));
   if (cloud() && (rest.starts_with("/api/v2/") || rest == "/api/v2")) return v2(request, split_path(rest.substr(7)));
   auto segments = split_path(rest);
@@ -499,8 +519,10 @@ SbResponse ConfluenceService::content_get(const SbRequest& r, const std::string&
   }
   const ConfPage* p = m_store.page(id);
   std::string status = r.param("status").value_or("current");
+  // status=historical asks for an earlier version of a current page (with `version`).
   bool visible = p != nullptr && (p->status == status || status == "any" ||
-                                  (p->status == "draft" && status == "current"));
+                                  (p->status == "draft" && status == "current") ||
+                                  (status == "historical" && p->status == "current" && r.param("version")));
   if (!visible) return v1_error({404, "No content with id " + id + " found"});
   if (auto version = r.param("version")) {
     for (const auto& v : p->versions) {
@@ -671,6 +693,7 @@ SbResponse ConfluenceService::v2(const SbRequest& r, const std::vector<std::stri
   if (page == nullptr || page->status == "trashed") return v2_error({404, "No page with id " + id});
   if (s.size() >= 3 && s[2] == "properties") return properties_v2(r, *page, s);
   if (s.size() != 3) return v2_error({404, "No resource at " + r.path});
+  if (s[2] == "title") return m == "PUT" ? page_title_v2(r, id) : not_allowed();
   if (m != "GET") return not_allowed();
   if (s[2] == "attachments") return attachments_list_v2(r, *page);
   auto w = window(r, k_v2_max_limit);
@@ -882,6 +905,27 @@ SbResponse ConfluenceService::page_update_v2(const SbRequest& r, const std::stri
   auto updated = m_store.update_page(id, input, r.user, epoch_ms(r.now));
   if (!updated) return v2_error({updated.error().status, updated.error().message});
   json j = page_v2(**updated, (*updated)->current(), true);
+  j["_links"]["base"] = base(r);
+  return SbResponse::json(200, j);
+}
+
+SbResponse ConfluenceService::page_title_v2(const SbRequest& r, const std::string& id) {
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return v2_error({400, "Could not parse the request body as JSON"});
+  const ConfPage* p = m_store.page(id);
+  if (p == nullptr || p->status == "trashed") return v2_error({404, "No page with id " + id});
+  if (!body.contains("status") || !body["status"].is_string()) return v2_error({400, "status is required"});
+  const std::string status = body["status"].get<std::string>();
+  if (status != "current" && status != "draft") return v2_error({400, "status must be current or draft"});
+  if (!body.contains("title") || !body["title"].is_string() || body["title"].get<std::string>().empty())
+    return v2_error({400, "title is required"});
+  ConfPageUpdate input;
+  input.title = body["title"].get<std::string>();
+  input.version_number = p->current().number + 1;
+  input.status = status;
+  auto updated = m_store.update_page(id, input, r.user, epoch_ms(r.now));
+  if (!updated) return v2_error({updated.error().status, updated.error().message});
+  json j = page_v2(**updated, (*updated)->current(), false);
   j["_links"]["base"] = base(r);
   return SbResponse::json(200, j);
 }

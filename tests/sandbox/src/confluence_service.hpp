@@ -138,6 +138,10 @@ private:
   static std::expected<std::string, Failure> storage_value_v2(const json& body);
   SbResponse page_create_v2(const SbRequest& r);
   SbResponse page_update_v2(const SbRequest& r, const std::string& id);
+  // PUT /pages/{id}/title: {"status", "title"} saves a new version with the new title and the
+  // same body; answers the page like GET. Errors: 400 missing status/title or a duplicate
+  // title, 404 unknown page.
+  SbResponse page_title_v2(const SbRequest& r, const std::string& id);
 
   // ---- confluence_attachments.cpp ---------------------------------------------------------
 

@@ -91,8 +91,8 @@ std::expected<FaultRule, std::string> Server::parse_fault(const nlohmann::json& 
   if (spec.contains("path")) {
     try {
       rule.path = std::regex(spec["path"].get<std::string>());
-    } catch (const std::regex_error& e) {
-      return std::unexpected(fmt::format("path is not a valid regular expression: {}", e.what()));
+    } catch (const std::regex_error&) {
+      return std::unexpected("path is not a valid (ECMAScript) regular expression");
     }
   }
   rule.method = spec.value("method", "");

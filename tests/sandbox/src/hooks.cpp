@@ -274,7 +274,7 @@ private:
       o.response.status = 202;
       o.response.content_type.clear();
     }
-    else o.response = SbResponse::json(400, json{{"ok", false}, {"error", what}});
+    else o.response = SbResponse::json(400, json{{"ok", false}, {"error", "a field of the message has the wrong JSON type"}});
     o.accepted = false;
     o.reason = "wrong JSON type: " + what;
     return o;

@@ -14,6 +14,10 @@ namespace sandbox {
 
 namespace {
 
+// Jira Cloud's answer to a body it cannot map onto the operation's input (a value of the wrong
+// JSON type, say); the JSON library's own message never reaches the client.
+constexpr const char* k_invalid_payload = "Invalid request payload. Refer to the REST API documentation and try again.";
+
 constexpr const char* k_custom_type_prefix = "com.atlassian.jira.plugin.system.customfieldtypes:";
 
 // Numeric part of "customfield_10010".
@@ -69,6 +73,7 @@ constexpr SystemField k_system_fields[] = {
     {"issuelinks", "Linked Issues", "array", "issuelinks"},
     {"comment", "Comment", "comments-page", nullptr},
     {"fixVersions", "Fix Version/s", "array", "version"},
+    {"components", "Component/s", "array", "component"},
     {"versions", "Affects Version/s", "array", "version"},
     {"watches", "Watchers", "watches", nullptr},
 };
@@ -86,6 +91,8 @@ std::unique_ptr<Service> make_jira_service(const JiraOptions& options) {
 std::optional<SbResponse> JiraService::handle(const SbRequest& request) {
   const std::string& path = request.path;
   if (path.starts_with("/browse/")) return browse_page(request, path.substr(8));
+  if ((path == "/rest/auth/1/session" || path == "/rest/auth/latest/session") && request.method == "GET")
+    return session_info(request);
   // Requests that only read run concurrently and must not write (read_only.hpp).
   if (!reads_only(request) && path.find("/search") == std::string::npos) ++m_version;
   const bool cloud = m_options.flavor == Flavor::Cloud;
@@ -93,8 +100,8 @@ std::optional<SbResponse> JiraService::handle(const SbRequest& request) {
     Call call{request, version, split_path(std::string_view(path).substr(prefix.size()))};
     try {
       return route_api(call);
-    } catch (const nlohmann::json::exception& e) {
-      return jira_error(400, {fmt::format("Invalid request: {}", e.what())});
+    } catch (const nlohmann::json::exception&) {
+      return jira_error(400, {k_invalid_payload});
     }
   };
   if (path.starts_with("/rest/api/2/")) return route("/rest/api/2/", ApiVersion::V2);
@@ -103,8 +110,8 @@ std::optional<SbResponse> JiraService::handle(const SbRequest& request) {
   if (path.starts_with("/rest/agile/1.0/")) {
     try {
       return route_agile(request, split_path(std::string_view(path).substr(16)));
-    } catch (const nlohmann::json::exception& e) {
-      return jira_error(400, {fmt::format("Invalid request: {}", e.what())});
+    } catch (const nlohmann::json::exception&) {
+      return jira_error(400, {k_invalid_payload});
     }
   }
   return std::nullopt;
@@ -124,6 +131,11 @@ std::optional<SbResponse> JiraService::route_api(const Call& call) {
     return SbResponse::json(200, me);
   }
   if (head == "field" && get && s.size() == 1) return SbResponse::json(200, field_list());
+  if (head == "mypermissions" && get && s.size() == 1) return my_permissions(call);
+  if (head == "jql" && s.size() == 2 && s[1] == "parse" && r.method == "POST" && m_options.flavor == Flavor::Cloud)
+    return jql_parse_call(call);
+  if (head == "project" && get && s.size() == 2 && s[1] == "search" && m_options.flavor == Flavor::Cloud)
+    return project_search(call);
   if (head == "project" && get) {
     if (s.size() == 1) {
       nlohmann::json out = nlohmann::json::array();
@@ -148,7 +160,12 @@ std::optional<SbResponse> JiraService::route_api(const Call& call) {
                                     {"isLast", start + max >= static_cast<long long>(versions.size())},
                                     {"values", values}});
     }
-    if (s[2] == "components" && s.size() == 3) return SbResponse::json(200, nlohmann::json::array());
+    if (s[2] == "components" && s.size() == 3) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& c : config_list("components"))
+        if (std::to_string(c.value("projectId", 0LL)) == project->value("id", "")) out.push_back(component_json(c, r));
+      return SbResponse::json(200, out);
+    }
     if (s[2] == "statuses" && s.size() == 3) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& type_id : project->value("issueTypes", nlohmann::json::array())) {
@@ -252,6 +269,8 @@ std::optional<SbResponse> JiraService::route_issue(const Call& call) {
   if (s[1] == "bulk" && s.size() == 2 && method == "POST") return bulk_create_call(call);
   if (s[1] == "bulkfetch" && s.size() == 2 && method == "POST" && m_options.flavor == Flavor::Cloud)
     return bulk_fetch_call(call);
+  if (s[1] == "createmeta" && s.size() == 2 && method == "GET" && m_options.flavor == Flavor::Cloud)
+    return createmeta_all(call);
   if (s[1] == "createmeta" && s.size() >= 4 && s[3] == "issuetypes" && method == "GET") {
     if (s.size() == 4) return createmeta_types(call, s[2]);
     if (s.size() == 5) return createmeta_fields(call, s[2], s[4]);
@@ -273,7 +292,10 @@ std::optional<SbResponse> JiraService::route_issue(const Call& call) {
   if (sub == "changelog" && m_options.flavor == Flavor::Cloud) return changelog_call(call, *record);
   if (sub == "editmeta" && s.size() == 3 && method == "GET") return editmeta_call(call, *record);
   if (sub == "assignee" && s.size() == 3 && method == "PUT") {
-    auto body = call.request.body.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(call.request.body);
+    auto body = nlohmann::json::parse(call.request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return jira_error(400, {"The request body must be a user: {\"" + std::string(m_options.flavor == Flavor::Cloud ? "accountId" : "name") +
+                                 "\": ...}, null to unassign or \"-1\" for the default assignee."});
     nlohmann::json changes = nlohmann::json::array();
     auto applied = apply_edit(*record, {{"fields", {{"assignee", body}}}}, call.request, call.version, changes);
     if (!applied) return SbResponse::json(applied.error().status, applied.error().body);
@@ -589,28 +611,36 @@ SbResponse JiraService::createmeta_types(const Call& call, const std::string& pr
 
 SbResponse JiraService::createmeta_fields(const Call& call, const std::string& project_ref,
                                           const std::string& type_id) {
-  const auto& r = call.request;
   const auto* project = find_project(project_ref);
   if (!project) return jira_error(404, {fmt::format("No project could be found with key '{}'.", project_ref)});
   const auto* type = find_issuetype({{"id", type_id}});
   if (!type) return jira_error(404, {"Issue type with id '" + type_id + "' does not exist."});
+  const nlohmann::json fields = create_fields(call.request, *project, *type);
+  const auto total = fields.size();
+  if (m_options.flavor == Flavor::Cloud)
+    return SbResponse::json(200, {{"fields", fields}, {"maxResults", 50}, {"startAt", 0}, {"total", total}});
+  return SbResponse::json(200, {{"maxResults", 50}, {"startAt", 0}, {"total", total}, {"isLast", true}, {"values", fields}});
+}
+
+nlohmann::json JiraService::create_fields(const SbRequest& r, const nlohmann::json& project,
+                                          const nlohmann::json& type) const {
   nlohmann::json fields = nlohmann::json::array();
   auto add = [&](const std::string& id, const std::string& name, bool required, nlohmann::json schema,
                  nlohmann::json allowed) {
     nlohmann::json f = {{"required", required}, {"schema", schema}, {"name", name}, {"key", id}, {"fieldId", id},
                         {"hasDefaultValue", id == "priority"},
-                        {"operations", id == "labels" ? nlohmann::json::array({"add", "set", "remove"})
-                                                      : nlohmann::json::array({"set"})}};
+                        {"operations", id == "labels" || id == "components" ? nlohmann::json::array({"add", "set", "remove"})
+                                                                             : nlohmann::json::array({"set"})}};
     if (!allowed.is_null()) f["allowedValues"] = allowed;
     fields.push_back(f);
   };
   add("summary", "Summary", true, {{"type", "string"}, {"system", "summary"}}, nullptr);
   add("issuetype", "Issue Type", true, {{"type", "issuetype"}, {"system", "issuetype"}},
-      nlohmann::json::array({issuetype_json(*type, r)}));
+      nlohmann::json::array({issuetype_json(type, r)}));
   add("project", "Project", true, {{"type", "project"}, {"system", "project"}},
-      nlohmann::json::array({{{"id", project->value("id", "")}, {"key", project->value("key", "")},
-                              {"name", project->value("name", "")}}}));
-  if (type->value("subtask", false))
+      nlohmann::json::array({{{"id", project.value("id", "")}, {"key", project.value("key", "")},
+                              {"name", project.value("name", "")}}}));
+  if (type.value("subtask", false))
     add("parent", "Parent", true, {{"type", "issuelink"}, {"system", "parent"}}, nullptr);
   add("description", "Description", false, {{"type", "string"}, {"system", "description"}}, nullptr);
   add("priority", "Priority", false, {{"type", "priority"}, {"system", "priority"}},
@@ -621,9 +651,13 @@ SbResponse JiraService::createmeta_fields(const Call& call, const std::string& p
   add("duedate", "Due date", false, {{"type", "date"}, {"system", "duedate"}}, nullptr);
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : config_list("versions"))
-    if (std::to_string(v.value("projectId", 0LL)) == project->value("id", "")) versions.push_back(version_json(v, r));
+    if (std::to_string(v.value("projectId", 0LL)) == project.value("id", "")) versions.push_back(version_json(v, r));
   add("fixVersions", "Fix Version/s", false, {{"type", "array"}, {"items", "version"}, {"system", "fixVersions"}}, versions);
   add("versions", "Affects Version/s", false, {{"type", "array"}, {"items", "version"}, {"system", "versions"}}, versions);
+  nlohmann::json components = nlohmann::json::array();
+  for (const auto& c : config_list("components"))
+    if (std::to_string(c.value("projectId", 0LL)) == project.value("id", "")) components.push_back(component_json(c, r));
+  add("components", "Component/s", false, {{"type", "array"}, {"items", "component"}, {"system", "components"}}, components);
   for (const auto& f : config_list("fields")) {
     nlohmann::json allowed = nullptr;
     if (f.contains("options")) {
@@ -634,10 +668,204 @@ SbResponse JiraService::createmeta_fields(const Call& call, const std::string& p
     }
     add(f.value("id", ""), f.value("name", ""), false, custom_schema(f), allowed);
   }
-  const auto total = fields.size();
-  if (m_options.flavor == Flavor::Cloud)
-    return SbResponse::json(200, {{"fields", fields}, {"maxResults", 50}, {"startAt", 0}, {"total", total}});
-  return SbResponse::json(200, {{"maxResults", 50}, {"startAt", 0}, {"total", total}, {"isLast", true}, {"values", fields}});
+  return fields;
+}
+
+SbResponse JiraService::createmeta_all(const Call& call) {
+  const auto& r = call.request;
+  const auto project_ids = list_param(r, "projectIds");
+  const auto project_keys = list_param(r, "projectKeys");
+  const auto type_ids = list_param(r, "issuetypeIds");
+  const auto type_names = list_param(r, "issuetypeNames");
+  const bool with_fields = r.param("expand").value_or("").find("projects.issuetypes.fields") != std::string::npos;
+  auto listed = [](const std::vector<std::string>& wanted, const std::string& value) {
+    return std::find(wanted.begin(), wanted.end(), value) != wanted.end();
+  };
+  // Unknown projects or issue types are left out, not errors (the operation's description).
+  nlohmann::json projects = nlohmann::json::array();
+  for (const auto& p : config_list("projects")) {
+    const bool filtered = !project_ids.empty() || !project_keys.empty();
+    if (filtered && !listed(project_ids, p.value("id", "")) && !listed(project_keys, p.value("key", ""))) continue;
+    nlohmann::json types = nlohmann::json::array();
+    for (const auto& type_id : p.value("issueTypes", nlohmann::json::array())) {
+      const auto* t = find_issuetype({{"id", type_id}});
+      if (!t) continue;
+      const bool type_filtered = !type_ids.empty() || !type_names.empty();
+      if (type_filtered && !listed(type_ids, t->value("id", "")) && !listed(type_names, t->value("name", ""))) continue;
+      nlohmann::json type = issuetype_json(*t, r);
+      type["expand"] = "fields";
+      if (with_fields) {
+        nlohmann::json fields = nlohmann::json::object();
+        for (auto f : create_fields(r, p, *t)) {
+          const std::string id = f.value("fieldId", "");
+          f.erase("fieldId");  // FieldMetadata here is keyed by the field id
+          fields[id] = std::move(f);
+        }
+        type["fields"] = std::move(fields);
+      }
+      types.push_back(std::move(type));
+    }
+    projects.push_back({{"expand", "issuetypes"},
+                        {"self", fmt::format("{}/rest/api/3/project/{}", r.base_url, p.value("id", ""))},
+                        {"id", p.value("id", "")},
+                        {"key", p.value("key", "")},
+                        {"name", p.value("name", "")},
+                        {"avatarUrls", {{"48x48", r.base_url + "/secure/projectavatar?size=large&pid=" + p.value("id", "")}}},
+                        {"issuetypes", std::move(types)}});
+  }
+  return SbResponse::json(200, {{"expand", "projects"}, {"projects", std::move(projects)}});
+}
+
+SbResponse JiraService::project_search(const Call& call) {
+  const auto& r = call.request;
+  long long start = 0;
+  long long max = 50;
+  try {
+    start = std::stoll(r.param("startAt").value_or("0"));
+    max = std::stoll(r.param("maxResults").value_or("50"));
+  } catch (const std::exception&) {
+    return jira_error(400, {"The startAt and maxResults parameters must be numbers."});
+  }
+  if (start < 0 || max < 0) return jira_error(400, {"The startAt and maxResults parameters must not be negative."});
+  max = std::min(max, 100LL);
+  const std::string order = r.param("orderBy").value_or("key");
+  const std::string order_field = order.starts_with("-") || order.starts_with("+") ? order.substr(1) : order;
+  if (order_field != "key" && order_field != "name" && order_field != "category" && order_field != "issueCount" &&
+      order_field != "lastIssueUpdatedDate" && order_field != "owner" && order_field != "archivedDate" &&
+      order_field != "deletedDate")
+    return jira_error(400, {fmt::format("Invalid orderBy value: '{}'.", order)});
+  const auto ids = list_param(r, "id");
+  const auto keys = list_param(r, "keys");
+  const std::string query = to_lower(r.param("query").value_or(""));
+  std::vector<const nlohmann::json*> found;
+  for (const auto& p : config_list("projects")) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), p.value("id", "")) == ids.end()) continue;
+    if (!keys.empty() && std::find(keys.begin(), keys.end(), p.value("key", "")) == keys.end()) continue;
+    if (!query.empty() && to_lower(p.value("key", "")).find(query) == std::string::npos &&
+        to_lower(p.value("name", "")).find(query) == std::string::npos)
+      continue;
+    found.push_back(&p);
+  }
+  const std::string sort_key = order_field == "name" ? "name" : "key";
+  std::stable_sort(found.begin(), found.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {
+    return to_lower(a->value(sort_key, "")) < to_lower(b->value(sort_key, ""));
+  });
+  if (order.starts_with("-")) std::reverse(found.begin(), found.end());
+  const auto expand = list_param(r, "expand");
+  auto expanded = [&](const char* what) { return std::find(expand.begin(), expand.end(), what) != expand.end(); };
+  nlohmann::json values = nlohmann::json::array();
+  const long long total = static_cast<long long>(found.size());
+  for (long long i = start; i < total && i < start + max; ++i) {
+    const auto& p = *found[static_cast<std::size_t>(i)];
+    const nlohmann::json full = project_json(p, r);
+    nlohmann::json v = {{"expand", "description,lead,issueTypes,url,projectKeys,permissions,insight"},
+                        {"self", fmt::format("{}/rest/api/3/project/{}", r.base_url, p.value("id", ""))},
+                        {"id", p.value("id", "")}, {"key", p.value("key", "")}, {"name", p.value("name", "")},
+                        {"projectTypeKey", "software"}, {"simplified", false}, {"style", "classic"},
+                        {"isPrivate", false}, {"properties", nlohmann::json::object()}};
+    if (expanded("lead")) v["lead"] = full["lead"];
+    if (expanded("issueTypes")) v["issueTypes"] = full["issueTypes"];
+    if (expanded("description")) v["description"] = p.value("description", "");
+    values.push_back(std::move(v));
+  }
+  const std::string self = fmt::format("{}{}?startAt={}&maxResults={}", r.base_url, r.path, start, max);
+  const bool last = start + max >= total;
+  nlohmann::json out = {{"self", self}, {"maxResults", max}, {"startAt", start}, {"total", total}, {"isLast", last},
+                        {"values", std::move(values)}};
+  if (!last) out["nextPage"] = fmt::format("{}{}?startAt={}&maxResults={}", r.base_url, r.path, start + max, max);
+  return SbResponse::json(200, out);
+}
+
+SbResponse JiraService::my_permissions(const Call& call) {
+  const auto& r = call.request;
+  const bool cloud = m_options.flavor == Flavor::Cloud;
+  if (auto key = r.param("projectKey"); key && !find_project(*key))
+    return jira_error(404, {fmt::format("No project could be found with key '{}'.", *key)});
+  if (auto id = r.param("projectId"); id && !find_project(*id))
+    return jira_error(404, {fmt::format("No project could be found with id '{}'.", *id)});
+  for (const char* name : {"issueKey", "issueId"})
+    if (auto ref = r.param(name); ref && !find_issue(*ref))
+      return jira_error(404, {"Issue does not exist or you do not have permission to see it."});
+  const auto wanted = list_param(r, "permissions");
+  if (cloud && wanted.empty()) return jira_error(400, {"The 'permissions' query parameter is required."});
+  // Jira's built-in permissions: key, legacy numeric id, name, type. The sandbox user holds
+  // every project permission and the global ones any licensed user has, not administration.
+  struct Permission {
+    const char* key;
+    const char* id;
+    const char* name;
+    bool global;
+    bool held;
+  };
+  static constexpr Permission k_permissions[] = {
+      {"ADMINISTER", "0", "Administer Jira", true, false},
+      {"SYSTEM_ADMIN", "44", "Jira System Administrators", true, false},
+      {"USER_PICKER", "27", "Browse users and groups", true, true},
+      {"CREATE_SHARED_OBJECTS", "22", "Share dashboards and filters", true, true},
+      {"MANAGE_GROUP_FILTER_SUBSCRIPTIONS", "24", "Manage group filter subscriptions", true, true},
+      {"BULK_CHANGE", "33", "Make bulk changes", true, true},
+      {"ADMINISTER_PROJECTS", "23", "Administer Projects", false, true},
+      {"BROWSE_PROJECTS", "10", "Browse Projects", false, true},
+      {"CREATE_ISSUES", "11", "Create Issues", false, true},
+      {"EDIT_ISSUES", "12", "Edit Issues", false, true},
+      {"ASSIGN_ISSUES", "13", "Assign Issues", false, true},
+      {"RESOLVE_ISSUES", "14", "Resolve Issues", false, true},
+      {"ADD_COMMENTS", "15", "Add Comments", false, true},
+      {"DELETE_ISSUES", "16", "Delete Issues", false, true},
+      {"ASSIGNABLE_USER", "17", "Assignable User", false, true},
+      {"CLOSE_ISSUES", "18", "Close Issues", false, true},
+      {"CREATE_ATTACHMENTS", "19", "Create Attachments", false, true},
+      {"WORK_ON_ISSUES", "20", "Work On Issues", false, true},
+      {"LINK_ISSUES", "21", "Link Issues", false, true},
+      {"MOVE_ISSUES", "25", "Move Issues", false, true},
+      {"SET_ISSUE_SECURITY", "26", "Set Issue Security", false, true},
+      {"SCHEDULE_ISSUES", "28", "Schedule Issues", false, true},
+      {"MODIFY_REPORTER", "30", "Modify Reporter", false, true},
+      {"VIEW_VOTERS_AND_WATCHERS", "31", "View Voters and Watchers", false, true},
+      {"MANAGE_WATCHERS", "32", "Manage Watchers", false, true},
+      {"EDIT_ALL_COMMENTS", "34", "Edit All Comments", false, true},
+      {"EDIT_OWN_COMMENTS", "35", "Edit Own Comments", false, true},
+      {"DELETE_ALL_COMMENTS", "36", "Delete All Comments", false, true},
+      {"DELETE_OWN_COMMENTS", "37", "Delete Own Comments", false, true},
+      {"DELETE_ALL_ATTACHMENTS", "38", "Delete All Attachments", false, true},
+      {"DELETE_OWN_ATTACHMENTS", "39", "Delete Own Attachments", false, true},
+      {"TRANSITION_ISSUES", "46", "Transition Issues", false, true},
+  };
+  for (const auto& key : wanted) {
+    const bool known = std::any_of(std::begin(k_permissions), std::end(k_permissions),
+                                   [&](const Permission& p) { return key == p.key; });
+    if (!known) return jira_error(400, {fmt::format("The permission key '{}' is not valid.", key)});
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& p : k_permissions) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), p.key) == wanted.end()) continue;
+    out[p.key] = {{"id", p.id}, {"key", p.key}, {"name", p.name}, {"type", p.global ? "GLOBAL" : "PROJECT"},
+                  {"description", fmt::format("The {} permission.", p.name)}, {"havePermission", p.held}};
+  }
+  return SbResponse::json(200, {{"permissions", out}});
+}
+
+SbResponse JiraService::session_info(const SbRequest& request) const {
+  if (!request.user.is_object())
+    return jira_error(401, {"You are not authenticated. Authentication required to perform this operation."});
+  const auto me = user_json(request.user, request);
+  // CurrentUser: self, name and loginInfo; Cloud has no user names, so its "name" is the account id.
+  return SbResponse::json(200, {{"self", me.value("self", "")},
+                                {"name", user_id(request.user)},
+                                {"loginInfo", {{"failedLoginCount", 0}, {"loginCount", 1},
+                                               {"previousLoginTime", format_jira_time(request.now)}}}});
+}
+
+nlohmann::json JiraService::component_json(const nlohmann::json& component, const SbRequest& request) const {
+  const std::string id = component.value("id", "");
+  nlohmann::json out = {{"self", fmt::format("{}/rest/api/2/component/{}", request.base_url, id)},
+                        {"id", id}, {"name", component.value("name", "")},
+                        {"description", component.value("description", "")},
+                        {"projectId", component.value("projectId", 0LL)},
+                        {"assigneeType", "PROJECT_DEFAULT"}, {"isAssigneeTypeValid", false}};
+  if (const auto* project = find_project(std::to_string(component.value("projectId", 0LL))))
+    out["project"] = project->value("key", "");
+  return out;
 }
 
 SbResponse JiraService::user_search(const Call& call, bool assignable) {

@@ -19,6 +19,11 @@
 
 namespace sandbox {
 
+namespace jql {
+struct EvalContext;
+struct ValueRef;
+}  // namespace jql
+
 // How the Jira emulation is set up at start.
 struct JiraOptions {
   Flavor flavor = Flavor::Cloud;            // which product's paths, shapes and identities
@@ -99,9 +104,27 @@ private:
   nlohmann::json project_json(const nlohmann::json& project, const SbRequest& request) const;
   nlohmann::json issuetype_json(const nlohmann::json& type, const SbRequest& request) const;
   nlohmann::json version_json(const nlohmann::json& version, const SbRequest& request) const;
+  // A seed component ({id, name, projectId, description?, lead?}) as Jira's Component bean.
+  nlohmann::json component_json(const nlohmann::json& component, const SbRequest& request) const;
   SbResponse createmeta_types(const Call& call, const std::string& project);
   SbResponse createmeta_fields(const Call& call, const std::string& project,
                                const std::string& type_id);
+  // The create-screen fields of an issue type in a project (createmeta's FieldMetadata, each
+  // with its "fieldId").
+  nlohmann::json create_fields(const SbRequest& request, const nlohmann::json& project,
+                               const nlohmann::json& type) const;
+  // Cloud's old GET /issue/createmeta: projects, their issue types and, with
+  // expand=projects.issuetypes.fields, each type's fields.
+  SbResponse createmeta_all(const Call& call);
+  // Cloud's GET /project/search: a PageBean of projects.
+  SbResponse project_search(const Call& call);
+  // GET /mypermissions (with the permissions filter Cloud requires).
+  SbResponse my_permissions(const Call& call);
+  // GET /rest/auth/1/session: the authenticated user (CurrentUser).
+  SbResponse session_info(const SbRequest& request) const;
+  // The project's default assignee (its lead unless it says "assigneeType": "UNASSIGNED") as
+  // stored user JSON, or null.
+  nlohmann::json default_assignee(const std::string& project_id_or_key) const;
   SbResponse user_search(const Call& call, bool assignable);
   void reset_state();
   void add_seed_data(const nlohmann::json& seed);
@@ -133,8 +156,9 @@ private:
                               const std::vector<std::string>& expand,
                               const std::vector<std::string>& properties) const;
   nlohmann::json render_body(const nlohmann::json& stored, ApiVersion version) const;
-  nlohmann::json render_comment(const nlohmann::json& comment, const SbRequest& request,
-                                ApiVersion version) const;
+  // A comment as Jira answers it; its self is .../issue/{issueId}/comment/{id}.
+  nlohmann::json render_comment(const nlohmann::json& comment, const std::string& issue_id,
+                                const SbRequest& request, ApiVersion version) const;
   nlohmann::json render_history(const nlohmann::json& history, const SbRequest& request) const;
   nlohmann::json available_transitions(const IssueRecord& record, const SbRequest& request) const;
   SbResponse create_issue_call(const Call& call);
@@ -154,6 +178,14 @@ private:
   SbResponse changelog_bulk_fetch_call(const Call& call);
 
   // ---- search, filters, boards, HTML (jira_search.cpp)
+  // Sets up JQL evaluation for a request: clock, zone, current user, custom field names,
+  // sub-task types, watchers and links.
+  void fill_jql_context(jql::EvalContext& ctx, const SbRequest& request) const;
+  // Jira's messages for the values of a query that name nothing in the instance ("The value
+  // 'NOPE' does not exist for the field 'project'."), without repeats; empty when all exist.
+  std::vector<std::string> missing_values(const std::vector<jql::ValueRef>& refs) const;
+  // Cloud's POST /jql/parse: syntax, values and structure of each query.
+  SbResponse jql_parse_call(const Call& call);
   SbResponse search_call(const Call& call);
   SbResponse filter_call(const Call& call);
   SbResponse board_call(const SbRequest& request, const std::vector<std::string>& segments);

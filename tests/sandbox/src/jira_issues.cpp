@@ -16,11 +16,17 @@ namespace {
 constexpr const char* k_cannot_set = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown.";
 constexpr std::size_t k_max_property_length = 32768;
 constexpr std::size_t k_max_bulk = 50;
+// The assignee reference that asks for the project's default assignee ({"name": "-1"} on Data
+// Center, {"accountId": "-1"} on Cloud); normalize_value() passes it on for the caller to resolve.
+constexpr const char* k_default_assignee = "-1";
+
+// True if a normalized assignee is the default-assignee request.
+bool wants_default_assignee(const nlohmann::json& value) { return value.is_string() && value == k_default_assignee; }
 
 // The fields a create or edit screen carries besides the custom fields.
 constexpr std::string_view k_screen_fields[] = {"summary",  "description", "environment", "issuetype", "project",
                                                 "priority", "labels",      "assignee",    "reporter",  "duedate",
-                                                "parent",   "fixVersions", "versions"};
+                                                "parent",   "fixVersions", "versions",    "components"};
 
 bool on_screen(std::string_view id) {
   return std::find(std::begin(k_screen_fields), std::end(k_screen_fields), id) != std::end(k_screen_fields);
@@ -60,6 +66,13 @@ IssueRecord* JiraService::find_issue(const std::string& id_or_key) {
   return it == m_issues.end() ? nullptr : &it->second;
 }
 
+nlohmann::json JiraService::default_assignee(const std::string& project_id_or_key) const {
+  const auto* project = find_project(project_id_or_key);
+  if (!project || project->value("assigneeType", "PROJECT_LEAD") == "UNASSIGNED") return nullptr;
+  const auto* lead = find_user_by_ref({{"name", project->value("lead", "")}});
+  return lead ? stored_user(*lead) : nlohmann::json(nullptr);
+}
+
 // ------------------------------------------------------------------------------ field values
 
 std::expected<nlohmann::json, std::string> JiraService::normalize_value(const std::string& id,
@@ -77,10 +90,25 @@ std::expected<nlohmann::json, std::string> JiraService::normalize_value(const st
   };
   auto user = [&]() -> std::expected<nlohmann::json, std::string> {
     if (value.is_null()) return value;
+    // Jira's user reference: {"name": null} / {"accountId": null} clears the field, and for the
+    // assignee "-1" stands for the project's default assignee.
+    if (value.is_object()) {
+      for (const char* key : {"accountId", "name", "id", "key"}) {
+        auto it = value.find(key);
+        if (it == value.end()) continue;
+        if (it->is_null()) return nlohmann::json(nullptr);
+        if (id == "assignee" && it->is_string() && it->get<std::string>() == k_default_assignee) return nlohmann::json(k_default_assignee);
+      }
+    }
     const auto* u = find_user_by_ref(value);
     if (!u) {
       if (cloud) return std::unexpected("Specified user does not exist or you do not have required permissions");
-      return std::unexpected(fmt::format("User '{}' does not exist.", value.is_object() ? value.value("name", value.dump()) : value.dump()));
+      const auto name = value.is_object() ? value.find("name") : value.end();
+      const bool named = value.is_object() && name != value.end() && name->is_string();
+      const bool has_name = value.is_object() && name != value.end();
+      return std::unexpected(fmt::format("User '{}' does not exist.", named      ? name->get<std::string>()
+                                                                      : has_name ? name->dump()
+                                                                                 : value.dump()));
     }
     return stored_user(*u);
   };
@@ -104,6 +132,24 @@ std::expected<nlohmann::json, std::string> JiraService::normalize_value(const st
     }
     return out;
   };
+  auto components = [&]() -> std::expected<nlohmann::json, std::string> {
+    if (!value.is_array()) return std::unexpected("Operation value must be an array");
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& ref : value) {
+      const nlohmann::json* found = nullptr;
+      for (const auto& c : config_list("components")) {
+        if (ref.is_object() && ((ref.contains("id") && id_text(ref["id"]) == c.value("id", "")) ||
+                                (ref.contains("name") && ref["name"] == c["name"])))
+          found = &c;
+      }
+      if (!found) {
+        if (ref.is_object() && ref.contains("id")) return std::unexpected(fmt::format("Component id '{}' is not valid", id_text(ref["id"])));
+        return std::unexpected(fmt::format("Component name '{}' is not valid", ref.is_object() ? ref.value("name", "") : ref.dump()));
+      }
+      out.push_back({{"id", found->value("id", "")}, {"name", found->value("name", "")}});
+    }
+    return out;
+  };
   auto labels = [&]() -> std::expected<nlohmann::json, std::string> {
     if (!value.is_array()) return std::unexpected("Operation value must be an array");
     for (const auto& l : value) {
@@ -123,6 +169,7 @@ std::expected<nlohmann::json, std::string> JiraService::normalize_value(const st
   if (id == "labels") return labels();
   if (id == "assignee" || id == "reporter") return user();
   if (id == "fixVersions" || id == "versions") return versions();
+  if (id == "components") return components();
   if (id == "duedate") {
     if (value.is_null()) return value;
     if (!value.is_string() || !is_iso_date(value.get<std::string>()))
@@ -293,6 +340,9 @@ std::expected<std::string, JiraService::Failure> JiraService::create_issue(const
     return std::unexpected(Failure{400, {{"errorMessages", messages}, {"errors", errors}}});
   };
   if (!input.is_object()) return fail({"Issue input must be a JSON object."}, nlohmann::json::object());
+  for (const char* part : {"fields", "update"})
+    if (input.contains(part) && !input[part].is_object())
+      return fail({fmt::format("The issue input's '{}' must be a JSON object.", part)}, nlohmann::json::object());
   const auto fields_in = input.value("fields", nlohmann::json::object());
   const auto update_in = input.value("update", nlohmann::json::object());
   if (!fields_in.is_object() || !update_in.is_object()) return fail({"'fields' and 'update' must be objects."}, nlohmann::json::object());
@@ -338,6 +388,8 @@ std::expected<std::string, JiraService::Failure> JiraService::create_issue(const
     if (!on_screen(id) && !find_field(id)) errors[id] = fmt::format(k_cannot_set, id);
     (void)ops;
   }
+  if (project && values.contains("assignee") && wants_default_assignee(values["assignee"]))
+    values["assignee"] = default_assignee(project->value("id", ""));
 
   IssueRecord* parent = nullptr;
   if (type && type->value("subtask", false)) {
@@ -403,6 +455,7 @@ std::expected<std::string, JiraService::Failure> JiraService::create_issue(const
       {"duedate", nullptr},
       {"fixVersions", nlohmann::json::array()},
       {"versions", nlohmann::json::array()},
+      {"components", nlohmann::json::array()},
       {"comment", {{"comments", nlohmann::json::array()}}}};
   for (const auto& p : config_list("priorities"))
     if (p.value("id", "") == m_config.value("defaultPriority", "3")) fields["priority"] = {{"id", p["id"]}, {"name", p["name"]}};
@@ -495,9 +548,9 @@ nlohmann::json JiraService::render_body(const nlohmann::json& stored, ApiVersion
   return is_adf_document(stored) ? nlohmann::json(text_from_adf(stored)) : stored;
 }
 
-nlohmann::json JiraService::render_comment(const nlohmann::json& comment, const SbRequest& request,
-                                           ApiVersion version) const {
-  return {{"self", fmt::format("{}/comment/{}", api_root(request, version), comment.value("id", ""))},
+nlohmann::json JiraService::render_comment(const nlohmann::json& comment, const std::string& issue_id,
+                                           const SbRequest& request, ApiVersion version) const {
+  return {{"self", fmt::format("{}/issue/{}/comment/{}", api_root(request, version), issue_id, comment.value("id", ""))},
           {"id", comment.value("id", "")},
           {"author", user_json(comment.value("author", nlohmann::json()), request)},
           {"updateAuthor", user_json(comment.value("author", nlohmann::json()), request)},
@@ -540,7 +593,7 @@ nlohmann::json JiraService::render_issue(const IssueRecord& record, const SbRequ
     else if (fid == "status") fields[fid] = status_json(value.value("id", ""), request);
     else if (fid == "comment") {
       nlohmann::json comments = nlohmann::json::array();
-      for (const auto& c : value["comments"]) comments.push_back(render_comment(c, request, version));
+      for (const auto& c : value["comments"]) comments.push_back(render_comment(c, id, request, version));
       fields[fid] = {{"comments", comments}, {"maxResults", comments.size()}, {"total", comments.size()},
                      {"startAt", 0}, {"self", root + "/issue/" + id + "/comment"}};
     } else if (fid == "project") {
@@ -661,6 +714,9 @@ std::expected<void, JiraService::Failure> JiraService::apply_edit(IssueRecord& r
     return std::unexpected(Failure{400, {{"errorMessages", messages}, {"errors", errors}}});
   };
   if (!input.is_object()) return fail({"Issue input must be a JSON object."}, nlohmann::json::object());
+  for (const char* part : {"fields", "update"})
+    if (input.contains(part) && !input[part].is_object())
+      return fail({fmt::format("The issue input's '{}' must be a JSON object.", part)}, nlohmann::json::object());
   const auto fields_in = input.value("fields", nlohmann::json::object());
   const auto update_in = input.value("update", nlohmann::json::object());
   auto& fields = record.issue["fields"];
@@ -707,7 +763,7 @@ std::expected<void, JiraService::Failure> JiraService::apply_edit(IssueRecord& r
       continue;
     }
     nlohmann::json current = new_values.contains(id) ? new_values[id] : fields.value(id, nlohmann::json());
-    const bool list = id == "labels" || id == "fixVersions" || id == "versions";
+    const bool list = id == "labels" || id == "fixVersions" || id == "versions" || id == "components";
     for (const auto& op : ops) {
       if (!op.is_object() || op.empty()) continue;
       const std::string verb = op.begin().key();
@@ -735,6 +791,8 @@ std::expected<void, JiraService::Failure> JiraService::apply_edit(IssueRecord& r
     new_values[id] = current;
   }
   (void)subtask;
+  if (new_values.contains("assignee") && wants_default_assignee(new_values["assignee"]))
+    new_values["assignee"] = default_assignee(fields["project"].value("id", ""));
   if (!errors.empty()) return fail(nlohmann::json::array(), errors);
   for (const auto& [id, value] : new_values.items()) {
     const auto old = fields.value(id, nlohmann::json());
@@ -864,6 +922,7 @@ SbResponse JiraService::transitions_call(const Call& call, IssueRecord& record) 
 SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
   const auto& r = call.request;
   const auto& s = call.segments;
+  const std::string issue_id = std::as_const(record.issue).value("id", "");
   if (r.method == "GET") {
     // Reads run concurrently: const access only (a non-const operator[] inserts what is missing).
     static const nlohmann::json::json_pointer k_comments("/fields/comment/comments");
@@ -874,12 +933,12 @@ SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
       const long long max = std::stoll(r.param("maxResults").value_or("5000"));
       nlohmann::json page = nlohmann::json::array();
       for (long long i = start; i < static_cast<long long>(listed.size()) && i < start + max; ++i)
-        page.push_back(render_comment(listed[static_cast<std::size_t>(i)], r, call.version));
+        page.push_back(render_comment(listed[static_cast<std::size_t>(i)], issue_id, r, call.version));
       return SbResponse::json(200, {{"startAt", start}, {"maxResults", max}, {"total", listed.size()}, {"comments", page}});
     }
     if (s.size() == 4) {
       for (const auto& c : listed)
-        if (c.value("id", "") == s[3]) return SbResponse::json(200, render_comment(c, r, call.version));
+        if (c.value("id", "") == s[3]) return SbResponse::json(200, render_comment(c, issue_id, r, call.version));
       return jira_error(404, {"Can not find a comment for the id: " + s[3] + "."});
     }
     return jira_error(405, {"Method not allowed."});
@@ -899,7 +958,7 @@ SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
     comments.push_back(comment);
     record.issue["fields"]["updated"] = now;
     mark_written(record, r.now);
-    return SbResponse::json(201, render_comment(comment, r, call.version));
+    return SbResponse::json(201, render_comment(comment, issue_id, r, call.version));
   }
   if (s.size() == 4) {
     auto it = std::find_if(comments.begin(), comments.end(), [&](const nlohmann::json& c) { return c.value("id", "") == s[3]; });
@@ -916,7 +975,7 @@ SbResponse JiraService::comments_call(const Call& call, IssueRecord& record) {
       (*it)["body"] = *text;
       (*it)["updated"] = format_jira_time(r.now);
       mark_written(record, r.now);
-      return SbResponse::json(200, render_comment(*it, r, call.version));
+      return SbResponse::json(200, render_comment(*it, issue_id, r, call.version));
     }
   }
   return jira_error(405, {"Method not allowed."});

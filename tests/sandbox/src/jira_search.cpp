@@ -137,7 +137,11 @@ struct SearchParams {
   std::vector<std::string> expand;
   std::vector<std::string> properties;
   std::set<std::string> reconcile;
+  bool validate = true;  // Data Center's validateQuery: false turns unknown values into warnings
 };
+
+// Reads a boolean parameter ("true"/"false" in any case, as clients spell it).
+bool false_text(std::string_view text) { return to_lower(text) == "false"; }
 
 std::expected<SearchParams, SbResponse> read_search_params(const SbRequest& r) {
   SearchParams p;
@@ -152,6 +156,10 @@ std::expected<SearchParams, SbResponse> read_search_params(const SbRequest& r) {
     p.expand = strings_of(body.value("expand", nlohmann::json()));
     p.properties = strings_of(body.value("properties", nlohmann::json()));
     for (auto& id : strings_of(body.value("reconcileIssues", nlohmann::json()))) p.reconcile.insert(id);
+    if (body.contains("validateQuery")) {
+      const auto& v = body["validateQuery"];
+      p.validate = !(v.is_boolean() ? !v.get<bool>() : v.is_string() && false_text(v.get<std::string>()));
+    }
   } else {
     p.jql = r.param("jql").value_or("");
     p.page_token = r.param("nextPageToken");
@@ -162,6 +170,7 @@ std::expected<SearchParams, SbResponse> read_search_params(const SbRequest& r) {
     p.expand = list_param(r, "expand");
     p.properties = list_param(r, "properties");
     for (auto& id : list_param(r, "reconcileIssues")) p.reconcile.insert(id);
+    if (auto v = r.param("validateQuery")) p.validate = !false_text(*v);
   }
   return p;
 }
@@ -183,21 +192,13 @@ SbResponse JiraService::search_call(const Call& call) {
   auto params = read_search_params(r);
   if (!params) return params.error();
   jql::EvalContext ctx;
-  ctx.now = r.now;
-  if (r.user.is_object()) {
-    try {
-      ctx.zone = date::locate_zone(r.user.value("timeZone", "UTC"));
-    } catch (const std::exception&) {
-      ctx.zone = nullptr;
-    }
-    ctx.current_user = user_id(r.user);
-  }
-  for (const auto& f : config_list("fields"))
-    ctx.custom_field_ids_by_name[to_lower(f.value("name", ""))] = f.value("id", "");
-  for (const auto& t : config_list("issuetypes"))
-    if (t.value("subtask", false)) ctx.subtask_type_names.push_back(t.value("name", ""));
+  fill_jql_context(ctx, r);
   auto query = jql::parse(params->jql, ctx);
   if (!query) return jira_error(400, {query.error()});
+  // Values that name nothing are errors (Cloud always; Data Center unless validateQuery=false,
+  // which answers them as warningMessages).
+  const auto missing = missing_values(jql::value_refs(**query));
+  if (!missing.empty() && (enhanced || params->validate)) return jira_error(400, missing);
   if (enhanced && !jql::is_bounded(**query)) return jira_error(400, {k_unbounded});
   std::string cache_key = fmt::format("{}|{}|{}|", enhanced ? "cloud" : "dc", ctx.current_user, params->jql);
   for (const auto& id : params->reconcile) cache_key += id + ",";
@@ -281,12 +282,143 @@ SbResponse JiraService::search_call(const Call& call) {
   for (long long i = start; i < total && i < start + max; ++i)
     issues.push_back(render_issue(*hits[static_cast<std::size_t>(i)], r, call.version, params->fields,
                                   params->expand, params->properties));
-  return SbResponse::json(200, {{"expand", "schema,names"}, {"startAt", start}, {"maxResults", max},
-                                {"total", total}, {"issues", issues}});
+  nlohmann::json out = {{"expand", "schema,names"}, {"startAt", start}, {"maxResults", max},
+                        {"total", total}, {"issues", issues}};
+  if (!missing.empty()) out["warningMessages"] = missing;
+  return SbResponse::json(200, out);
 #else
   return jira_error(400, {"JQL search is not available in this sandbox build."});
 #endif
 }
+
+#if SANDBOX_HAVE_JQL
+void JiraService::fill_jql_context(jql::EvalContext& ctx, const SbRequest& r) const {
+  ctx.now = r.now;
+  if (r.user.is_object()) {
+    try {
+      ctx.zone = date::locate_zone(r.user.value("timeZone", "UTC"));
+    } catch (const std::exception&) {
+      ctx.zone = nullptr;
+    }
+    ctx.current_user = user_id(r.user);
+  }
+  for (const auto& f : config_list("fields"))
+    ctx.custom_field_ids_by_name[to_lower(f.value("name", ""))] = f.value("id", "");
+  for (const auto& t : config_list("issuetypes"))
+    if (t.value("subtask", false)) ctx.subtask_type_names.push_back(t.value("name", ""));
+  // Searches run concurrently under the shared lock: the callbacks only read.
+  ctx.watchers_of = [this](const std::string& issue_id) {
+    std::vector<std::string> out;
+    if (issue_id.empty() || !std::all_of(issue_id.begin(), issue_id.end(), ::isdigit) || issue_id.size() > 15) return out;
+    auto it = m_issues.find(std::stoll(issue_id));
+    if (it == m_issues.end()) return out;
+    for (const auto& name : it->second.watchers) {
+      const auto* u = find_user_by_ref({{"name", name}});
+      if (!u) continue;
+      for (const char* key : {"name", "key", "accountId", "emailAddress", "displayName"})
+        if (auto v = u->value(key, ""); !v.empty()) out.push_back(v);
+    }
+    return out;
+  };
+  ctx.link_types_of = [this](const std::string& issue_id) {
+    std::vector<std::string> out;
+    for (const auto& link : m_links) {
+      const auto type = link.value("type", nlohmann::json::object());
+      // The link's inward issue reads it with the type's inward description ("is blocked by").
+      if (link.value("inward", "") == issue_id) {
+        out.push_back(type.value("name", ""));
+        out.push_back(type.value("inward", ""));
+      }
+      if (link.value("outward", "") == issue_id) {
+        out.push_back(type.value("name", ""));
+        out.push_back(type.value("outward", ""));
+      }
+    }
+    return out;
+  };
+}
+
+std::vector<std::string> JiraService::missing_values(const std::vector<jql::ValueRef>& refs) const {
+  const bool cloud = m_options.flavor == Flavor::Cloud;
+  auto same = [](const std::string& a, const std::string& b) { return to_lower(a) == to_lower(b); };
+  // True if an entry of the seed list has `value` under one of `keys` (case-insensitively).
+  auto in_list = [&](const nlohmann::json& list, std::initializer_list<const char*> keys, const std::string& value) {
+    return std::any_of(list.begin(), list.end(), [&](const nlohmann::json& entry) {
+      return std::any_of(keys.begin(), keys.end(), [&](const char* key) {
+        const auto it = entry.find(key);
+        return it != entry.end() && same(id_text(*it), value);
+      });
+    });
+  };
+  std::vector<std::string> out;
+  for (const auto& ref : refs) {
+    const std::string& v = ref.value;
+    bool exists = false;
+    switch (ref.domain) {
+      case jql::ValueDomain::Project: exists = in_list(config_list("projects"), {"id", "key", "name"}, v); break;
+      case jql::ValueDomain::Status: exists = in_list(config_list("statuses"), {"id", "name"}, v); break;
+      case jql::ValueDomain::Priority: exists = in_list(config_list("priorities"), {"id", "name"}, v); break;
+      case jql::ValueDomain::IssueType: exists = in_list(config_list("issuetypes"), {"id", "name"}, v); break;
+      case jql::ValueDomain::Version: exists = in_list(config_list("versions"), {"id", "name"}, v); break;
+      case jql::ValueDomain::Component: exists = in_list(config_list("components"), {"id", "name"}, v); break;
+      case jql::ValueDomain::Sprint: exists = in_list(config_list("sprints"), {"id", "name"}, v); break;
+      case jql::ValueDomain::LinkType:
+        exists = in_list(config_list("issueLinkTypes"), {"name", "inward", "outward"}, v);
+        break;
+      case jql::ValueDomain::User:
+        // Data Center names users by user name (or key); Cloud by account id. Both take the
+        // e-mail address and the full name.
+        exists = cloud ? in_list(m_users, {"accountId", "emailAddress", "displayName"}, v)
+                       : in_list(m_users, {"name", "key", "emailAddress", "displayName"}, v);
+        break;
+    }
+    if (exists) continue;
+    const bool by_id = ref.domain != jql::ValueDomain::User && !v.empty() &&
+                       std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    std::string message = by_id ? fmt::format("A value with ID '{}' does not exist for the field '{}'.", v, ref.field)
+                                : fmt::format("The value '{}' does not exist for the field '{}'.", v, ref.field);
+    if (std::find(out.begin(), out.end(), message) == out.end()) out.push_back(std::move(message));
+  }
+  return out;
+}
+
+SbResponse JiraService::jql_parse_call(const Call& call) {
+  const auto& r = call.request;
+  const std::string validation = r.param("validation").value_or("strict");
+  if (validation != "strict" && validation != "warn" && validation != "none")
+    return jira_error(400, {fmt::format("Invalid validation value: '{}'. Valid values are strict, warn and none.", validation)});
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("queries") || !body["queries"].is_array())
+    return jira_error(400, {"The request body must be an object with a \"queries\" list."});
+  jql::EvalContext ctx;
+  fill_jql_context(ctx, r);
+  nlohmann::json parsed = nlohmann::json::array();
+  for (const auto& q : body["queries"]) {
+    if (!q.is_string() || q.get<std::string>().empty()) return jira_error(400, {"Each query must be a non-empty string."});
+    const std::string text = q.get<std::string>();
+    nlohmann::json entry = {{"query", text}};
+    auto query = jql::parse(text, ctx);
+    if (!query) {
+      entry["errors"] = nlohmann::json::array({query.error()});
+      parsed.push_back(std::move(entry));
+      continue;
+    }
+    const auto missing = validation == "none" ? std::vector<std::string>{} : missing_values(jql::value_refs(**query));
+    if (!missing.empty() && validation == "strict") {
+      entry["errors"] = missing;
+    } else {
+      entry["structure"] = jql::structure(**query);
+      if (!missing.empty()) entry["warnings"] = missing;
+    }
+    parsed.push_back(std::move(entry));
+  }
+  return SbResponse::json(200, {{"queries", parsed}});
+}
+#else
+void JiraService::fill_jql_context(jql::EvalContext&, const SbRequest&) const {}
+std::vector<std::string> JiraService::missing_values(const std::vector<jql::ValueRef>&) const { return {}; }
+SbResponse JiraService::jql_parse_call(const Call&) { return jira_error(400, {"JQL is not available in this sandbox build."}); }
+#endif
 
 // ----------------------------------------------------------------------------------- filters
 

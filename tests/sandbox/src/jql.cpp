@@ -349,11 +349,24 @@ std::optional<Millis> value_time(const json& v, const date::time_zone* zone) {
   return std::nullopt;
 }
 
+// The strings a watcher or issueLinkType clause compares with (from the context's callbacks).
+std::vector<std::string> related_names(const FieldRef& f, const IssueView& x) {
+  const std::string id(member_string(&x.issue, "id"));
+  if (f.kind == FieldKind::Watcher && x.ctx.watchers_of) return x.ctx.watchers_of(id);
+  if (f.kind == FieldKind::IssueLinkType && x.ctx.link_types_of) return x.ctx.link_types_of(id);
+  return {};
+}
+
 // True if the field holds nothing.
 bool field_is_empty(const FieldRef& f, const IssueView& x) {
   switch (f.kind) {
     case FieldKind::Key:
       return false;
+    case FieldKind::Sprint:
+      return true;  // the sandbox keeps no sprints
+    case FieldKind::Watcher:
+    case FieldKind::IssueLinkType:
+      return related_names(f, x).empty();
     case FieldKind::Comment:
     case FieldKind::Text: {
       std::vector<std::string_view> pieces;
@@ -399,7 +412,7 @@ constexpr std::array<std::string_view, 3> k_project_keys = {"key", "name", "id"}
 constexpr std::array<std::string_view, 2> k_named_keys = {"name", "id"};
 constexpr std::array<std::string_view, 3> k_category_keys = {"name", "key", "id"};
 constexpr std::array<std::string_view, 2> k_parent_keys = {"key", "id"};
-constexpr std::array<std::string_view, 4> k_user_keys = {"name", "key", "accountId", "emailAddress"};
+constexpr std::array<std::string_view, 5> k_user_keys = {"name", "key", "accountId", "emailAddress", "displayName"};
 constexpr std::array<std::string_view, 6> k_custom_keys = {"value", "name", "key", "id", "accountId", "emailAddress"};
 
 std::span<const std::string_view> match_keys(FieldKind k) {
@@ -499,6 +512,16 @@ bool alt_matches(const FieldRef& f, const Operand& alt, Op op, const IssueView& 
       if (alt.kind == Operand::Kind::SubTaskTypes) return is_subtask_type(x);
       if (alt.kind == Operand::Kind::StandardTypes) return !is_subtask_type(x);
       break;
+    case FieldKind::Sprint:
+      return false;
+    case FieldKind::Watcher:
+    case FieldKind::IssueLinkType: {
+      std::string_view want = alt.text;
+      if (alt.kind == Operand::Kind::CurrentUser) want = x.ctx.current_user;
+      if (want.empty()) return false;
+      const auto names = related_names(f, x);
+      return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return iequals(n, want); });
+    }
     case FieldKind::Custom: {
       auto at = alt.kind == Operand::Kind::Literal || alt.kind == Operand::Kind::Date ? operand_time(alt, x.ctx)
                                                                                        : std::nullopt;

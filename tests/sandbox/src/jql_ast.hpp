@@ -19,7 +19,8 @@ using Millis = std::int64_t;
 // The field families the evaluator knows.
 enum class FieldKind {
   Project, Key, IssueType, Status, StatusCategory, Labels, Parent, User, Priority, Summary,
-  Description, Comment, Text, Created, Updated, Resolved, Due, Resolution, Custom
+  Description, Comment, Text, Created, Updated, Resolved, Due, Resolution, FixVersion, Component,
+  Sprint, Watcher, IssueLinkType, Custom
 };
 
 // A field as written in the query, resolved to where it lives in the issue JSON.
@@ -67,9 +68,11 @@ struct TextQuery {
 // One operand: a literal, EMPTY, a function result or a parenthesised list.
 struct Operand {
   // Which form the operand has.
-  enum class Kind { Literal, Empty, CurrentUser, Date, SubTaskTypes, StandardTypes, List };
+  enum class Kind { Literal, Empty, CurrentUser, Date, SubTaskTypes, StandardTypes, Sprints, List };
   Kind kind = Kind::Literal;
-  std::string text;               // Literal: the decoded value
+  std::string text;               // Literal: the decoded value; functions: "name()"
+  std::string raw;                // the source characters (a literal's quotes kept, a list's parentheses)
+  std::vector<std::string> args;  // functions: the arguments as written (decoded)
   std::optional<double> number;   // Literal: the value read as a number, if it is one
   std::optional<DateSpec> date;   // Literal read as a date or period; Date: the function
   std::vector<Operand> items;     // List: the members
@@ -96,6 +99,7 @@ struct Node {
 struct SortKey {
   FieldRef field;           // what to sort by
   bool descending = false;  // DESC
+  bool explicit_direction = false;  // ASC or DESC was written
 };
 
 // A parsed query.

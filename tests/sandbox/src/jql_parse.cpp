@@ -241,7 +241,7 @@ struct BuiltinField {
   std::string_view json_name; // key under "fields"
 };
 
-constexpr std::array<BuiltinField, 27> k_builtin_fields = {{
+constexpr std::array<BuiltinField, 33> k_builtin_fields = {{
     {"project", FieldKind::Project, "project"},
     {"key", FieldKind::Key, ""},
     {"issuekey", FieldKind::Key, ""},
@@ -269,6 +269,12 @@ constexpr std::array<BuiltinField, 27> k_builtin_fields = {{
     {"duedate", FieldKind::Due, "duedate"},
     {"due", FieldKind::Due, "duedate"},
     {"resolution", FieldKind::Resolution, "resolution"},
+    {"fixversion", FieldKind::FixVersion, "fixVersions"},
+    {"component", FieldKind::Component, "components"},
+    {"sprint", FieldKind::Sprint, ""},
+    {"watcher", FieldKind::Watcher, ""},
+    {"watchers", FieldKind::Watcher, ""},
+    {"issuelinktype", FieldKind::IssueLinkType, ""},
 }};
 
 // True for families whose values are instants.
@@ -419,7 +425,7 @@ struct FunctionInfo {
   char unit;                // the period unit for date functions ('d', 'w', 'M', 'y'; 0 = none)
 };
 
-constexpr std::array<FunctionInfo, 12> k_functions = {{
+constexpr std::array<FunctionInfo, 15> k_functions = {{
     {"now", "now", Operand::Kind::Date, DateAnchor::Now, 0, 0},
     {"startofday", "startOfDay", Operand::Kind::Date, DateAnchor::StartOfDay, 1, 'd'},
     {"endofday", "endOfDay", Operand::Kind::Date, DateAnchor::EndOfDay, 1, 'd'},
@@ -432,6 +438,9 @@ constexpr std::array<FunctionInfo, 12> k_functions = {{
     {"currentuser", "currentUser", Operand::Kind::CurrentUser, DateAnchor::Now, 0, 0},
     {"subtaskissuetypes", "subTaskIssueTypes", Operand::Kind::SubTaskTypes, DateAnchor::Now, 0, 0},
     {"standardissuetypes", "standardIssueTypes", Operand::Kind::StandardTypes, DateAnchor::Now, 0, 0},
+    {"opensprints", "openSprints", Operand::Kind::Sprints, DateAnchor::Now, 0, 0},
+    {"closedsprints", "closedSprints", Operand::Kind::Sprints, DateAnchor::Now, 0, 0},
+    {"futuresprints", "futureSprints", Operand::Kind::Sprints, DateAnchor::Now, 0, 0},
 }};
 
 // True if p only has components in the given unit.
@@ -488,9 +497,11 @@ public:
                          "' does not support sorting. " + Lexer::where(m_src, at)};
         }
         if (is_keyword(peek(), "asc")) {
+          key.explicit_direction = true;
           next();
         } else if (is_keyword(peek(), "desc")) {
           key.descending = true;
+          key.explicit_direction = true;
           next();
         }
         q.order_by.push_back(std::move(key));
@@ -697,6 +708,7 @@ private:
     Operand o;
     o.kind = Operand::Kind::Literal;
     o.text = t.text;
+    o.raw = std::string(t.raw);
     next();
     double num = 0;
     auto [ptr, ec] = std::from_chars(o.text.data(), o.text.data() + o.text.size(), num);
@@ -753,6 +765,8 @@ private:
     Operand o;
     o.kind = info->kind;
     o.text = std::string(info->display) + "()";
+    o.args = args;
+    o.raw = std::string(info->display) + "(" + arg_text + ")";
     if (info->kind == Operand::Kind::Date) {
       DateSpec d;
       d.anchor = info->anchor;
@@ -788,6 +802,7 @@ private:
     }
     if (op == Op::In || op == Op::NotIn) {
       if (peek().type == Tok::LParen) {
+        const std::size_t open_at = peek().pos;
         next();
         Operand list;
         list.kind = Operand::Kind::List;
@@ -800,14 +815,18 @@ private:
           break;
         }
         if (peek().type != Tok::RParen) fail_expecting("')'");
+        list.raw = std::string(m_src.substr(open_at, peek().pos + 1 - open_at));
         next();
         return list;
       }
       if (peek().type == Tok::Word && peek(1).type == Tok::LParen) {
         Operand f = parse_function();
-        if (f.kind == Operand::Kind::SubTaskTypes || f.kind == Operand::Kind::StandardTypes) return f;
+        if (f.kind == Operand::Kind::SubTaskTypes || f.kind == Operand::Kind::StandardTypes ||
+            f.kind == Operand::Kind::Sprints)
+          return f;
         Operand list;
         list.kind = Operand::Kind::List;
+        list.raw = f.raw;
         list.items.push_back(std::move(f));
         return list;
       }
@@ -841,11 +860,21 @@ private:
       return;
     }
     if (o.kind == Operand::Kind::CurrentUser) {
-      if (k != FieldKind::User && k != FieldKind::Custom) {
+      if (k != FieldKind::User && k != FieldKind::Watcher && k != FieldKind::Custom) {
         fail_at("A value provided by the function 'currentUser' is invalid for the field '" + f.display + "'.", at);
       }
       if (ordering || op == Op::Contains || op == Op::NotContains) {
         fail_at("The operator '" + std::string(op_name(op)) + "' is not supported by the function 'currentUser'.", at);
+      }
+      return;
+    }
+    if (o.kind == Operand::Kind::Sprints) {
+      const std::string fn = o.text.substr(0, o.text.size() - 2);
+      if (k != FieldKind::Sprint) {
+        fail_at("A value provided by the function '" + fn + "' is invalid for the field '" + f.display + "'.", at);
+      }
+      if (op != Op::In && op != Op::NotIn) {
+        fail_at("The operator '" + std::string(op_name(op)) + "' is not supported by the function '" + fn + "'.", at);
       }
       return;
     }
@@ -910,7 +939,8 @@ private:
     c.operand = parse_operand(c.op);
     if (c.operand.kind == Operand::Kind::List) {
       for (auto& item : c.operand.items) {
-        if (item.kind == Operand::Kind::SubTaskTypes || item.kind == Operand::Kind::StandardTypes) {
+        if (item.kind == Operand::Kind::SubTaskTypes || item.kind == Operand::Kind::StandardTypes ||
+            item.kind == Operand::Kind::Sprints) {
           fail_at("The function '" + item.text + "' cannot be used inside a list.", at);
         }
         check_value(c.field, c.op, item, at);

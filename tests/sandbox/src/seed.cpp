@@ -106,6 +106,10 @@ constexpr const char* k_default_seed = R"json({
       {"id": "10205", "name": "2026.12.1", "projectId": 10000, "released": false,
        "archived": false, "releaseDate": "2026-12-08"}
     ],
+    "components": [
+      {"id": "10300", "name": "Payments", "projectId": 10000, "description": "Payment services."},
+      {"id": "10301", "name": "Platform", "projectId": 10000, "description": "Shared infrastructure."}
+    ],
     "issueLinkTypes": [
       {"id": "10000", "name": "Blocks", "inward": "is blocked by", "outward": "blocks"},
       {"id": "10001", "name": "Cloners", "inward": "is cloned by", "outward": "clones"},

@@ -4,7 +4,7 @@
 // Seed document: {"users":[{accountId,name,key,displayName,emailAddress,timeZone,active}],
 //   "jira":{"projects","issuetypes","statusCategories","statuses","workflows","priorities",
 //           "fields":[{id,name,type:select|textfield|textarea|datetime|datepicker|float|userpicker|labels|multiselect,options}],
-//           "versions","issueLinkTypes",
+//           "versions","components":[{id,name,projectId,description}],"issueLinkTypes","sprints"?,
 //           "issues":[{"key"?,"fields":{create fields},"status"?,"created"?,"updated"?,"resolutiondate"?,
 //                      "comments"?:[{"author":{"name":..},"body":..,"created":..}],"properties"?:[{key,value}]}]},
 //   "confluence":{..}, "hooks":{..}}   (each service reads its own part)
