@@ -52,9 +52,15 @@ Result<std::unique_ptr<confluence::Client>> connect_confluence(const config::Con
                 "set [confluence] token_env (or reuse the Jira token), or FAULTLINE_CONFLUENCE_TOKEN");
   }
   confluence::Connection connection{settings.url, user, token, auth_scheme(settings.auth)};
-  confluence::Flavor flavor = confluence::guess_flavor(settings.url);
-  if (settings.flavor == config::Flavor::Cloud) flavor = confluence::Flavor::Cloud;
-  if (settings.flavor == config::Flavor::DataCenter) flavor = confluence::Flavor::DataCenter;
+  confluence::Flavor flavor = confluence::Flavor::Cloud;
+  if (settings.flavor == config::Flavor::DataCenter) {
+    flavor = confluence::Flavor::DataCenter;
+  } else if (settings.flavor == config::Flavor::Auto) {
+    // Asked of the site, not guessed from its host name: a Cloud site behind a custom
+    // domain must still go through v2 (`init` writes the answer into the config).
+    FAULTLINE_TRY(detected, confluence::detect_flavor(transport, connection));
+    flavor = *detected;
+  }
   return std::make_unique<confluence::Client>(transport, std::move(connection), flavor);
 }
 

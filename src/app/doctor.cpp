@@ -9,6 +9,7 @@
 #include "faultline/app/site_discovery.hpp"
 #include "faultline/config/config.hpp"
 #include "faultline/confluence/client.hpp"
+#include "faultline/http/url.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/notify/channel_check.hpp"
 #include "faultline/util/strings.hpp"
@@ -25,8 +26,11 @@ public:
   }
   void fail(std::string name, const Error& error) {
     std::string detail = error.message;
-    for (const auto& d : error.details) detail += "; " + d;
+    for (const auto& d : unsaid_details(error)) detail += "; " + d;
     fail(std::move(name), detail, error.hint);
+  }
+  void warn(std::string name, std::string detail, std::string fix) {
+    m_checks.push_back({std::move(name), CheckStatus::Warn, std::move(detail), std::move(fix)});
   }
   void skip(std::string name, std::string why) { m_checks.push_back({std::move(name), CheckStatus::Skip, std::move(why), {}}); }
   const std::vector<Check>& all() const { return m_checks; }
@@ -95,28 +99,44 @@ void check_fields(jira::Client& client, const config::Config& config, const std:
   }
 }
 
-// Each [jira.workflow] step names a status of the fault type's workflow.
+// Each [jira.workflow] step names a status of the fault type's workflow; an unset step and a
+// recovered or reviewing step in a Done status are warnings (faultline works, but leaves that
+// step to people, or loses sight of the faults there).
 void check_workflow(jira::Client& client, const config::Config& config, Checks& checks) {
   auto statuses = project_statuses(client, config.jira.project);
   if (!statuses) {
     checks.fail("jira.workflow", statuses.error());
     return;
   }
+  const auto workflow = fault_type_statuses(*statuses, config.jira.fault_type);
   std::vector<std::string> names;
-  for (const auto& [type, list] : *statuses)
-    if (iequals(type, config.jira.fault_type)) names = list;
-  if (names.empty())
-    for (const auto& [type, list] : *statuses) names.insert(names.end(), list.begin(), list.end());
+  for (const auto& status : workflow) names.push_back(status.name);
   const auto& wf = config.jira.workflow;
   const std::vector<std::pair<std::string, std::string>> steps = {{"reported", wf.reported}, {"handling", wf.handling},
                                                                    {"recovered", wf.recovered}, {"reviewing", wf.reviewing},
                                                                    {"closed", wf.closed}};
   for (const auto& [step, status] : steps) {
-    if (pick_name({status}, names)) {
-      checks.pass("jira.workflow." + step, status);
+    const std::string name = "jira.workflow." + step;
+    if (status.empty()) {
+      checks.warn(name, "unset: faultline records this step's facts and does not move the fault's status",
+                  fmt::format("set [jira.workflow] {} to one of: {} (when the workflow has a status for it)", step,
+                              fmt::join(names, ", ")));
+      continue;
+    }
+    const auto found = std::find_if(workflow.begin(), workflow.end(),
+                                    [&](const WorkflowStatus& s) { return iequals(s.name, status); });
+    if (found == workflow.end()) {
+      checks.fail(name, fmt::format("no status '{}' in the {} workflow", status, config.jira.fault_type),
+                  fmt::format("set [jira.workflow] {} to one of: {}, or to \"\" to leave the step unset", step,
+                              fmt::join(names, ", ")));
+    } else if ((step == "recovered" || step == "reviewing") && found->category == "done") {
+      checks.warn(name,
+                  fmt::format("'{}' is in the Done category: board, list and remind --reviews/--stale never see "
+                              "faults there, so their reviews go unchased",
+                              found->name),
+                  fmt::format("map {} to a To Do or In Progress status, or leave it unset (\"\")", step));
     } else {
-      checks.fail("jira.workflow." + step, fmt::format("no status '{}' in the {} workflow", status, config.jira.fault_type),
-                  fmt::format("set [jira.workflow] {} to one of: {}", step, fmt::join(names, ", ")));
+      checks.pass(name, status);
     }
   }
 }
@@ -136,13 +156,23 @@ void check_jira(Services& services, const config::Config& config, Checks& checks
     return;
   }
   checks.pass("jira.auth", fmt::format("authenticated as {}", me->display_name.empty() ? me->ref().id : me->display_name));
-  auto types = client.issue_types(config.jira.project);
-  if (!types) {
-    checks.fail("jira.project", types.error().message,
-                fmt::format("check [jira] project = \"{}\" and that you can create issues in it", config.jira.project));
+  // The project itself first, so that a failing createmeta is not reported as a wrong project.
+  auto project = client.call(http::Method::Get, std::string(client.api_root()) + "/project/" + http::url_encode(config.jira.project));
+  if (!project) {
+    checks.fail("jira.project", project.error().message,
+                fmt::format("check [jira] project = \"{}\" (the project key) and that you can browse it", config.jira.project));
     return;
   }
   checks.pass("jira.project", config.jira.project);
+  auto types = client.issue_types(config.jira.project);
+  if (!types) {
+    checks.fail("jira.fault_type",
+                fmt::format("cannot read the issue types you may create in {} (issue/createmeta): {}", config.jira.project,
+                            types.error().message),
+                "faultline needs the Create issues permission in the project, and on Data Center version 8.4 or "
+                "later (GET issue/createmeta/{project}/issuetypes)");
+    return;
+  }
   const auto fault_type_id = check_issue_types(*types, config, checks);
   check_fields(client, config, fault_type_id, checks);
   check_workflow(client, config, checks);
@@ -155,6 +185,8 @@ void check_confluence(Services& services, const config::Config& config, Checks& 
     return;
   }
   auto& client = **confluence;
+  checks.pass("confluence.connection", fmt::format("{} ({}{})", config.confluence.url, confluence::to_string(client.flavor()),
+                                                   config.confluence.flavor == config::Flavor::Auto ? ", asked of the site" : ""));
   auto space = client.find_space(config.confluence.space);
   if (!space) {
     checks.fail("confluence.space", space.error().message,
@@ -193,6 +225,7 @@ void check_channels(const config::Config& config, Checks& checks) {
 const char* to_string(CheckStatus status) {
   switch (status) {
     case CheckStatus::Pass: return "pass";
+    case CheckStatus::Warn: return "warn";
     case CheckStatus::Fail: return "fail";
     case CheckStatus::Skip: return "skip";
   }

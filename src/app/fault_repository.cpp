@@ -180,7 +180,8 @@ Result<std::vector<core::Fault>> FaultRepository::search(const std::string& jql,
 }
 
 std::vector<std::string> FaultRepository::fault_fields() const {
-  std::vector<std::string> fields{"summary", "description", "status", "assignee", "labels", "created", "updated"};
+  // priority: the level of a fault opened by hand in Jira without faultline's facts.
+  std::vector<std::string> fields{"summary", "description", "status", "assignee", "labels", "priority", "created", "updated"};
   for (const auto& binding : m_schema.bindings) {
     if (std::ranges::find(fields, binding.field_id) == fields.end()) fields.push_back(binding.field_id);
   }
@@ -287,10 +288,14 @@ Result<std::vector<core::Fault>> FaultRepository::find_open_by_dedupe(std::strin
   FAULTLINE_TRY(issues, m_client.search(request));
   fill_properties(*issues);
   std::vector<core::Fault> faults;
+  const auto label = core::dedupe_label(dedupe_key);
   for (const auto& issue : *issues) {
     if (issue.status_category() == "done") continue;  // a reconciled issue closed meanwhile
     auto json = issue_json(issue);
     FAULTLINE_TRY(fault, core::fault_from_issue(json, m_schema, m_zone));
+    // Only a fault that carries the label: a search that answers loosely (a proxy, a JQL
+    // function, an index gone wrong) must not make an alert comment on an unrelated fault.
+    if (std::ranges::find(fault->labels, label) == fault->labels.end()) continue;
     faults.push_back(std::move(*fault));
   }
   sort_oldest_first(faults);

@@ -20,8 +20,10 @@ constexpr std::array k_steps = {WorkflowStep::Reported, WorkflowStep::Handling, 
 // a status outside the configured steps.
 int step_index(const core::Fault& fault, const config::Workflow& workflow) {
   if (fault.status_category == "done") return static_cast<int>(k_steps.size()) - 1;
-  for (std::size_t i = 0; i < k_steps.size(); ++i)
-    if (iequals(fault.status, status_of(workflow, k_steps[i]))) return static_cast<int>(i);
+  for (std::size_t i = 0; i < k_steps.size(); ++i) {
+    const auto& status = status_of(workflow, k_steps[i]);
+    if (!status.empty() && iequals(fault.status, status)) return static_cast<int>(i);
+  }
   return -1;
 }
 
@@ -35,6 +37,17 @@ std::vector<std::string> describe(const std::vector<jira::Transition>& transitio
 }
 
 }  // namespace
+
+const char* to_string(WorkflowStep step) {
+  switch (step) {
+    case WorkflowStep::Reported: return "reported";
+    case WorkflowStep::Handling: return "handling";
+    case WorkflowStep::Recovered: return "recovered";
+    case WorkflowStep::Reviewing: return "reviewing";
+    case WorkflowStep::Closed: return "closed";
+  }
+  return "closed";
+}
 
 const std::string& status_of(const config::Workflow& workflow, WorkflowStep step) {
   switch (step) {
@@ -56,12 +69,21 @@ Result<OpStatus> advance_to(jira::Client& client, const config::Workflow& workfl
   const int current = step_index(fault, workflow);
   const int target = index_of(step);
   if (current >= target) return OpStatus::Skipped;
-  auto moved = client.transition_to_status(fault.key, status_of(workflow, step));
+  const std::string& wanted = status_of(workflow, step);
+  if (wanted.empty()) {
+    return fail(ErrorKind::Workflow,
+                fmt::format("{} stays at '{}': no status is set for the '{}' step", fault.key, fault.status, to_string(step)),
+                fmt::format("set [jira.workflow] {} to a status of the workflow to move faults there", to_string(step)));
+  }
+  auto moved = client.transition_to_status(fault.key, wanted);
   const bool no_such_transition = !moved && moved.error().kind == ErrorKind::Failed && moved.error().http_status == 0;
   if (no_such_transition && current >= 0) {
-    // Workflows that reach the step only through the earlier ones: walk them from here.
+    // Workflows that reach the step only through the earlier ones: walk them from here (steps
+    // the site's workflow lacks are passed over).
     for (int i = current + 1; i <= target; ++i) {
-      moved = client.transition_to_status(fault.key, status_of(workflow, k_steps[static_cast<std::size_t>(i)]));
+      const std::string& through = status_of(workflow, k_steps[static_cast<std::size_t>(i)]);
+      if (through.empty()) continue;
+      moved = client.transition_to_status(fault.key, through);
       if (!moved) break;
     }
   }
@@ -80,9 +102,17 @@ Result<OpStatus> advance_to(jira::Client& client, const config::Workflow& workfl
         return OpStatus::Skipped;
       }
     }
-    return std::unexpected(moved.error());
+    auto error = moved.error();
+    // No way there from the fault's status: the workflow's shape, not a failure of this run.
+    if (error.kind == ErrorKind::Failed && error.http_status == 0) {
+      error.kind = ErrorKind::Workflow;
+      error.hint = fmt::format("the other steps went on; move it in Jira, or set [jira.workflow] {} to a status the "
+                               "workflow reaches from '{}'",
+                               to_string(step), fault.status);
+    }
+    return std::unexpected(std::move(error));
   }
-  fault.status = moved->to_status.empty() ? status_of(workflow, step) : moved->to_status;
+  fault.status = moved->to_status.empty() ? wanted : moved->to_status;
   if (!moved->to_category.empty()) fault.status_category = moved->to_category;
   return OpStatus::Done;
 }

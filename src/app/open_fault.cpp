@@ -249,10 +249,12 @@ public:
     util::wave([&] { announce(dedupe_key.empty() ? SentLogState::NewIssue : SentLogState::Read); },
                [&] { watched = add_watcher_to_new(made.key, coordinator); },
                [&] {
+                 if (m_services.dry_run()) return;  // the placeholder issue cannot be read back
                  if (auto read = m_session.repository->get(made.key)) fresh = std::move(*read);
                },
                [&] {
-                 if (m_side_read) m_side_read(made);
+                 // Its query excludes the new key, which a dry run only has as a placeholder.
+                 if (m_side_read && !m_services.dry_run()) m_side_read(made);
                });
     if (fresh) m_outcome.fault = std::move(*fresh);
     if (!coordinator.empty()) {
@@ -323,7 +325,9 @@ private:
                m_outcome.created = true;
                return OpStatus::Done;
              }});
-    if (!fault.dedupe_key.empty()) ops.add({"converge", op_key({"converge", fault.dedupe_key}), [this]() { return settle(); }});
+    // A dry run created nothing (its key is a placeholder): there is nothing to converge.
+    if (!fault.dedupe_key.empty() && !m_services.dry_run())
+      ops.add({"converge", op_key({"converge", fault.dedupe_key}), [this]() { return settle(); }});
     return ops.run();
   }
 

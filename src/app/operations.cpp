@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faultline/core/labels.hpp"
 
@@ -26,6 +27,7 @@ const char* to_string(OpStatus status) {
     case OpStatus::Done: return "done";
     case OpStatus::Skipped: return "skipped";
     case OpStatus::Failed: return "failed";
+    case OpStatus::Warned: return "warning";
   }
   return "failed";
 }
@@ -34,6 +36,14 @@ Result<void> OperationList::run() {
   for (; m_next < m_ops.size(); ++m_next) {
     const auto& op = m_ops[m_next];
     auto outcome = op.run();
+    if (!outcome && outcome.error().kind == ErrorKind::Workflow) {
+      const auto& error = outcome.error();
+      std::string text = error.message;
+      if (!error.details.empty()) text += " " + fmt::format("{}", fmt::join(error.details, ", "));
+      if (!error.hint.empty()) text += "; " + error.hint;
+      m_results.push_back({op.name, op.key, OpStatus::Warned, std::move(text)});
+      continue;
+    }
     if (!outcome) {
       m_results.push_back({op.name, op.key, OpStatus::Failed, outcome.error().message});
       return std::unexpected(outcome.error());
@@ -51,6 +61,13 @@ nlohmann::json OperationList::to_json() const {
     list.push_back(std::move(item));
   }
   return list;
+}
+
+std::vector<std::string> OperationList::warnings() const {
+  std::vector<std::string> out;
+  for (const auto& r : m_results)
+    if (r.status == OpStatus::Warned) out.push_back(r.error);
+  return out;
 }
 
 Result<OpStatus> ensure_comment(jira::Client& client, std::string_view issue_key, std::string_view key,

@@ -69,6 +69,7 @@ nlohmann::json RecoverOutcome::to_json(const date::time_zone* zone) const {
                         {"review_deadline", review_deadline},
                         {"fault", core::fault_to_json(fault, zone)},
                         {"operations", operations.to_json()},
+                        {"warnings", operations.warnings()},
                         {"notifications", notifications_json(notifications)}};
 }
 
@@ -109,6 +110,7 @@ Result<RecoverOutcome> recover_fault(Services& services, const RecoverRequest& r
            [&]() { return advance_to(jira, workflow, updated, WorkflowStep::Recovered); }});
   ops.add({"comment", key, [&]() { return ensure_comment(jira, current->key, key, body); }});
   if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
+  for (const auto& warning : ops.warnings()) services.diagnostics().warn(warning);
   outcome.url = jira.browse_url(updated.key);
 
   if (request.notify) {

@@ -4,9 +4,12 @@
 #include "faultline/app/review_publisher.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faultline/app/fault_events.hpp"
 #include "faultline/app/fault_workflow.hpp"
@@ -18,6 +21,9 @@
 #include "faultline/core/jira_limits.hpp"
 #include "faultline/core/labels.hpp"
 #include "faultline/core/timeline.hpp"
+#include "faultline/core/text.hpp"
+#include "faultline/core/storage_text.hpp"
+#include "faultline/core/page_sections.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/report/report.hpp"
 #include "faultline/util/files.hpp"
@@ -132,6 +138,7 @@ std::vector<std::string> review_page_labels(std::string_view key, std::string_vi
 nlohmann::json ReviewRecord::to_json() const {
   nlohmann::json json{{"page_id", page_id}, {"version", version}, {"hash", hash}, {"url", url}, {"title", title}};
   if (!creating.empty()) json["creating"] = creating;
+  if (!sections.empty()) json["sections"] = sections;
   return json;
 }
 
@@ -144,6 +151,10 @@ ReviewRecord ReviewRecord::from_json(const nlohmann::json& json) {
   record.url = json.value("url", "");
   record.title = json.value("title", "");
   record.creating = json.value("creating", "");
+  if (const auto it = json.find("sections"); it != json.end() && it->is_object()) {
+    for (const auto& [key, hash] : it->items())
+      if (hash.is_string()) record.sections[key] = hash.get<std::string>();
+  }
   return record;
 }
 
@@ -338,21 +349,86 @@ Result<void> ReviewPublisher::detect_edits() {
   const bool created_by_us = !m_record.creating.empty() && page.version == 1 && m_record.page_id.empty();
   if (created_by_us) m_ours_hash = m_record.creating;
   if (recorded || !m_ours_hash.empty() || created_by_us) return {};
-  const auto since = m_record.page_id == page.id && m_record.version > 0
-                         ? fmt::format("since faultline published version {}", m_record.version)
-                         : std::string("and faultline has no record of publishing it");
-  if (!m_options.force) {
-    return fail(ErrorKind::Failed,
-                fmt::format("the review page '{}' (id {}, version {}) was edited in Confluence{} {}; nothing was "
-                            "published",
-                            page.title, page.id, page.version, version.author.empty() ? "" : " by " + version.author,
-                            since),
-                fmt::format("copy the edits into {} and publish again, or publish with --force to overwrite them ({})",
-                            m_options.file, page.web_url));
+  m_edited_by = version.author.empty() ? std::string("someone") : version.author;
+  if (m_options.force) {
+    m_services.diagnostics().warn(
+        fmt::format("--force: overwriting the edits made in Confluence to '{}' (version {})", page.title, page.version));
+    return {};
   }
-  m_services.diagnostics().warn(
-      fmt::format("--force: overwriting the edits made in Confluence to '{}' (version {})", page.title, page.version));
-  return {};
+  // Edits are merged section by section (write_page); a section the file changed too stops
+  // the publish here, before any write.
+  FAULTLINE_TRY(base, read_merge_base());
+  return check_conflicts();
+}
+
+// The last rendering's section hashes (the record's; a record from before they were kept
+// takes them from the version faultline last wrote, which was a pure rendering then), and
+// what is still known of its text, for the three versions of a conflict.
+Result<bool> ReviewPublisher::read_merge_base() {
+  const auto& page = *m_page;
+  m_merge_base_read = true;
+  m_merge_base = m_record.sections;
+  const bool ours_now = !m_ours_hash.empty() || (m_record.page_id == page.id && m_record.version == page.version);
+  std::string base_body;
+  if (ours_now) {
+    base_body = page.body_storage;
+  } else if (m_record.page_id == page.id && m_record.version > 0 && m_record.version < page.version) {
+    auto earlier = m_confluence->get_page_version(page.id, m_record.version, m_session.config->confluence.space);
+    if (earlier) base_body = earlier->body_storage;
+    else if (earlier.error().kind != ErrorKind::NotFound) return std::unexpected(earlier.error());
+  }
+  m_merge_base_text.clear();
+  const auto base_sections = core::split_page_sections(base_body);
+  for (const auto& section : base_sections) m_merge_base_text[section.key] = section.storage;
+  if (m_merge_base.empty() && !base_body.empty()) m_merge_base = core::section_hashes(base_sections);
+  return true;
+}
+
+std::set<std::string> ReviewPublisher::prose_keys() const {
+  std::set<std::string> keys;
+  for (const auto& section : m_parsed.doc.sections)
+    keys.insert(core::section_key(core::storage_plain_text(core::escape_storage(section.title))));
+  return keys;
+}
+
+// The prose sections render from the file alone, so the fault as first read gives the same
+// text the page step will: a conflict is found before anything is written.
+Result<void> ReviewPublisher::check_conflicts() {
+  if (!m_read) return {};
+  FAULTLINE_TRY(early, render_from(*m_read));
+  const auto merge = core::merge_page(m_merge_base, m_merge_base_text, m_page->body_storage, *early, prose_keys());
+  if (merge.conflicts.empty()) return {};
+  return conflict_error(merge.conflicts);
+}
+
+Result<void> ReviewPublisher::conflict_error(const std::vector<core::SectionConflict>& conflicts) {
+  const auto& page = *m_page;
+  std::filesystem::path path(m_options.file);
+  path.replace_extension(".conflict.md");
+  std::string text = fmt::format(
+      "# Review page conflicts for {}\n\nBoth the review file ({}) and the page in Confluence ({}, version {}, edited "
+      "by {}) changed these sections since the last publish. Nothing was published. Merge what you want to keep into "
+      "the review file and publish again; `--force` overwrites the page with the file.\n",
+      m_current.key, m_options.file, page.web_url, page.version, m_edited_by);
+  std::vector<std::string> titles;
+  for (const auto& c : conflicts) {
+    titles.push_back("'" + c.title + "'");
+    text += fmt::format("\n## {}\n\n### As last published\n\n{}\n\n### In Confluence now\n\n{}\n\n### In the review "
+                        "file now\n\n{}\n",
+                        c.title,
+                        c.base ? core::storage_to_markdown(*c.base) : std::string("(not known any more)"),
+                        core::storage_to_markdown(c.current), core::storage_to_markdown(c.rendered));
+  }
+  std::string where = path.string();
+  if (auto written = write_file_atomically(path, text); !written) where = "(could not be written: " + written.error().message + ")";
+  return fail(ErrorKind::Conflict,
+              fmt::format("the review page '{}' was edited in Confluence by {} and {} changed the same section{} since "
+                          "the last publish: {}; nothing was published",
+                          page.title, m_edited_by, m_options.file, conflicts.size() == 1 ? "" : "s",
+                          fmt::join(titles, ", ")),
+              fmt::format("the three versions of each are in {}: merge them into {} (`faultline review pull {} {}` "
+                          "takes Confluence's text), then publish again; --force overwrites the page",
+                          where, m_options.file, m_current.key, m_options.file));
 }
 
 Result<void> ReviewPublisher::locate_page() {
@@ -581,9 +657,12 @@ Result<std::string> ReviewPublisher::render_body() {
     FAULTLINE_TRY(read, m_session.repository->get_record(m_current.key));
     fresh = std::move(*read);
   }
-  const FaultRecord& read = *fresh;
-  m_fault = read.fault;
-  core::Fault shown = m_fault;
+  m_fault = fresh->fault;
+  return render_from(*fresh);
+}
+
+Result<std::string> ReviewPublisher::render_from(const FaultRecord& read) const {
+  core::Fault shown = read.fault;
   shown.updated.reset();
   shown.review_page_id.clear();
   shown.review_page_url.clear();
@@ -609,13 +688,32 @@ Result<std::string> ReviewPublisher::render_body() {
 Result<OpStatus> ReviewPublisher::write_page() {
   FAULTLINE_TRY(body, render_body());
   m_body_hash = op_key({m_title, *body});
+  m_rendered_sections = core::section_hashes(core::split_page_sections(*body));
   if (!m_page) return create_page(*body);
   const bool recorded = m_record.page_id == m_page->id && m_record.version == m_page->version;
   const bool unchanged = m_page->title == m_title && ((recorded && m_record.hash == m_body_hash) || m_ours_hash == m_body_hash);
   if (unchanged) return OpStatus::Skipped;
+  std::string next = *body;
+  if (!m_options.force) {
+    // What people wrote in Confluence stays (core::merge_page); the page is written only
+    // when the merge differs from it.
+    if (!m_merge_base_read) {
+      if (auto base = read_merge_base(); !base) return std::unexpected(base.error());
+    }
+    const auto merge = core::merge_page(m_merge_base, m_merge_base_text, m_page->body_storage, *body, prose_keys());
+    if (!merge.conflicts.empty()) {
+      auto error = conflict_error(merge.conflicts);
+      return std::unexpected(error.error());
+    }
+    m_kept_edits = merge.kept;
+    m_added_sections = merge.added;
+    next = merge.storage;
+    if (m_page->title == m_title && core::section_hash(next) == core::section_hash(m_page->body_storage))
+      return OpStatus::Skipped;  // the page already says it all: only the record moves on
+  }
   auto labels = m_page->labels;
   FAULTLINE_TRY(updated,
-                m_confluence->update_page(*m_page, m_title, *body, std::string(k_publish_message_prefix) + m_body_hash));
+                m_confluence->update_page(*m_page, m_title, next, std::string(k_publish_message_prefix) + m_body_hash));
   m_page = std::move(*updated);
   if (!m_page->labels) m_page->labels = std::move(labels);  // a new version keeps the labels
   m_page_changed = true;
@@ -672,7 +770,7 @@ Result<OpStatus> ReviewPublisher::label_page_with(const std::vector<std::string>
 }
 
 Result<OpStatus> ReviewPublisher::record_page() {
-  ReviewRecord next{m_page->id, m_body_hash, m_page->web_url, m_page->title, "", m_page->version};
+  ReviewRecord next{m_page->id, m_body_hash, m_page->web_url, m_page->title, "", m_page->version, m_rendered_sections};
   if (next == m_record) return OpStatus::Skipped;
   if (auto written = m_session.jira->set_property(m_current.key, k_review_property, next.to_json()); !written)
     return std::unexpected(written.error());
@@ -709,6 +807,45 @@ Result<OpStatus> ReviewPublisher::save_page_facts() {
   if (auto saved = m_session.repository->save(m_fault.key, m_fault, changes, updated); !saved)
     return std::unexpected(saved.error());
   m_fault = updated;
+  return OpStatus::Done;
+}
+
+std::vector<DroppedAction> ReviewPublisher::find_dropped() const {
+  const auto matches = match_actions(m_specs, m_existing);
+  std::vector<bool> matched(m_existing.size(), false);
+  for (const auto& m : matches)
+    if (m.existing) matched[*m.existing] = true;
+  std::vector<DroppedAction> dropped;
+  for (std::size_t i = 0; i < m_existing.size(); ++i) {
+    const auto& a = m_existing[i].action;
+    if (matched[i] || core::action_is_done(a)) continue;
+    const bool duplicate = std::any_of(m_duplicates_closed.begin(), m_duplicates_closed.end(),
+                                       [&](const ClosedDuplicate& d) { return d.closed == a.key; });
+    if (duplicate) continue;
+    // A second sub-task of an action the file still has is a duplicate, not a dropped action.
+    const bool listed = std::any_of(m_specs.begin(), m_specs.end(), [&](const ActionSpec& s) { return s.id == a.id; });
+    if (listed && !a.id.empty()) continue;
+    dropped.push_back({a.id, a.key, a.summary, a.status, false});
+  }
+  return dropped;
+}
+
+// Actions the file no longer has: listed always; with --prune each gets a comment saying why
+// and is closed (a re-run finds them done and does nothing).
+Result<OpStatus> ReviewPublisher::prune_dropped() {
+  m_dropped = find_dropped();
+  if (!m_options.prune || m_dropped.empty()) return OpStatus::Skipped;
+  auto& jira = *m_session.jira;
+  for (auto& dropped : m_dropped) {
+    const auto key = op_key({"review-prune", m_current.key, dropped.key});
+    const auto body = fmt::format("Dropped from the review of {}: action `{}` is no longer in the review file, so "
+                                  "`faultline review publish --prune` closed this sub-task.",
+                                  m_current.key, dropped.id.empty() ? dropped.key : dropped.id);
+    if (auto noted = ensure_comment(jira, dropped.key, key, body); !noted) return std::unexpected(noted.error());
+    FAULTLINE_TRY(closed, m_actions.mark_done(dropped.key));
+    dropped.status = closed->action.status;
+    dropped.closed = true;
+  }
   return OpStatus::Done;
 }
 
@@ -784,7 +921,11 @@ PublishOutcome ReviewPublisher::outcome() const {
                                m_synced[i].updated});
   }
   outcome.duplicates_closed = m_duplicates_closed;
+  outcome.dropped = m_dropped;
+  outcome.kept_edits = m_kept_edits;
+  outcome.added_sections = m_added_sections;
   outcome.operations = m_ops.to_json();
+  outcome.warnings = m_ops.warnings();
   outcome.notifications = m_notifications;
   return outcome;
 }
@@ -810,6 +951,7 @@ Result<PublishOutcome> ReviewPublisher::run() {
              [this] { return ran_or_run(m_link_done, [this] { return link_page(); }); }});
   m_ops.add({"save", op_key({"review-save", key}),
              [this] { return ran_or_run(m_save_done, [this] { return save_page_facts(); }); }});
+  m_ops.add({"prune", op_key({"review-prune", key}), [this] { return prune_dropped(); }});
   if (auto ran = m_ops.run(); !ran) {
     auto error = ran.error();
     const auto& results = m_ops.results();
@@ -818,16 +960,22 @@ Result<PublishOutcome> ReviewPublisher::run() {
     if (error.hint.empty()) error.hint = "fix the cause and run the same command again: steps already done are not repeated";
     return std::unexpected(error);
   }
+  for (const auto& warning : m_ops.warnings()) m_services.diagnostics().warn(warning);
   if (!m_options.no_notify) announce();
   return outcome();
 }
 
-Result<PublishOutcome> publish_review(Services& services, const PublishOptions& options) {
-  auto text = read_file(options.file);
+Result<std::string> read_review_file(const std::string& file) {
+  auto text = read_file(file);
   if (!text) {
-    return fail(ErrorKind::Usage, fmt::format("cannot read review file '{}'", options.file),
+    return fail(ErrorKind::Usage, fmt::format("cannot read review file '{}'", file),
                 "check the path (`faultline review init KEY -o FILE` writes one)");
   }
+  return text;
+}
+
+Result<PublishOutcome> publish_review(Services& services, const PublishOptions& options) {
+  FAULTLINE_TRY(text, read_review_file(options.file));
   FAULTLINE_TRY(session, open_fault_session(services));
   ReviewPublisher publisher(services, *session, options);
   if (auto valid = publisher.validate(*text); !valid) return std::unexpected(valid.error());
@@ -849,10 +997,17 @@ nlohmann::json publish_outcome_json(const PublishOutcome& outcome) {
   }
   auto duplicates = nlohmann::json::array();
   for (const auto& d : outcome.duplicates_closed) duplicates.push_back({{"id", d.id}, {"kept", d.kept}, {"closed", d.closed}});
+  auto dropped = nlohmann::json::array();
+  for (const auto& d : outcome.dropped)
+    dropped.push_back({{"id", d.id}, {"key", d.key}, {"summary", d.summary}, {"status", d.status}, {"closed", d.closed}});
   return {{"page", {{"id", outcome.page_id}, {"url", outcome.page_url}, {"version", outcome.page_version}}},
           {"actions", actions},
           {"duplicates_closed", duplicates},
+          {"dropped", dropped},
+          {"kept_edits", outcome.kept_edits},
+          {"added_sections", outcome.added_sections},
           {"operations", outcome.operations},
+          {"warnings", outcome.warnings},
           {"notifications", notifications_json(outcome.notifications)}};
 }
 

@@ -2,6 +2,7 @@
 #include "faultline/app/setup_board.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/services.hpp"
@@ -77,13 +78,18 @@ std::vector<std::string> manual_steps(const config::Config& config, const std::v
                                 core::jql_quote(core::prefixed_label(core::k_level_label_prefix, level))));
   }
   steps.push_back("Quick filters (Board settings > Quick filters > Add):");
-  steps.push_back(fmt::format("  Awaiting review: status = {}", core::jql_quote(config.jira.workflow.recovered)));
-  steps.push_back(fmt::format("  Being handled: status = {}", core::jql_quote(config.jira.workflow.handling)));
+  // Unset workflow steps ([jira.workflow] "") have no status to filter on or show as a column.
+  const auto& workflow = config.jira.workflow;
+  if (!workflow.recovered.empty())
+    steps.push_back(fmt::format("  Awaiting review: status = {}", core::jql_quote(workflow.recovered)));
+  if (!workflow.handling.empty())
+    steps.push_back(fmt::format("  Being handled: status = {}", core::jql_quote(workflow.handling)));
   steps.push_back("  Mine: assignee = currentUser()");
-  steps.push_back(fmt::format("Columns (Board settings > Columns): {} | {} | {} | {} (leave {} out or last).",
-                              config.jira.workflow.reported, config.jira.workflow.handling,
-                              config.jira.workflow.recovered, config.jira.workflow.reviewing,
-                              config.jira.workflow.closed));
+  std::vector<std::string> columns;
+  for (const auto* status : {&workflow.reported, &workflow.handling, &workflow.recovered, &workflow.reviewing})
+    if (!status->empty()) columns.push_back(*status);
+  std::string closed_hint = workflow.closed.empty() ? std::string() : fmt::format(" (leave {} out or last)", workflow.closed);
+  steps.push_back(fmt::format("Columns (Board settings > Columns): {}{}.", fmt::join(columns, " | "), closed_hint));
   steps.push_back(
       "The action lanes are filters, not board columns: add the overdue and pending filters to a dashboard "
       "(Dashboards > Add gadget > Filter Results) or subscribe to the overdue filter (Filters > Details > "

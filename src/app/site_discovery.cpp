@@ -1,6 +1,9 @@
 #include "faultline/app/site_discovery.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faultline/app/services.hpp"
 #include "faultline/confluence/client.hpp"
@@ -8,21 +11,70 @@
 
 namespace faultline::app {
 
-Result<std::map<std::string, std::vector<std::string>>> project_statuses(jira::Client& jira, std::string_view project) {
+Result<std::map<std::string, std::vector<WorkflowStatus>>> project_statuses(jira::Client& jira, std::string_view project) {
   FAULTLINE_TRY(reply,
                 jira.call(http::Method::Get,
                           std::string(jira.api_root()) + "/project/" + http::url_encode(project) + "/statuses"));
-  std::map<std::string, std::vector<std::string>> statuses;
+  std::map<std::string, std::vector<WorkflowStatus>> statuses;
   if (!reply->body.is_array()) return statuses;
   for (const auto& type : reply->body) {
     if (!type.is_object()) continue;
-    auto& names = statuses[type.value("name", "")];
-    for (const auto& status : type.value("statuses", nlohmann::json::array())) {
-      if (status.is_object() && status.contains("name") && status["name"].is_string())
-        names.push_back(status["name"].get<std::string>());
+    const auto name = type.find("name");
+    auto& list = statuses[name != type.end() && name->is_string() ? name->get<std::string>() : std::string()];
+    const auto listed = type.find("statuses");
+    if (listed == type.end() || !listed->is_array()) continue;
+    for (const auto& status : *listed) {
+      if (!status.is_object() || !status.contains("name") || !status["name"].is_string()) continue;
+      WorkflowStatus entry{status["name"].get<std::string>(), {}};
+      if (const auto category = status.find("statusCategory"); category != status.end() && category->is_object()) {
+        if (const auto key = category->find("key"); key != category->end() && key->is_string()) entry.category = key->get<std::string>();
+      }
+      list.push_back(std::move(entry));
     }
   }
   return statuses;
+}
+
+std::vector<WorkflowStatus> fault_type_statuses(const std::map<std::string, std::vector<WorkflowStatus>>& statuses,
+                                                std::string_view fault_type) {
+  for (const auto& [type, list] : statuses)
+    if (iequals(type, fault_type) && !list.empty()) return list;
+  std::vector<WorkflowStatus> all;
+  for (const auto& [type, list] : statuses)
+    for (const auto& status : list)
+      if (std::none_of(all.begin(), all.end(), [&](const WorkflowStatus& s) { return iequals(s.name, status.name); }))
+        all.push_back(status);
+  return all;
+}
+
+std::map<std::string, std::string> map_workflow_steps(const std::vector<WorkflowStatus>& statuses) {
+  std::map<std::string, std::string> steps;
+  std::vector<std::string> taken;
+  auto free = [&](const WorkflowStatus& s) {
+    return std::none_of(taken.begin(), taken.end(), [&](const std::string& t) { return iequals(t, s.name); });
+  };
+  for (const auto& [step, candidates] : workflow_status_candidates()) {
+    const bool closing = step == "closed";
+    std::vector<std::string> eligible;
+    for (const auto& status : statuses)
+      if (free(status) && (closing ? status.category == "done" || status.category.empty() : status.category != "done"))
+        eligible.push_back(status.name);
+    auto picked = pick_name(candidates, eligible);
+    // By category where no name fits: the workflow's first To Do status reports, its first
+    // Done status closes; handling, recovered and reviewing need a status meant for them.
+    const std::string fallback_category = step == "reported" ? "new" : closing ? "done" : "";
+    if (!picked && !fallback_category.empty()) {
+      for (const auto& status : statuses) {
+        if (free(status) && status.category == fallback_category) {
+          picked = status.name;
+          break;
+        }
+      }
+    }
+    steps[step] = picked.value_or("");
+    if (picked) taken.push_back(*picked);
+  }
+  return steps;
 }
 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& fact_field_candidates() {
@@ -100,15 +152,16 @@ Result<void> discover_fields_and_workflow(jira::Client& client, config::InitFact
     if (auto name = pick_name(candidates, custom_names)) facts.fields[fact] = *name;
   }
   FAULTLINE_TRY(statuses, project_statuses(client, facts.project));
+  const auto workflow = fault_type_statuses(*statuses, facts.fault_type);
   std::vector<std::string> names;
-  for (const auto& [type, list] : *statuses)
-    if (iequals(type, facts.fault_type)) names = list;
-  for (const auto& [step, candidates] : workflow_status_candidates()) {
-    if (auto name = pick_name(candidates, names)) {
-      facts.workflow[step] = *name;
-    } else {
-      facts.notes.push_back(fmt::format("no status found for the '{}' step; set [jira.workflow] {}", step, step));
-    }
+  for (const auto& status : workflow) names.push_back(status.name);
+  facts.workflow = map_workflow_steps(workflow);
+  for (const auto& [step, status] : facts.workflow) {
+    if (!status.empty()) continue;
+    facts.notes.push_back(fmt::format("the {} workflow ({}) has no status for the '{}' step: left unset, so faultline "
+                                      "records that step's facts and leaves the status (set [jira.workflow] {} if "
+                                      "the workflow gets one)",
+                                      facts.fault_type, fmt::join(names, ", "), step, step));
   }
   return {};
 }
@@ -125,6 +178,7 @@ Result<void> discover_jira(Services& services, const DiscoveryRequest& request, 
 
 Result<void> discover_confluence(Services& services, config::InitFacts& facts) {
   FAULTLINE_TRY(confluence, services.confluence());
+  facts.confluence_flavor = confluence::to_string((*confluence)->flavor());
   FAULTLINE_TRY(space, (*confluence)->find_space(facts.space));
   FAULTLINE_TRY(parent, (*confluence)->find_page(facts.space, facts.parent));
   if (!*parent) facts.notes.push_back(fmt::format("no page '{}' in space {} yet: create it before publishing reviews", facts.parent, facts.space));

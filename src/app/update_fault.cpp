@@ -62,6 +62,7 @@ nlohmann::json UpdateOutcome::to_json(const date::time_zone* zone) const {
                         {"commented", commented},
                         {"fault", core::fault_to_json(fault, zone)},
                         {"operations", operations.to_json()},
+                        {"warnings", operations.warnings()},
                         {"notifications", notifications_json(notifications)}};
 }
 
@@ -112,6 +113,7 @@ Result<UpdateOutcome> update_fault(Services& services, const UpdateRequest& requ
              return OpStatus::Done;
            }});
   if (auto ran = ops.run(); !ran) return std::unexpected(ran.error());
+  for (const auto& warning : ops.warnings()) services.diagnostics().warn(warning);
   outcome.commented = !ops.results().empty() && ops.results().front().status == OpStatus::Done;
   outcome.url = jira.browse_url(updated.key);
 

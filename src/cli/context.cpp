@@ -170,7 +170,7 @@ std::size_t Context::dry_run_writes() const { return m_dry_run ? m_dry_run->writ
 void Context::report(const Error& error) {
   clear_progress();
   std::string text = "faultline: " + error.message + "\n";
-  for (const auto& detail : error.details) text += "  " + detail + "\n";
+  for (const auto& detail : unsaid_details(error)) text += "  " + detail + "\n";
   if (!error.hint.empty()) text += "  hint: " + error.hint + "\n";
   m_streams.err << m_redactor.mask(text);
   m_streams.err.flush();

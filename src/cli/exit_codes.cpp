@@ -10,7 +10,8 @@ ExitCode exit_code_for(ErrorKind kind) {
     case ErrorKind::NotFound: return ExitCode::NotFound;
     case ErrorKind::Unavailable: return ExitCode::Unavailable;
     case ErrorKind::Failed:
-    case ErrorKind::Conflict: return ExitCode::Failed;
+    case ErrorKind::Conflict:
+    case ErrorKind::Workflow: return ExitCode::Failed;
   }
   return ExitCode::Failed;
 }

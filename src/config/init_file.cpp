@@ -29,10 +29,15 @@ std::string render_init_config(const InitFacts& f) {
   for (const auto& [fact, field] : f.fields) line(fact + " = " + core::toml_quote(field));
   line("");
   line("[jira.workflow] # process step -> status name in the project's workflow");
-  for (const auto& [step, status] : f.workflow) line(step + " = " + core::toml_quote(status));
+  for (const auto& [step, status] : f.workflow) {
+    if (status.empty()) line(step + " = \"\"   # unset: the workflow has no status for this step (see the NOTE above)");
+    else line(step + " = " + core::toml_quote(status));
+  }
   line("");
   line("[confluence]");
   line("url = " + core::toml_quote(f.confluence_url));
+  if (!f.confluence_flavor.empty())
+    line("flavor = " + core::toml_quote(f.confluence_flavor) + "              # auto | cloud | datacenter");
   line("space = " + core::toml_quote(f.space));
   line("parent = " + core::toml_quote(f.parent) + "   # review pages are created under this page");
   line("");

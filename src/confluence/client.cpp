@@ -29,6 +29,26 @@ Flavor guess_flavor(std::string_view base_url) {
   return cloud ? Flavor::Cloud : Flavor::DataCenter;
 }
 
+Result<Flavor> detect_flavor(http::Transport& transport, const Connection& connection) {
+  if (guess_flavor(connection.base_url) == Flavor::Cloud) return Flavor::Cloud;
+  // Auto authentication: Bearer without a user (a Data Center PAT), Basic with one.
+  Client probe(transport, connection, connection.user.empty() ? Flavor::DataCenter : Flavor::Cloud);
+  auto cloud = probe.call(http::Method::Get, "/rest/api/settings/systemInfo");
+  if (cloud && cloud->body.is_object() && cloud->body.contains("cloudId")) return Flavor::Cloud;
+  if (!cloud && cloud.error().kind == ErrorKind::Auth) return std::unexpected(cloud.error());
+  if (!cloud && cloud.error().kind == ErrorKind::Unavailable) return std::unexpected(cloud.error());
+  auto server = probe.call(http::Method::Get, "/rest/api/server-information");
+  if (server && server->body.is_object()) return Flavor::DataCenter;
+  if (!server && server.error().kind == ErrorKind::Auth) return std::unexpected(server.error());
+  // Data Center before 8.x has no server-information, and no systemInfo either.
+  if (!server && server.error().kind == ErrorKind::NotFound) return Flavor::DataCenter;
+  return fail(ErrorKind::Failed,
+              "cannot tell whether Confluence at " + connection.base_url + " is Cloud or Data Center: neither "
+              "rest/api/settings/systemInfo nor rest/api/server-information answered",
+              "check confluence.url (Cloud: https://SITE.atlassian.net/wiki; Data Center: the base URL with its "
+              "context path), or set [confluence] flavor = \"cloud\" or \"datacenter\"");
+}
+
 Client::Client(http::Transport& transport, Connection connection, Flavor flavor)
     : m_transport(transport),
       m_flavor(flavor),

@@ -150,6 +150,18 @@ Result<Page> Client::get_page(std::string_view page_id, std::string_view space_k
   return parse_v1_page(reply->body);
 }
 
+Result<Page> Client::get_page_version(std::string_view page_id, int version, std::string_view space_key) {
+  const std::string number = std::to_string(version);
+  if (m_flavor == Flavor::Cloud) {
+    FAULTLINE_TRY(reply, call(http::Method::Get, "/api/v2/pages/" + http::url_encode(page_id),
+                              {{"version", number}, {"body-format", "storage"}}));
+    return parse_v2_page(reply->body, space_key);
+  }
+  FAULTLINE_TRY(reply, call(http::Method::Get, "/rest/api/content/" + http::url_encode(page_id),
+                            {{"status", "historical"}, {"version", number}, {"expand", "body.storage,version,space"}}));
+  return parse_v1_page(reply->body);
+}
+
 Result<Page> Client::create_page(std::string_view space_key, std::string_view title, std::string_view parent_id,
                                  std::string_view body_storage, const std::vector<std::string>& labels) {
   if (m_flavor == Flavor::Cloud) {

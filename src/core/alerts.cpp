@@ -233,6 +233,20 @@ std::string alert_identity(const Alert& alert) {
   return hex16(fnv1a_64(joined));
 }
 
+// Alertmanager's groupKey is "<route matchers>:<group labels>", "{}:{}" for a route without
+// group_by. True when the group labels are empty: the key then says nothing about the alerts.
+bool ungrouped(const AlertGroup& group) {
+  if (group.source_system != "alertmanager" || !group.group_labels.empty()) return false;
+  return group.group_key.empty() || group.group_key.ends_with(":{}");
+}
+
+// The route part of the groupKey ("{}/{severity=\"page\"}"), the receiver when there is none.
+std::string route_of(const AlertGroup& group) {
+  const auto colon = group.group_key.rfind(":{");
+  if (colon == std::string::npos || colon == 0) return group.receiver.empty() ? "{}" : group.receiver;
+  return group.group_key.substr(0, colon);
+}
+
 std::string group_identity(const AlertGroup& group) {
   if (!group.group_key.empty()) return group.group_key;
   std::string joined = group.receiver + ":{";
@@ -455,10 +469,27 @@ Result<AlertGroup> parse_alert_payload_text(std::string_view text) {
 std::vector<AlertFault> alert_faults(const AlertGroup& group, AlertGrouping grouping, const AlertRules& rules) {
   std::vector<AlertFault> drafts;
   if (group.alerts.empty()) return drafts;
-  if (grouping == AlertGrouping::PerGroup) {
+  if (grouping == AlertGrouping::PerGroup && !ungrouped(group)) {
     std::vector<const Alert*> all;
     for (const auto& alert : group.alerts) all.push_back(&alert);
     drafts.push_back(make_draft(group, all, std::string(k_dedupe_prefix) + group_identity(group), rules));
+    return drafts;
+  }
+  if (grouping == AlertGrouping::PerGroup) {
+    // A route without group_by batches every alert of the receiver into one "{}:{}" group:
+    // one fault per alert name instead (what group_by: [alertname] would have sent), keyed by
+    // the route and the name, so DiskFull and HighLatency never share a fault.
+    std::vector<std::pair<std::string, std::vector<const Alert*>>> by_name;
+    for (const auto& alert : group.alerts) {
+      const auto name = alert.labels.find("alertname");
+      const std::string identity = name != alert.labels.end() ? fmt::format("{{alertname=\"{}\"}}", name->second)
+                                                              : alert_identity(alert);
+      auto it = std::find_if(by_name.begin(), by_name.end(), [&](const auto& entry) { return entry.first == identity; });
+      if (it == by_name.end()) it = by_name.insert(by_name.end(), {identity, {}});
+      it->second.push_back(&alert);
+    }
+    for (const auto& [identity, alerts] : by_name)
+      drafts.push_back(make_draft(group, alerts, fmt::format("{}{}:{}", k_dedupe_prefix, route_of(group), identity), rules));
     return drafts;
   }
   for (const auto& alert : group.alerts) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <set>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "faultline/core/labels.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/core/timestamp.hpp"
+#include "faultline/util/strings.hpp"
 
 namespace faultline::core {
 
@@ -311,6 +313,52 @@ Result<void> read_native_fields(const json& fields, Fault& fault) {
   return {};
 }
 
+// "code-defect" -> "Code Defect": a type slug read back from its label, for display.
+std::string words_of_slug(std::string_view slug) {
+  std::string out;
+  bool start = true;
+  for (const char c : slug) {
+    if (c == '-') {
+      out += ' ';
+      start = true;
+      continue;
+    }
+    out += start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    start = false;
+  }
+  return out;
+}
+
+// The level Jira's priority names: P1..P4 as they are, else Highest P1, High P2, Medium P3,
+// Low and Lowest P4; "" for any other priority.
+std::string level_of_priority(std::string_view priority) {
+  const std::string name = lower(priority);
+  if (name.size() == 2 && name[0] == 'p' && name[1] >= '1' && name[1] <= '4') return std::string{'P', name[1]};
+  if (name == "highest") return "P1";
+  if (name == "high") return "P2";
+  if (name == "medium") return "P3";
+  if (name == "low" || name == "lowest") return "P4";
+  return {};
+}
+
+// A fault opened by hand in Jira (or whose property was lost) still carries faultline's
+// labels and a priority: they fill the facts that neither a mapped field nor the property gave.
+void fill_from_labels(Fault& fault, std::string_view priority) {
+  const auto value_of = [&](std::string_view prefix) -> std::string {
+    for (const auto& label : fault.labels)
+      if (label.size() > prefix.size() && std::string_view(label).substr(0, prefix.size()) == prefix)
+        return label.substr(prefix.size());
+    return {};
+  };
+  if (fault.level.empty()) {
+    const auto level = value_of(k_level_label_prefix);  // "p2"
+    if (level.size() == 2 && level[0] == 'p' && level[1] >= '1' && level[1] <= '4') fault.level = std::string{'P', level[1]};
+  }
+  if (fault.level.empty()) fault.level = level_of_priority(priority);
+  if (fault.source.empty()) fault.source = value_of(k_source_label_prefix);
+  if (fault.type.empty()) fault.type = words_of_slug(value_of(k_type_label_prefix));
+}
+
 Result<void> read_bound_fields(const json& fields, const FaultSchema& schema, const date::time_zone* zone,
                                Fault& fault) {
   for (const auto& binding : schema.bindings) {
@@ -461,6 +509,12 @@ Result<Fault> fault_from_issue(const json& issue_json, const FaultSchema& schema
     if (auto read = read_native_fields(*fields, fault); !read) return std::unexpected(read.error());
     if (auto read = read_bound_fields(*fields, schema, zone, fault); !read) return std::unexpected(read.error());
   }
+  // Mapped fields, then the property (both above), then the labels and the priority.
+  std::string priority;
+  if (fields != issue_json.end() && fields->is_object()) {
+    if (const auto it = fields->find("priority"); it != fields->end() && it->is_object()) priority = string_at(*it, "name");
+  }
+  fill_from_labels(fault, priority);
   return fault;
 }
 

@@ -32,7 +32,72 @@ std::string printable_body(const std::string& body) {
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The URL's path without the query, percent-decoded enough to match endings.
+std::string path_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (start == std::string::npos) return "/";
+  const auto end = url.find_first_of("?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+bool ends_with(std::string_view text, std::string_view tail) {
+  return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
+}
+
+// The last path segment ("123" of .../pages/123).
+std::string last_segment(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace
+
+nlohmann::json DryRunTransport::placeholder(const Request& request) {
+  using nlohmann::json;
+  const std::string path = path_of(request.url);
+  const json body = request.body.empty() ? json() : json::parse(request.body, nullptr, false);
+  const bool object = body.is_object();
+  const std::lock_guard lock(m_mutex);
+  auto issue = [&](const json& input) {
+    const bool subtask = input.is_object() && input.contains("fields") && input["fields"].is_object() &&
+                         input["fields"].contains("parent");
+    const std::string name = subtask ? "<new sub-task " + std::to_string(++m_new_subtasks) + ">"
+                                     : "<new issue " + std::to_string(++m_new_issues) + ">";
+    return json{{"id", name}, {"key", name}, {"self", name}};
+  };
+  if (request.method == Method::Post && (ends_with(path, "/rest/api/2/issue") || ends_with(path, "/rest/api/3/issue")))
+    return issue(body);
+  if (request.method == Method::Post && ends_with(path, "/issue/bulk")) {
+    json issues = json::array();
+    if (object && body.contains("issueUpdates") && body["issueUpdates"].is_array())
+      for (const auto& input : body["issueUpdates"]) issues.push_back(issue(input));
+    return json{{"issues", issues}, {"errors", json::array()}};
+  }
+  if (request.method == Method::Post && ends_with(path, "/comment"))
+    return json{{"id", "<new comment " + std::to_string(++m_new_comments) + ">"}};
+  const bool v2_pages = ends_with(path, "/api/v2/pages");
+  const bool v1_content = ends_with(path, "/rest/api/content");
+  const std::string title = object ? body.value("title", "") : "";
+  if (request.method == Method::Post && (v2_pages || v1_content)) {
+    const std::string id = "<new page " + std::to_string(++m_new_pages) + ">";
+    json page{{"id", id}, {"title", title}, {"status", "current"}, {"version", {{"number", 1}}}};
+    if (v2_pages) {
+      page["spaceId"] = object ? body.value("spaceId", "") : "";
+      page["_links"] = {{"webui", "/pages/" + id}};
+    } else {
+      page["type"] = "page";
+      if (object && body.contains("space")) page["space"] = body["space"];
+      page["_links"] = {{"webui", "/pages/viewpage.action?pageId=" + id}};
+    }
+    return page;
+  }
+  const bool page_update = path.find("/api/v2/pages/") != std::string::npos || path.find("/rest/api/content/") != std::string::npos;
+  if (request.method == Method::Put && page_update && object && body.contains("version")) {
+    return json{{"id", last_segment(path)}, {"title", title}, {"status", "current"}, {"version", body["version"]}};
+  }
+  return json::object();
+}
 
 DryRunTransport::DryRunTransport(std::unique_ptr<Transport> inner, std::ostream& out, const Redactor& redactor)
     : m_inner(std::move(inner)), m_out(out), m_redactor(redactor) {}
@@ -61,7 +126,7 @@ Response DryRunTransport::print_write(const Request& request) {
   }
   Response response;
   response.status = request.method == Method::Post ? 201 : 200;
-  response.body = "{}";
+  response.body = placeholder(request).dump();
   response.headers = {{"Content-Type", "application/json"}, {std::string(k_dry_run_header), "1"}};
   return response;
 }

@@ -68,9 +68,9 @@ Result<Transition> Client::transition_to_status(std::string_view key, std::strin
     for (const auto& t : *available) targets.push_back("'" + t.to_status + "' (via '" + t.name + "')");
     Error error;
     error.kind = ErrorKind::Failed;
-    error.message = std::string(key) + " has no transition to status '" + std::string(status_name) + "'; " +
-                    (targets.empty() ? std::string("no transitions are available to this user")
-                                     : "available: " + detail::join(targets, ", "));
+    // The available transitions once, as details (the message names what was wanted).
+    error.message = std::string(key) + " has no transition to status '" + std::string(status_name) + "'" +
+                    (targets.empty() ? std::string(": no transitions are available to this user") : "; available:");
     error.hint = "Check [jira.workflow] against the project's workflow, and the issue's current status.";
     error.details = targets;
     return std::unexpected(std::move(error));

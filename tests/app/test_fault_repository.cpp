@@ -10,6 +10,7 @@
 
 #include "faultline/app/fault_repository.hpp"
 #include "faultline/app/open_fault.hpp"
+#include "faultline/core/labels.hpp"
 #include "support/fake_transport.hpp"
 #include "support/test_services.hpp"
 
@@ -26,7 +27,7 @@ nlohmann::json dc_fault(const std::string& id, const std::string& key, const std
            {{"summary", "Disk full on db1"},
             {"status", {{"name", "Reported"}, {"statusCategory", {{"key", "new"}}}}},
             {"created", created},
-            {"labels", {"fault", "fault-level-p3"}}}}};
+            {"labels", {"fault", "fault-level-p3", faultline::core::dedupe_label("db1/disk")}}}}};
 }
 
 // Three open faults with the key (an earlier race), as Data Center's search returns them.
@@ -146,4 +147,27 @@ TEST_CASE("open_fault with a dedupe key on Data Center reads the found faults' p
   CHECK(outcome->duplicates_closed == std::vector<std::string>{"FAULT-8", "FAULT-9"});
   CHECK(fake.batches() == std::vector<std::size_t>{3});
   fake.verify();
+}
+
+TEST_CASE("find_open_by_dedupe keeps only faults that carry the dedupe label", "[app][open][dedupe]") {
+  // A search that answers loosely (a proxy, an index gone wrong): FAULT-7 has the label,
+  // FAULT-8 does not and must not get an alert's comment.
+  FakeTransport fake;
+  auto unlabelled = dc_fault("10008", "FAULT-8", "2026-11-18T10:00:01.000+0800");
+  unlabelled["fields"]["labels"] = {"fault", "fault-level-p3"};
+  nlohmann::json page{{"startAt", 0}, {"maxResults", 100}, {"total", 2},
+                      {"issues", {dc_fault("10007", "FAULT-7", "2026-11-18T10:00:00.000+0800"), unlabelled}}};
+  fake.on(Method::Get, "/rest/api/2/search").reply(200, page.dump());
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-7/properties/faultline").reply(200, property_of("db7"));
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-8/properties/faultline").reply(200, property_of("db8"));
+  faultline::jira::Client client(fake, {"https://jira.example.com", "", "pat-token-123456", faultline::jira::AuthScheme::Bearer},
+                                 faultline::jira::Flavor::DataCenter);
+  faultline::config::Config config;
+  config.jira.project = "FAULT";
+  config.jira.fault_type = "Fault";
+  faultline::app::FaultRepository repo(client, config, date::locate_zone("UTC"));
+  auto found = repo.find_open_by_dedupe("db1/disk");
+  REQUIRE(found);
+  REQUIRE(found->size() == 1);
+  CHECK(found->front().key == "FAULT-7");
 }

@@ -16,6 +16,7 @@
 #include "faultline/app/open_fault.hpp"
 #include "faultline/http/counting.hpp"
 #include "faultline/util/waves.hpp"
+#include "faultline/core/labels.hpp"
 #include "support/fake_transport.hpp"
 #include "support/test_services.hpp"
 
@@ -43,7 +44,7 @@ nlohmann::json fault_issue(const std::string& id, const std::string& key, const 
            {{"summary", "Disk full on db1"},
             {"status", {{"name", "Reported"}, {"statusCategory", {{"key", "new"}}}}},
             {"created", created},
-            {"labels", {"fault", "fault-level-p3"}}}},
+            {"labels", {"fault", "fault-level-p3", faultline::core::dedupe_label("db1-disk")}}}},
           {"properties", {{"faultline", {{"schema", 1}, {"level", "P3"}, {"dedupe_key", "db1-disk"}}}}}};
 }
 

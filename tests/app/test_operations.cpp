@@ -63,6 +63,40 @@ TEST_CASE("an operation list stops at the first failure and resumes from it", "[
   CHECK(ops.to_json().back()["op"] == "c");
 }
 
+TEST_CASE("a workflow step the site lacks is a warning: the list goes on and says why", "[app][fault][ops][workflow]") {
+  OperationList ops;
+  int after = 0;
+  ops.add({"transition", "k1", []() -> Result<OpStatus> {
+             faultline::Error error{ErrorKind::Workflow, "FAULT-1 has no transition to status 'Recovered'; available:",
+                                    "move it in Jira", 0, {"'Done' (via 'Done')"}};
+             return std::unexpected(error);
+           }});
+  ops.add({"comment", "k2", [&]() -> Result<OpStatus> {
+             ++after;
+             return OpStatus::Done;
+           }});
+  REQUIRE(ops.run().has_value());
+  CHECK(after == 1);
+  REQUIRE(ops.results().size() == 2);
+  CHECK(ops.results()[0].status == OpStatus::Warned);
+  const auto warnings = ops.warnings();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "FAULT-1 has no transition to status 'Recovered'; available: 'Done' (via 'Done'); move it in Jira");
+  const auto json = ops.to_json();
+  CHECK(json[0]["status"] == "warning");
+  CHECK(json[1]["status"] == "done");
+
+  // Any other error still stops the list.
+  OperationList stops;
+  stops.add({"save", "k3", []() -> Result<OpStatus> { return faultline::fail(ErrorKind::Failed, "Jira said no"); }});
+  stops.add({"comment", "k4", [&]() -> Result<OpStatus> {
+               ++after;
+               return OpStatus::Done;
+             }});
+  CHECK_FALSE(stops.run().has_value());
+  CHECK(after == 1);
+}
+
 TEST_CASE("ensure_comment posts once: a comment carrying the marker is found again", "[app][fault][ops]") {
   FakeTransport fake;
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/comment")

@@ -77,7 +77,7 @@ TEST_CASE("review page naming, labels and link id are stable per fault", "[app][
 }
 
 TEST_CASE("the review record survives a round trip and ignores what is not an object", "[app][review][publish]") {
-  faultline::app::ReviewRecord record{"123", "abcd", "https://wiki/x", "FAULT-1: t", "", 3};
+  faultline::app::ReviewRecord record{"123", "abcd", "https://wiki/x", "FAULT-1: t", "", 3, {{"root cause", "0123456789abcdef"}}};
   CHECK(faultline::app::ReviewRecord::from_json(record.to_json()) == record);
   CHECK_FALSE(record.to_json().contains("creating"));
   record.creating = "ef01";
@@ -360,6 +360,7 @@ TEST_CASE("review publish of 20 actions: the depth of its request graph, first r
     std::vector<std::string> writes;
     std::size_t requests = 0, depth = 0;
     std::string written_hash;  // the hash of a page version it wrote, if any
+    json written_record;       // the faultline.review it wrote, if any
   };
   const auto rerun = [&](const json& record) {
     Rerun out;
@@ -405,6 +406,8 @@ TEST_CASE("review publish of 20 actions: the depth of its request graph, first r
       const auto& call = fake.calls()[i];
       if (!is_write(call)) continue;
       out.writes.push_back(std::string(faultline::http::to_string(call.method)) + " " + call.url);
+      if (faultline::test::path_of(call.url) == "/rest/api/2/issue/FAULT-1/properties/faultline.review")
+        out.written_record = json::parse(call.body);
       if (faultline::test::path_of(call.url) == "/confluence/rest/api/content/9001") {
         const auto message = json::parse(call.body)["version"].value("message", "");
         out.written_hash = message.substr(std::string("faultline publish ").size());
@@ -415,10 +418,12 @@ TEST_CASE("review publish of 20 actions: the depth of its request graph, first r
   };
   // The fake answers the first run's fault reads with the fault as it was before its writes,
   // so the body it hashed may differ from what the re-run renders: a first pass learns the
-  // re-run's body hash, and the record and the page then carry it, as after a real publish.
+  // re-run's body hash and section hashes, and the record and the page then carry them, as
+  // after a real publish.
   auto record = review_record;
   const auto learn = rerun(record);
   if (!learn.written_hash.empty()) record["hash"] = learn.written_hash;
+  if (learn.written_record.contains("sections")) record["sections"] = learn.written_record["sections"];
   const auto quiet = rerun(record);
   std::string written;
   for (const auto& w : quiet.writes) written += w + "\n";

@@ -13,6 +13,54 @@ TEST_CASE("guess_flavor: atlassian.net is Cloud, anything else Data Center", "[c
   CHECK(confluence::guess_flavor("https://atlassian.net.evil.example") == confluence::Flavor::DataCenter);
 }
 
+TEST_CASE("detect_flavor asks the site: Cloud's systemInfo, Data Center's server-information", "[confluence]") {
+  const confluence::Connection custom{"https://wiki.acme.example/wiki", "oncall@example.com", k_confluence_token,
+                                      confluence::AuthScheme::Auto};
+  {  // A Cloud site behind a custom domain.
+    FakeTransport fake;
+    fake.on(Method::Get, "/wiki/rest/api/settings/systemInfo")
+        .reply(200, R"({"cloudId":"5a8c3ba8-0f6c","commitHash":"abc","baseUrl":"https://wiki.acme.example/wiki"})");
+    auto flavor = confluence::detect_flavor(fake, custom);
+    REQUIRE(flavor);
+    CHECK(*flavor == confluence::Flavor::Cloud);
+    fake.verify();
+  }
+  const confluence::Connection server{k_confluence_datacenter_url, "", k_confluence_token, confluence::AuthScheme::Auto};
+  {  // Data Center: no systemInfo, a server-information.
+    FakeTransport fake;
+    fake.on(Method::Get, "/confluence/rest/api/settings/systemInfo").reply(404, R"({"statusCode":404,"message":"null"})");
+    fake.on(Method::Get, "/confluence/rest/api/server-information")
+        .reply(200, R"({"baseUrl":"https://wiki.example.com/confluence","version":"10.0.3","buildNumber":9012})");
+    auto flavor = confluence::detect_flavor(fake, server);
+    REQUIRE(flavor);
+    CHECK(*flavor == confluence::Flavor::DataCenter);
+  }
+  {  // An older Data Center without either resource.
+    FakeTransport fake;
+    fake.on(Method::Get, "/confluence/rest/api/settings/systemInfo").reply(404, "");
+    fake.on(Method::Get, "/confluence/rest/api/server-information").reply(404, "");
+    auto flavor = confluence::detect_flavor(fake, server);
+    REQUIRE(flavor);
+    CHECK(*flavor == confluence::Flavor::DataCenter);
+  }
+  {  // Refused credentials are an Auth error, and the token stays out of it.
+    FakeTransport fake;
+    fake.on(Method::Get, "/confluence/rest/api/settings/systemInfo").reply(401, R"({"message":"Unauthorized"})");
+    auto flavor = confluence::detect_flavor(fake, server);
+    REQUIRE_FALSE(flavor);
+    CHECK(flavor.error().kind == ErrorKind::Auth);
+    CHECK(flavor.error().message.find(k_confluence_token) == std::string::npos);
+  }
+  {  // *.atlassian.net is Cloud without a request.
+    FakeTransport fake;
+    auto flavor = confluence::detect_flavor(
+        fake, confluence::Connection{k_confluence_cloud_url, "oncall@example.com", k_confluence_token, confluence::AuthScheme::Auto});
+    REQUIRE(flavor);
+    CHECK(*flavor == confluence::Flavor::Cloud);
+    CHECK(fake.calls().empty());
+  }
+}
+
 TEST_CASE("find_page on Cloud looks up the space id, then the page by title (v2)", "[confluence][pages]") {
   FakeTransport fake;
   fake.on(Method::Get, "/wiki/api/v2/spaces").query("keys", "OPS")

@@ -279,3 +279,34 @@ TEST_CASE("overlong dedupe keys are hashed to stay within 255 bytes", "[alerts]"
   CHECK(drafts[0].dedupe_key.rfind("am:h:", 0) == 0);
   CHECK(drafts[0].title == "Alert");
 }
+
+TEST_CASE("a route without group_by ({}:{}) gives one fault per alert name, not one for all", "[alerts]") {
+  const auto payload = R"js({"version":"4","groupKey":"{}:{}","receiver":"faultline","status":"firing",
+    "groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am:9093",
+    "alerts":[
+      {"status":"firing","labels":{"alertname":"DiskFull","instance":"db-1"},"annotations":{},
+       "startsAt":"2026-11-25T02:00:00Z","fingerprint":"aaaa000000000001"},
+      {"status":"firing","labels":{"alertname":"HighLatency","service":"checkout"},"annotations":{},
+       "startsAt":"2026-11-25T02:01:00Z","fingerprint":"bbbb000000000002"},
+      {"status":"firing","labels":{"alertname":"DiskFull","instance":"db-2"},"annotations":{},
+       "startsAt":"2026-11-25T02:02:00Z","fingerprint":"aaaa000000000003"}]})js";
+  auto group = parse_alert_payload_text(payload);
+  REQUIRE(group);
+  const auto drafts = alert_faults(*group, AlertGrouping::PerGroup, AlertRules{});
+  REQUIRE(drafts.size() == 2);
+  CHECK(drafts[0].dedupe_key == "am:{}:{alertname=\"DiskFull\"}");
+  CHECK(drafts[0].alert_count == 2);
+  CHECK(drafts[1].dedupe_key == "am:{}:{alertname=\"HighLatency\"}");
+  CHECK(drafts[1].alert_count == 1);
+  CHECK(drafts[0].dedupe_key != drafts[1].dedupe_key);
+
+  // A sub-route's matchers stay in the key; a grouped payload keeps its groupKey.
+  auto routed = *group;
+  routed.group_key = "{}/{severity=\"page\"}:{}";
+  CHECK(alert_faults(routed, AlertGrouping::PerGroup, AlertRules{})[0].dedupe_key ==
+        "am:{}/{severity=\"page\"}:{alertname=\"DiskFull\"}");
+  auto grouped = *group;
+  grouped.group_key = "{}:{alertname=\"DiskFull\"}";
+  grouped.group_labels = {{"alertname", "DiskFull"}};
+  CHECK(alert_faults(grouped, AlertGrouping::PerGroup, AlertRules{}).size() == 1);
+}

@@ -247,6 +247,33 @@ TEST_CASE("fault_from_issue tolerates missing keys", "[fault]") {
   CHECK(unassigned->handler.empty());
 }
 
+TEST_CASE("a fault opened by hand in Jira reads its facts from labels and priority", "[fault]") {
+  // No property, no mapped field: only faultline's labels and a priority set in Jira's UI.
+  const auto by_hand = fault_from_issue(json::parse(R"({"key":"FAULT-9","fields":{"summary":"Login down",
+      "priority":{"name":"High"},"labels":["fault","fault-level-p2","fault-source-customer","fault-type-code-defect"]}})"),
+                                        sample_schema());
+  REQUIRE(by_hand.has_value());
+  CHECK(by_hand->level == "P2");  // the label wins over the priority
+  CHECK(by_hand->source == "customer");
+  CHECK(by_hand->type == "Code Defect");
+
+  const auto priority_only = fault_from_issue(
+      json::parse(R"({"key":"FAULT-10","fields":{"priority":{"name":"Highest"},"labels":["fault"]}})"), sample_schema());
+  REQUIRE(priority_only.has_value());
+  CHECK(priority_only->level == "P1");
+  const auto named = fault_from_issue(json::parse(R"({"key":"FAULT-11","fields":{"priority":{"name":"p3"}}})"), sample_schema());
+  CHECK(named->level == "P3");
+  const auto unknown = fault_from_issue(json::parse(R"({"key":"FAULT-12","fields":{"priority":{"name":"Blocker"},
+      "labels":["fault-level-urgent"]}})"), sample_schema());
+  CHECK(unknown->level.empty());  // neither a level label nor a priority faultline can read
+
+  // The property and mapped fields still come first.
+  const auto recorded = fault_from_issue(json::parse(R"({"key":"FAULT-13","fields":{"priority":{"name":"Low"},
+      "labels":["fault-level-p3"]},"properties":{"faultline":{"level":"P1","source":"ci"}}})"), sample_schema());
+  CHECK(recorded->level == "P1");
+  CHECK(recorded->source == "ci");
+}
+
 TEST_CASE("fault_from_issue names the path of a value of the wrong shape", "[fault]") {
   struct Row {
     const char* json;

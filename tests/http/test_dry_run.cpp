@@ -55,7 +55,8 @@ TEST_CASE("DryRunTransport prints a write, masks it, and does not send it", "[dr
   CHECK(h.fake->sent().empty());
   REQUIRE(outcome);
   CHECK(outcome->status == 201);
-  CHECK(outcome->body == "{}");
+  // A create gets a placeholder answer, so the steps that need the new key go on.
+  CHECK(outcome->body == R"({"id":"<new issue 1>","key":"<new issue 1>","self":"<new issue 1>"})");
   CHECK(outcome->header("X-Faultline-Dry-Run") == std::optional<std::string>("1"));
   CHECK(outcome->header("Content-Type") == std::optional<std::string>("application/json"));
   const std::string text = h.out.str();
@@ -121,4 +122,28 @@ TEST_CASE("DryRunTransport shows an upload's binary body as its size", "[dry-run
   CHECK(h.fake->sent().empty());
   CHECK(h.out.str().find("bytes with binary data, not shown") != std::string::npos);
   CHECK(h.out.str().find("PNG") == std::string::npos);
+}
+
+TEST_CASE("DryRunTransport answers creates with marked placeholders; other writes with {}", "[dry-run]") {
+  DryRunHarness h;
+  auto bulk = h.transport->send(write(Method::Post, "https://jira.example.com/rest/api/2/issue/bulk",
+                                      R"({"issueUpdates":[{"fields":{"parent":{"key":"FAULT-1"}}},{"fields":{"parent":{"key":"FAULT-1"}}}]})"));
+  REQUIRE(bulk);
+  const auto issues = nlohmann::json::parse(bulk->body)["issues"];
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0]["key"] == "<new sub-task 1>");
+  CHECK(issues[1]["key"] == "<new sub-task 2>");
+  auto page = h.transport->send(write(Method::Post, "https://example.atlassian.net/wiki/api/v2/pages",
+                                      R"({"spaceId":"98304","title":"FAULT-1: x — Fault review","status":"current"})"));
+  const auto created = nlohmann::json::parse(page->body);
+  CHECK(created["id"] == "<new page 1>");
+  CHECK(created["title"] == "FAULT-1: x — Fault review");
+  CHECK(created["version"]["number"] == 1);
+  auto update = h.transport->send(write(Method::Put, "https://wiki.example.com/confluence/rest/api/content/77",
+                                        R"({"title":"T","version":{"number":5}})"));
+  CHECK(nlohmann::json::parse(update->body)["version"]["number"] == 5);
+  CHECK(nlohmann::json::parse(update->body)["id"] == "77");
+  auto property = h.transport->send(write(Method::Put, "https://jira.example.com/rest/api/2/issue/FAULT-1/properties/x", "{}"));
+  CHECK(property->body == "{}");
+  CHECK(h.fake->sent().empty());
 }

@@ -34,6 +34,10 @@ TEST_CASE("init writes a config that doctor passes, on Cloud and Data Center", "
   CHECK(config.find("subtask_type = \"Sub-task\"") != std::string::npos);
   CHECK(config.find("level = \"Fault Level\"") != std::string::npos);
   CHECK(config.find("recovered = \"Recovered\"") != std::string::npos);
+  // The Confluence flavor is asked of the site (a loopback host says nothing) and written.
+  const auto wiki = config.find("[confluence]");
+  REQUIRE(wiki != std::string::npos);
+  CHECK(config.find(std::string("flavor = \"") + flavor_case.flavor, wiki) != std::string::npos);
   CHECK(config.find("it-token-123456") == std::string::npos);
 
   const int doctor = app.run({"--config", config_path, "doctor", "--json"});
@@ -45,6 +49,11 @@ TEST_CASE("init writes a config that doctor passes, on Cloud and Data Center", "
   }
   CHECK(report["ok"] == true);
   CHECK(doctor == 0);
+  bool wiki_flavor_shown = false;
+  for (const auto& check : report["checks"])
+    if (check["name"] == "confluence.connection")
+      wiki_flavor_shown = check["detail"].get<std::string>().find(flavor_case.flavor) != std::string::npos;
+  CHECK(wiki_flavor_shown);
   CHECK(app.out.str().find("it-token-123456") == std::string::npos);
   CHECK(app.err.str().find("it-token-123456") == std::string::npos);
 

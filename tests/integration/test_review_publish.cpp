@@ -2,8 +2,9 @@
 // -> publish (page under "Fault Reviews" with labels, remote link, sub-tasks with due dates,
 // assignees and labels, fault in Reviewing, one chat message) -> publish again (no new page
 // version, sub-task or message) -> change the file (same page, version + 1, one new
-// sub-task, one updated) -> page edited in Confluence by another user -> refusal unless
-// --force; failures injected between steps then a re-run -> no duplicate; a bad file ->
+// sub-task, one updated) -> page edited in Confluence by another user -> merged section by
+// section (kept, regenerated, conflicts with the three versions, `review pull`), --force
+// overwrites; failures injected between steps then a re-run -> no duplicate; a bad file ->
 // every problem, exit 2, no write; 61 actions -> two bulk calls.
 #include <catch2/catch.hpp>
 
@@ -86,6 +87,28 @@ struct Api : SandboxApi {
                          faultline::http::basic_authorization(flavor.editor, "sandbox-token"));
     INFO(response.body);
     REQUIRE(response.status == 200);
+  }
+  // Replaces `from` by `to` in the page body as another user (a person editing in Confluence).
+  void replace_in_page(const std::string& id, const std::string& from, const std::string& to) const {
+    auto page = get(std::string(flavor.wiki) + "/rest/api/content/" + id + "?expand=version,body.storage,space");
+    std::string text = page["body"]["storage"]["value"];
+    const auto at = text.find(from);
+    INFO(text);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    nlohmann::json body{{"id", id},
+                        {"type", "page"},
+                        {"title", page["title"]},
+                        {"space", {{"key", "OPS"}}},
+                        {"version", {{"number", page["version"]["number"].get<int>() + 1}}},
+                        {"body", {{"storage", {{"value", text}, {"representation", "storage"}}}}}};
+    auto response = send(faultline::http::Method::Put, std::string(flavor.wiki) + "/rest/api/content/" + id, body,
+                         faultline::http::basic_authorization(flavor.editor, "sandbox-token"));
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+  }
+  std::string page_body(const std::string& id) const {
+    return get(std::string(flavor.wiki) + "/rest/api/content/" + id + "?expand=body.storage")["body"]["storage"]["value"];
   }
   nlohmann::json issue(const std::string& key) const { return get(std::string(flavor.jira_api) + "/issue/" + key); }
   nlohmann::json remote_links(const std::string& key) const {
@@ -221,19 +244,21 @@ TEST_CASE("review publish: page, sub-tasks, link, status, one message; re-runs w
   auto listed_actions = run_json(app, {"--config", fx.config, "actions", "list", key, "--json"});
   CHECK(listed_actions.size() == 3);
 
-  // Edited in Confluence by someone else: publish stops (exit 1) and writes nothing.
+  // Edited in Confluence by someone else, in a section faultline owns (the classification at
+  // the end): that section is regenerated, the file's new root cause goes in.
   api.edit_page(page_id);
   write_text(fx.dir / "review.md", review_text(changed_actions, "Root cause rewritten after the edit."));
-  const auto before_refusal = api.next_request();
-  REQUIRE(app.run(publish) == 1);
-  CHECK(app.err.str().find("edited in Confluence") != std::string::npos);
-  CHECK(app.err.str().find("--force") != std::string::npos);
-  CHECK(api.writes_since(before_refusal).empty());
-  CHECK(api.page_version(page_id) == 3);
+  auto merged = run_json(app, publish);
+  CHECK(merged["page"]["version"] == 4);
+  CHECK(merged["kept_edits"].empty());
+  CHECK(api.page_body(page_id).find("Added by hand in Confluence.") == std::string::npos);
+  CHECK(api.page_body(page_id).find("Root cause rewritten after the edit.") != std::string::npos);
+  // --force overwrites whatever the page holds with the rendering.
+  api.edit_page(page_id);
   auto forced_args = publish;
   forced_args.push_back("--force");
   auto forced = run_json(app, forced_args);
-  CHECK(forced["page"]["version"] == 4);
+  CHECK(forced["page"]["version"] == 6);
   // After the forced publish the page is faultline's again: a plain re-run is quiet.
   const auto after_force = api.next_request();
   run_json(app, publish);
@@ -376,10 +401,24 @@ TEST_CASE("--dry-run review publish and actions add print their first writes, se
 
   const auto mark = api.next_request();
   REQUIRE(app.run({"--config", fx.config, "--dry-run", "review", "publish", key, file}) == 0);
-  CHECK(app.out.str().find("[dry-run] would send POST") != std::string::npos);
-  CHECK(app.out.str().find("Alert on the checkout 5xx rate") != std::string::npos);  // the sub-tasks' bulk create
-  CHECK(app.out.str().find("sandbox-token") == std::string::npos);
-  CHECK(app.err.str().find("dry run: nothing was sent") != std::string::npos);
+  const auto plan = app.out.str();
+  INFO(plan << app.err.str());
+  CHECK(plan.find("[dry-run] would send POST") != std::string::npos);
+  CHECK(plan.find("Alert on the checkout 5xx rate") != std::string::npos);  // the sub-tasks' bulk create
+  CHECK(plan.find("sandbox-token") == std::string::npos);
+  // The whole plan, on placeholder answers: the page lists the new sub-tasks and is created,
+  // then the record names the new page.
+  CHECK(plan.find("&lt;new sub-task 1&gt;") != std::string::npos);
+  CHECK(plan.find(flavor.cloud() ? "/api/v2/pages" : "/rest/api/content") != std::string::npos);
+  CHECK(plan.find("faultline.review") != std::string::npos);
+  CHECK(plan.find("<new page 1>") != std::string::npos);
+  CHECK(app.err.str().find("the plan ends after") == std::string::npos);
+  // open: the create on a placeholder, then the steps on the new fault, to the end.
+  REQUIRE(app.run({"--config", fx.config, "--dry-run", "open", "--title", "Disk full", "--level", "P2", "--dedupe-key",
+                   "disk-1"}) == 0);
+  CHECK(app.out.str().find("/issue\n") != std::string::npos);
+  CHECK(app.err.str().find("the plan ends after") == std::string::npos);
+  CHECK(app.err.str().find("<new issue 1>") == std::string::npos);
   REQUIRE(app.run({"--config", fx.config, "--dry-run", "actions", "add", key, "--summary", "Add a canary stage",
                    "--owner", "alice", "--due", "+7d"}) == 0);
   CHECK(app.out.str().find("Add a canary stage") != std::string::npos);
@@ -390,4 +429,104 @@ TEST_CASE("--dry-run review publish and actions add print their first writes, se
   CHECK(app.run({"--config", fx.config, "--dry-run", "actions", "add", key, "--summary", "x", "--owner", "nobody-here",
                  "--due", "+7d"}) == 2);
   CHECK(app.err.str().find("dry run") == std::string::npos);
+}
+
+TEST_CASE("actions dropped from the review file are listed; --prune closes them with a comment",
+          "[integration][review][prune]") {
+  const FlavorCase flavor = GENERATE(k_cloud, k_datacenter);
+  Fixture fx(flavor, "prune");
+  auto& app = fx.app;
+  const auto key = recovered_fault(app, fx.config, "Checkout returns 500");
+  const std::vector<ActionLine> three = {
+      {"alert-5xx", "Alert on the checkout 5xx rate", "alice", "+7d", "detect"},
+      {"canary", "Canary every config push", "bob", "+14d", "prevent"},
+      {"runbook", "Write the pool runbook", "alice", "+10d", "process"},
+  };
+  const auto file = write_text(fx.dir / "review.md", review_text(three, "A config push disabled the pool."));
+  auto first = run_json(app, {"--config", fx.config, "review", "publish", key, file, "--json"});
+  REQUIRE(first["actions"].size() == 3);
+  const std::string runbook_key = first["actions"][2]["key"];
+  fx.api.catch_up_index();
+
+  // The file loses the runbook action: listed, left open.
+  const auto two = std::vector<ActionLine>(three.begin(), three.begin() + 2);
+  write_text(file, review_text(two, "A config push disabled the pool."));
+  auto listed = run_json(app, {"--config", fx.config, "review", "publish", key, file, "--json"});
+  REQUIRE(listed["dropped"].size() == 1);
+  CHECK(listed["dropped"][0]["key"] == runbook_key);
+  CHECK(listed["dropped"][0]["id"] == "runbook");
+  CHECK(listed["dropped"][0]["closed"] == false);
+  app.run({"--config", fx.config, "review", "publish", key, file});
+  CHECK(app.err.str().find("--prune closes them") != std::string::npos);
+  auto open_issue = fx.api.get(std::string(flavor.jira_api) + "/issue/" + runbook_key + "?fields=status");
+  CHECK(open_issue["fields"]["status"]["statusCategory"]["key"] != "done");
+
+  // --prune: a comment saying why, then closed; a re-run finds nothing to prune.
+  auto pruned = run_json(app, {"--config", fx.config, "review", "publish", key, file, "--prune", "--json"});
+  REQUIRE(pruned["dropped"].size() == 1);
+  CHECK(pruned["dropped"][0]["closed"] == true);
+  auto closed = fx.api.get(std::string(flavor.jira_api) + "/issue/" + runbook_key + "?fields=status,comment");
+  CHECK(closed["fields"]["status"]["statusCategory"]["key"] == "done");
+  CHECK(closed["fields"]["comment"].dump().find("no longer in the review file") != std::string::npos);
+  fx.api.catch_up_index();
+  auto again = run_json(app, {"--config", fx.config, "review", "publish", key, file, "--prune", "--json"});
+  CHECK(again["dropped"].empty());
+  auto comments = fx.api.get(std::string(flavor.jira_api) + "/issue/" + runbook_key + "/comment");
+  CHECK(comments["comments"].size() == 1);
+}
+
+TEST_CASE("edits made in Confluence are kept section by section; a section both changed stops; pull brings them back",
+          "[integration][review][merge]") {
+  const FlavorCase flavor = GENERATE(k_cloud, k_datacenter);
+  Fixture fx(flavor, "merge");
+  auto& app = fx.app;
+  const auto& api = fx.api;
+  const auto key = recovered_fault(app, fx.config, "Checkout returns 500");
+  const auto file = write_text(fx.dir / "review.md", review_text(k_two_actions, "A config push disabled the pool."));
+  const std::vector<std::string> publish = {"--config", fx.config, "review", "publish", key, file.c_str(), "--json"};
+  auto first = run_json(app, publish);
+  const std::string page_id = first["page"]["id"];
+
+  // A person rewrites the summary and adds a section; the file changes the root cause.
+  api.replace_in_page(page_id, "<p>Checkout returned 500 after a config push.</p>",
+                      "<p>Checkout returned 500 for 12 minutes after a config push.</p>"
+                      "<h3>Customer quotes</h3><p>Checkout is slow!</p>");
+  write_text(file, review_text(k_two_actions, "A config push disabled the pool; no canary."));
+  auto merged = run_json(app, publish);
+  CHECK(merged["page"]["version"] == 3);
+  CHECK(merged["kept_edits"] == nlohmann::json::array({"Summary"}));
+  CHECK(merged["added_sections"] == nlohmann::json::array({"Customer quotes"}));
+  auto body = api.page_body(page_id);
+  CHECK(body.find("for 12 minutes") != std::string::npos);
+  CHECK(body.find("Customer quotes") != std::string::npos);
+  CHECK(body.find("no canary") != std::string::npos);
+  // Nothing changed since: a re-run writes nothing.
+  const auto quiet = api.next_request();
+  run_json(app, publish);
+  CHECK(api.writes_since(quiet).empty());
+
+  // Both change the root cause: a conflict, before any write, with the three versions.
+  api.replace_in_page(page_id, "<p>A config push disabled the pool; no canary.</p>", "<p>Per the SRE team: a bad flag.</p>");
+  write_text(file, review_text(k_two_actions, "A config push at 10:02 disabled the pool."));
+  const auto before = api.next_request();
+  REQUIRE(app.run(publish) == 1);
+  CHECK(app.err.str().find("'Root cause'") != std::string::npos);
+  CHECK(api.writes_since(before).empty());
+  const auto conflict = read_text(fx.dir / "review.conflict.md");
+  CHECK(conflict.find("no canary") != std::string::npos);               // as last published
+  CHECK(conflict.find("Per the SRE team: a bad flag.") != std::string::npos);  // in Confluence
+  CHECK(conflict.find("A config push at 10:02") != std::string::npos);  // in the file
+
+  // review pull takes Confluence's prose into the file; the next publish agrees with the page.
+  auto pulled = run_json(app, {"--config", fx.config, "review", "pull", key, file, "--json"});
+  CHECK(pulled["written"] == true);
+  const auto text = read_text(file);
+  CHECK(text.find("Per the SRE team: a bad flag.") != std::string::npos);
+  CHECK(text.find("for 12 minutes") != std::string::npos);
+  CHECK(text.find("[[action]]") != std::string::npos);  // the front matter stays
+  auto again = run_json(app, publish);
+  CHECK(again["kept_edits"].empty());
+  body = api.page_body(page_id);
+  CHECK(body.find("Per the SRE team: a bad flag.") != std::string::npos);
+  CHECK(run_json(app, {"--config", fx.config, "review", "pull", key, file, "--json"})["written"] == false);
 }

@@ -12,9 +12,10 @@ namespace faultline::app {
 
 class Services;
 
-enum class CheckStatus { Pass, Fail, Skip };
+// Warn: works, but something the user should know (doctor still exits 0).
+enum class CheckStatus { Pass, Warn, Fail, Skip };
 
-// "pass" | "fail" | "skip".
+// "pass" | "warn" | "fail" | "skip".
 const char* to_string(CheckStatus status);
 
 struct Check {

@@ -21,7 +21,10 @@ namespace faultline::app {
 // The process steps of a fault, in workflow order.
 enum class WorkflowStep { Reported, Handling, Recovered, Reviewing, Closed };
 
-// The status name of `step` in `workflow`.
+// "reported", "handling", ... (the [jira.workflow] key).
+const char* to_string(WorkflowStep step);
+
+// The status name of `step` in `workflow` ("" when the site's workflow has none: unset).
 const std::string& status_of(const config::Workflow& workflow, WorkflowStep step);
 
 // Whether `fault` stands at `step` or beyond it (a Done-category status is beyond every step).
@@ -29,8 +32,9 @@ bool at_or_beyond(const core::Fault& fault, const config::Workflow& workflow, Wo
 
 // Moves `fault` forward to `step`: Skipped when it is there or beyond already; else the
 // transition to the step's status, or — when there is none and the fault stands at an earlier
-// step — each step in between in turn. On Done, fault.status is the status reached.
-// Error: Failed naming the available transitions when no path leads there; Jira's error.
+// step — each (set) step in between in turn. On Done, fault.status is the status reached.
+// Error: Workflow when the step is unset or no path leads there (the available transitions in
+// details): a warning for the use-case's step list; Jira's error otherwise.
 Result<OpStatus> advance_to(jira::Client& client, const config::Workflow& workflow, core::Fault& fault, WorkflowStep step);
 
 // Of `transitions`, the one that closes an issue: into the workflow's closed status, else into

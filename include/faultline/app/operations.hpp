@@ -32,13 +32,16 @@ enum class OpStatus {
   Done,     // it wrote something
   Skipped,  // it was already done (found its marker, status, record ...)
   Failed,   // it did not complete (the list stops there)
+  Warned,   // it could not be done, and the list went on (a workflow step the site lacks)
 };
 
-// "done" | "skipped" | "failed".
+// "done" | "skipped" | "failed" | "warning".
 const char* to_string(OpStatus status);
 
 // One named write with its stable key. `run` returns Done or Skipped, or the error that
-// stops the list; a value of Failed records a failure that does not stop it (a warning).
+// stops the list; a value of Failed records a failure that does not stop it. An error of
+// kind Workflow (the site's workflow has no status or transition for the step) does not stop
+// it either: it is recorded as Warned with its text, and the list goes on.
 struct Operation {
   std::string name;  // "create", "comment", "transition", "save", "watch", "notify" ...
   std::string key;   // stable across re-runs of the same logical write
@@ -65,6 +68,8 @@ public:
   const std::vector<OpResult>& results() const { return m_results; }
   // The results as JSON: [{"op","key","status","error"?}].
   nlohmann::json to_json() const;
+  // The texts of the Warned steps ("message — hint"), in order.
+  std::vector<std::string> warnings() const;
 
 private:
   std::vector<Operation> m_ops;

@@ -35,7 +35,8 @@ struct RecoverOutcome {
   OperationList operations;
   std::vector<notify::DeliveryReport> notifications;
 
-  // {"key","url","recovered_at","review_deadline","fault","operations","notifications"}.
+  // {"key","url","recovered_at","review_deadline","fault","operations","warnings","notifications"}
+  // (warnings: the steps the site's workflow could not take, OperationList::warnings()).
   nlohmann::json to_json(const date::time_zone* zone) const;
 };
 

@@ -4,14 +4,19 @@
 // failure at any step repeats nothing already done, and a re-run with the same file writes
 // nothing at all (no page version, no sub-task, no message).
 //
-// Edit detection: faultline records the page version it published (issue property
-// faultline.review) and puts "faultline publish <hash>" in every version message it writes.
-// When the page's current version is newer than the recorded one and its version message is
-// not faultline's, someone edited the page in Confluence: publish stops (exit 1) before any
-// write, unless --force, which overwrites the page with the rendered report.
+// Edits made in Confluence are kept: faultline records the page version it published and the
+// section hashes of its rendering (issue property faultline.review) and puts "faultline
+// publish <hash>" in every version message it writes. A new version merges the page with the
+// new rendering section by section (core::merge_page): the sections faultline owns (facts,
+// timeline, actions, classification) are regenerated; a prose section only people changed
+// keeps their text; a section people added stays. A prose section both the file and the page
+// changed stops the publish before any write (exit 1), with the three versions written to
+// FILE's name with ".conflict.md". --force overwrites the page with the rendering.
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +29,7 @@
 #include "faultline/app/operations.hpp"
 #include "faultline/app/page_edits.hpp"
 #include "faultline/confluence/client.hpp"
+#include "faultline/core/page_sections.hpp"
 #include "faultline/core/review.hpp"
 #include "faultline/notify/notifier.hpp"
 
@@ -57,6 +63,9 @@ struct PublishOptions {
   std::string template_name = "fault-analysis";
   bool force = false;
   bool no_notify = false;
+  // Close the open sub-tasks whose action is no longer in the file (with a comment saying so);
+  // without it they are only listed (PublishOutcome::dropped).
+  bool prune = false;
   // IssueLock settle, between the lock's write and its read-back: fixed when set; else twice
   // this run's read-to-write time, 100 ms to 2 s (issue_lock.hpp).
   std::optional<std::chrono::milliseconds> claim_wait;
@@ -69,13 +78,23 @@ struct PublishedAction {
   bool updated = false;
 };
 
+// An open action sub-task of the fault whose action the review file no longer has.
+struct DroppedAction {
+  std::string id, key, summary, status;
+  bool closed = false;  // --prune closed it (with a comment) in this run
+};
+
 struct PublishOutcome {
   std::string page_id, page_url, page_title;
   int page_version = 0;
   bool page_changed = false;
   std::vector<PublishedAction> actions;
   std::vector<ClosedDuplicate> duplicates_closed;  // sub-tasks a concurrent publish created twice
+  std::vector<DroppedAction> dropped;              // open sub-tasks the file no longer lists
+  std::vector<std::string> kept_edits;             // prose sections whose Confluence edits were kept
+  std::vector<std::string> added_sections;         // sections people added in Confluence, kept
   nlohmann::json operations = nlohmann::json::array();
+  std::vector<std::string> warnings;  // steps the site's workflow could not take (OperationList::warnings)
   std::vector<notify::DeliveryReport> notifications;
 };
 
@@ -83,6 +102,9 @@ struct PublishOutcome {
 struct ReviewRecord {
   std::string page_id, hash, url, title, creating;
   int version = 0;
+  // Section key -> hash of the last rendering's sections (core::section_hashes): the base of
+  // the next merge with the page as people left it.
+  std::map<std::string, std::string> sections;
 
   nlohmann::json to_json() const;
   static ReviewRecord from_json(const nlohmann::json& json);
@@ -119,8 +141,8 @@ public:
   // Config when the parent is missing; Failed when the page was edited in Confluence since the
   // last publish (unless force); Confluence's error.
   Result<void> locate_page();
-  // The steps: actions -> transition -> confirm -> page -> labels -> record -> link -> save,
-  // then the chat post. Error: the failing step's, named in the message.
+  // The steps: actions -> transition -> confirm -> page -> labels -> record -> link -> save ->
+  // prune, then the chat post. Error: the failing step's, named in the message.
   Result<PublishOutcome> run();
 
   // --- the steps, in order ---------------------------------------------------------------
@@ -134,6 +156,7 @@ public:
   Result<OpStatus> record_page();        // faultline.review updated
   Result<OpStatus> link_page();          // the remote link upserted by its global id
   Result<OpStatus> save_page_facts();    // review page id and url saved on the fault
+  Result<OpStatus> prune_dropped();      // --prune: dropped actions commented on and closed
   void announce();                       // review.published, once per fault
 
 private:
@@ -152,10 +175,17 @@ private:
   Result<void> find_page(const std::string& title);
   Result<void> detect_edits();
   Result<std::string> render_body();
+  Result<std::string> render_from(const FaultRecord& read) const;
+  Result<bool> read_merge_base();
+  Result<void> check_conflicts();
+  Result<void> conflict_error(const std::vector<core::SectionConflict>& conflicts);
+  std::set<std::string> prose_keys() const;
   Result<OpStatus> create_page(const std::string& body);
   PublishOutcome outcome() const;
   // Takes the fault's publishing lock (waiting for another publish) and reads the sub-tasks again.
   Result<void> lock_actions();
+  // The open sub-tasks no action of the file matches (duplicates closed by this run aside).
+  std::vector<DroppedAction> find_dropped() const;
   // Closes duplicate sub-tasks in `actions` and points the synced actions at the kept ones.
   Result<bool> close_duplicates(std::vector<ExistingAction>& actions);
 
@@ -173,6 +203,7 @@ private:
   std::vector<ActionSpec> m_specs;
   std::vector<SyncedAction> m_synced;
   std::vector<ClosedDuplicate> m_duplicates_closed;
+  std::vector<DroppedAction> m_dropped;
   std::optional<IssueLock> m_lock;  // held from the first action created to the end of the run
   std::optional<Error> m_lookup_error;  // an owner lookup that failed for another reason than "no such user"
 
@@ -207,11 +238,19 @@ private:
   ReviewRecord m_record;
   std::optional<confluence::Page> m_page;
   std::string m_ours_hash;  // the hash in the current version's message when it is faultline's
+  std::string m_edited_by;  // who edited the page in Confluence since faultline's last version
+  bool m_merge_base_read = false;
+  std::map<std::string, std::string> m_merge_base, m_merge_base_text;  // read_merge_base()
+  std::map<std::string, std::string> m_rendered_sections;              // of this run's rendering
+  std::vector<std::string> m_kept_edits, m_added_sections;             // what the merge kept
   std::string m_body_hash;
   bool m_page_changed = false;
   OperationList m_ops;
   std::vector<notify::DeliveryReport> m_notifications;
 };
+
+// The review file's text. Error: Usage naming the file and how to get one.
+Result<std::string> read_review_file(const std::string& file);
 
 // Reads `options.file`, validates it against the fault and publishes it (ReviewPublisher).
 // Errors: Usage for an unreadable file or listing every problem of it (nothing written);
@@ -220,7 +259,9 @@ private:
 Result<PublishOutcome> publish_review(Services& services, const PublishOptions& options);
 
 // {"page":{"id","url","version"},"actions":[{"id","key","summary","owner","owner_display",
-//  "due","created","updated"}],"duplicates_closed":[{"id","kept","closed"}],"operations":[...],
+//  "due","created","updated"}],"duplicates_closed":[{"id","kept","closed"}],
+//  "dropped":[{"id","key","summary","status","closed"}],"kept_edits":[title...],
+//  "added_sections":[title...],"operations":[...],"warnings":[...],
 //  "notifications":[...]}.
 nlohmann::json publish_outcome_json(const PublishOutcome& outcome);
 

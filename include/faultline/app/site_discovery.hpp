@@ -12,9 +12,26 @@
 
 namespace faultline::app {
 
-// GET /rest/api/{3|2}/project/{key}/statuses: the status names per issue type name.
+// One status of a workflow: its name and its category key ("new", "indeterminate", "done").
+struct WorkflowStatus {
+  std::string name;
+  std::string category;
+};
+
+// GET /rest/api/{3|2}/project/{key}/statuses: the statuses per issue type name.
 // Error: NotFound for an unknown project.
-Result<std::map<std::string, std::vector<std::string>>> project_statuses(jira::Client& jira, std::string_view project);
+Result<std::map<std::string, std::vector<WorkflowStatus>>> project_statuses(jira::Client& jira, std::string_view project);
+
+// The statuses of `fault_type` in `statuses` (case-insensitive); every type's when it has none.
+std::vector<WorkflowStatus> fault_type_statuses(const std::map<std::string, std::vector<WorkflowStatus>>& statuses,
+                                                std::string_view fault_type);
+
+// Each process step (reported, handling, recovered, reviewing, closed) mapped to a status of
+// the workflow, "" when it has none: the candidates by name (workflow_status_candidates), else
+// the first status of the step's category (new for reported, done for closed). Only `closed`
+// may map to a Done-category status: a fault in a Done status leaves the board, the lists and
+// the review reminders, so a Done "Resolved" is not used for `recovered`.
+std::map<std::string, std::string> map_workflow_steps(const std::vector<WorkflowStatus>& statuses);
 
 // The Jira field names faultline looks for, per fault fact, most likely first.
 const std::vector<std::pair<std::string, std::vector<std::string>>>& fact_field_candidates();

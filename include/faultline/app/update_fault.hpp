@@ -34,7 +34,8 @@ struct UpdateOutcome {
   OperationList operations;
   std::vector<notify::DeliveryReport> notifications;
 
-  // {"key","url","commented","fault","operations","notifications"}.
+  // {"key","url","commented","fault","operations","warnings","notifications"}
+  // (warnings: the steps the site's workflow could not take, OperationList::warnings()).
   nlohmann::json to_json(const date::time_zone* zone) const;
 };
 

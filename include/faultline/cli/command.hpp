@@ -35,6 +35,7 @@ void register_review(CLI::App& app, Context& ctx);
 void register_review_init(CLI::App& review, Context& ctx);
 void register_review_render(CLI::App& review, Context& ctx);
 void register_review_publish(CLI::App& review, Context& ctx);
+void register_review_pull(CLI::App& review, Context& ctx);
 // Actions and tracking (issues 5 and 6): `actions` (--overdue/--pending) registers add,
 // list and done on its subcommand.
 void register_actions(CLI::App& app, Context& ctx);

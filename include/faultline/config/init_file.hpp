@@ -21,6 +21,7 @@ struct InitFacts {
   std::map<std::string, std::string> fields;    // fact -> field name (found by name)
   std::map<std::string, std::string> workflow;  // step -> status name
   std::string confluence_url;
+  std::string confluence_flavor;  // "cloud" | "datacenter", asked of the site ("" = not known)
   std::string space;
   std::string parent;
   std::string timezone;

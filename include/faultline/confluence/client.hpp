@@ -125,6 +125,11 @@ public:
   Result<Page> create_page(std::string_view space_key, std::string_view title, std::string_view parent_id,
                            std::string_view body_storage, const std::vector<std::string>& labels = {});
 
+  // One earlier version of a page, with its storage body. Cloud: GET /wiki/api/v2/pages/{id}
+  // ?version=N&body-format=storage; DC: GET /rest/api/content/{id}?status=historical&version=N
+  // &expand=body.storage,version,space. Error: NotFound when the page or the version is gone.
+  Result<Page> get_page_version(std::string_view page_id, int version, std::string_view space_key);
+
   // Replaces title and body of `current` with version current.version + 1. Cloud: PUT
   // /wiki/api/v2/pages/{id}; DC: PUT /rest/api/content/{id}. Error: Conflict when someone
   // saved a newer version first (409, or 400 "version must be incremented") — nothing is
@@ -186,5 +191,12 @@ private:
   http::RestEndpoint m_api;
   std::map<std::string, Space> m_spaces_by_key;  // cache of find_space
 };
+
+// Asks the site which flavor it is: Cloud answers GET <base>/rest/api/settings/systemInfo (a
+// Cloud-only v1 resource) with its cloudId; Data Center answers GET
+// <base>/rest/api/server-information (absent on Cloud). A *.atlassian.net host is Cloud without
+// asking (a Cloud site behind a custom domain or a proxy is asked). Error: Auth when the site
+// refuses the credentials; Failed naming both resources when neither answers.
+Result<Flavor> detect_flavor(http::Transport& transport, const Connection& connection);
 
 }  // namespace faultline::confluence

@@ -102,6 +102,8 @@ struct AlertFault {
 };
 
 // The fault drafts of a group: one (PerGroup) or one per alert (PerAlert), in payload order.
+// An Alertmanager group without group labels (groupKey "{}:{}": a route without group_by)
+// gives one draft per alert name under PerGroup, keyed "am:<route>:{alertname=\"X\"}".
 // Dedupe keys longer than 255 bytes become "am:h:<16 hex FNV-1a>" of the long key.
 std::vector<AlertFault> alert_faults(const AlertGroup& group, AlertGrouping grouping, const AlertRules& rules);
 

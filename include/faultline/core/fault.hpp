@@ -147,7 +147,10 @@ std::vector<std::string> fault_labels(const Fault& fault);
 // Reads a fault from Jira's issue JSON ({"id","key","fields":{...},"properties":{...}};
 // Cloud descriptions may be ADF, Data Center ones wiki text). The property is read first
 // ("properties.<property_key>", or its {"key","value"} form), then the bound fields, which
-// win when present and not null. Missing keys leave facts empty; date-only values are read
+// win when present and not null. Level, source and type still empty come from faultline's
+// labels (fault-level-p2, fault-source-customer, fault-type-code-defect -> "Code Defect"), and
+// the level last from Jira's priority (P1..P4, or Highest P1, High P2, Medium P3, Low and
+// Lowest P4): a fault opened by hand in Jira reads sensibly. Missing keys leave facts empty; date-only values are read
 // as 00:00 in `zone` (UTC when null). Error (Failed) names the JSON path of a value of the
 // wrong shape: "fields.customfield_10010: not a Jira datetime".
 Result<Fault> fault_from_issue(const nlohmann::json& issue_json, const FaultSchema& schema,

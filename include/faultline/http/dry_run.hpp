@@ -6,6 +6,8 @@
 #include <mutex>
 #include <ostream>
 
+#include <nlohmann/json.hpp>
+
 #include "faultline/http/transport.hpp"
 #include "faultline/util/redact.hpp"
 
@@ -16,8 +18,12 @@ inline constexpr std::string_view k_dry_run_header = "X-Faultline-Dry-Run";
 
 // Passes GET requests to the inner transport. Every write is printed to `out` (method, URL,
 // headers, body pretty-printed when it is JSON), masked by the Redactor (which must outlive
-// this transport), and answered without sending: 201 for POST, 200 otherwise, body "{}",
-// Content-Type application/json and the X-Faultline-Dry-Run header.
+// this transport), and answered without sending: 201 for POST, 200 otherwise, Content-Type
+// application/json and the X-Faultline-Dry-Run header. The body is "{}", except for the writes
+// whose answer later steps read, which get placeholders in angle brackets (never a real id)
+// so the plan goes on: a new issue "<new issue 1>" or sub-task "<new sub-task 1>" (single or
+// bulk create), a comment "<new comment 1>", a page "<new page 1>" with the title sent and
+// version 1, a page update echoing its id, title and version.
 class DryRunTransport final : public Transport {
 public:
   DryRunTransport(std::unique_ptr<Transport> inner, std::ostream& out, const Redactor& redactor);
@@ -32,12 +38,15 @@ public:
 
 private:
   Response print_write(const Request& request);
+  // The synthetic answer's body for a write (see the class comment).
+  nlohmann::json placeholder(const Request& request);
 
   std::unique_ptr<Transport> m_inner;
   std::ostream& m_out;
   const Redactor& m_redactor;
   mutable std::mutex m_mutex;
   std::size_t m_writes = 0;
+  std::size_t m_new_issues = 0, m_new_subtasks = 0, m_new_comments = 0, m_new_pages = 0;
 };
 
 }  // namespace faultline::http

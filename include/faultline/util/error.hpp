@@ -17,6 +17,8 @@ enum class ErrorKind {
   NotFound,     // the thing named does not exist (exit 4)
   Unavailable,  // the remote could not be reached or kept failing after retries (exit 5)
   Conflict,     // someone else changed it first (exit 1, with its own wording)
+  Workflow,     // the workflow has no status or transition for a process step: inside a
+                // use-case's step list a warning that lets the other steps go on; alone, exit 1
 };
 
 // An error a person can act on. `message` says what went wrong and where (file:line, field,
@@ -31,6 +33,11 @@ struct Error {
 
 template <class T>
 using Result = std::expected<T, Error>;
+
+// The details of `error` its message does not already say (an HTTP error's message quotes the
+// server's words, which details also keep for machines): what to print under the message, so
+// each thing is said once.
+std::vector<std::string> unsaid_details(const Error& error);
 
 // Shorthand for building the unexpected side of a Result.
 inline std::unexpected<Error> fail(ErrorKind kind, std::string message, std::string hint = {}) {

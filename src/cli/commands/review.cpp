@@ -1,5 +1,5 @@
-// `faultline review init|render|publish`: the review of a recovered fault. The subcommands
-// live in review_init.cpp, review_render.cpp and review_publish.cpp.
+// `faultline review init|render|publish|pull`: the review of a recovered fault. The subcommands
+// live in review_init.cpp, review_render.cpp, review_publish.cpp and review_pull.cpp.
 #include "faultline/cli/command.hpp"
 
 namespace faultline::cli {
@@ -10,6 +10,7 @@ void register_review(CLI::App& app, Context& ctx) {
   register_review_init(*review, ctx);
   register_review_render(*review, ctx);
   register_review_publish(*review, ctx);
+  register_review_pull(*review, ctx);
 }
 
 }  // namespace faultline::cli

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faultline/app/review_publisher.hpp"
 #include "faultline/cli/command.hpp"
@@ -32,6 +33,20 @@ Result<ExitCode> run_review_publish(const app::PublishOptions& options, Context&
                              outcome->page_changed ? "published" : "unchanged", outcome->page_title,
                              outcome->page_version, outcome->actions.size(), outcome->actions.size() == 1 ? "" : "s",
                              created, updated);
+    if (!outcome->kept_edits.empty() || !outcome->added_sections.empty()) {
+      std::vector<std::string> kept = outcome->kept_edits;
+      kept.insert(kept.end(), outcome->added_sections.begin(), outcome->added_sections.end());
+      ctx.err() << fmt::format("kept the edits made in Confluence to: {}\n", fmt::join(kept, ", "));
+    }
+    std::vector<std::string> dropped;
+    for (const auto& d : outcome->dropped) dropped.push_back(fmt::format("{} ({})", d.key, d.id.empty() ? d.summary : d.id));
+    if (!dropped.empty() && outcome->dropped.front().closed) {
+      ctx.err() << fmt::format("closed {} action{} no longer in the review file: {}\n", dropped.size(),
+                               dropped.size() == 1 ? "" : "s", fmt::join(dropped, ", "));
+    } else if (!dropped.empty()) {
+      ctx.err() << fmt::format("{} open action{} no longer in the review file: {} (--prune closes them)\n",
+                               dropped.size(), dropped.size() == 1 ? "" : "s", fmt::join(dropped, ", "));
+    }
   }
   return ExitCode::Ok;
 }
@@ -45,8 +60,11 @@ void register_review_publish(CLI::App& review, Context& ctx) {
   cmd->add_option("KEY", options->key, "The fault issue key")->required();
   cmd->add_option("FILE", options->file, "The review file (from `faultline review init`)")->required();
   cmd->add_option("--template", options->template_name, "Report template: fault-analysis (default) or postmortem");
-  cmd->add_flag("--force", options->force, "Overwrite a page that was edited in Confluence since the last publish");
+  cmd->add_flag("--force", options->force,
+                "Overwrite the page with the rendering, dropping edits made in Confluence (they are merged otherwise)");
   cmd->add_flag("--no-notify", options->no_notify, "Do not post to chat");
+  cmd->add_flag("--prune", options->prune,
+                "Close the open action sub-tasks the review file no longer lists, each with a comment saying so");
   cmd->add_option("--claim-wait", *claim_wait_ms,
                   "Milliseconds between taking the fault's publishing lock and reading it back (concurrent "
                   "publishes; default: twice the time from reading the lock to writing it, 100 to 2000)")
