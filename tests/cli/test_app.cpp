@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faultline/util/build_info.hpp"
+#include "support/fake_transport.hpp"
 #include "support/test_context.hpp"
 
 using faultline::testing::TestApp;
@@ -92,4 +93,66 @@ TEST_CASE("doctor without any configuration fails with the fix", "[cli][doctor]"
   REQUIRE(json["checks"].size() >= 1);
   CHECK(json["checks"][0]["status"] == "fail");
   CHECK(json["checks"][0]["fix"].get<std::string>().find("faultline init") != std::string::npos);
+}
+
+TEST_CASE("doctor: a refused createmeta is reported under the fault type, not as a wrong project; Jira's words once",
+          "[cli][doctor]") {
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-test-doctor-createmeta";
+  std::filesystem::create_directories(dir);
+  const auto config = (dir / "faultline.toml").string();
+  std::ofstream(config) << "[jira]\nurl = \"https://jira.example.com\"\nflavor = \"datacenter\"\ntoken_env = \"T\"\n"
+                           "project = \"FAULT\"\n";
+  faultline::test::FakeTransport fake;
+  using faultline::http::Method;
+  fake.on(Method::Get, "/rest/api/2/myself").reply(200, faultline::test::fixture("jira/datacenter/myself.json"));
+  fake.on(Method::Get, "/rest/api/2/project/FAULT").reply(200, R"({"id":"10000","key":"FAULT","name":"Faults"})");
+  fake.on(Method::Get, "/rest/api/2/issue/createmeta/FAULT/issuetypes")
+      .reply(404, R"({"errorMessages":["Issue type metadata is not available on this server."],"errors":{}})");
+  TestApp app;
+  app.env.set("T", "secret-token-1234567");
+  app.transport = &fake;
+  app.run({"--config", config, "doctor", "--json"});
+  auto report = nlohmann::json::parse(app.out.str());
+  nlohmann::json project, fault_type;
+  for (const auto& check : report["checks"]) {
+    if (check["name"] == "jira.project") project = check;
+    if (check["name"] == "jira.fault_type") fault_type = check;
+  }
+  CHECK(project["status"] == "pass");
+  REQUIRE(fault_type.is_object());
+  CHECK(fault_type["status"] == "fail");
+  const std::string detail = fault_type["detail"];
+  CHECK(detail.find("createmeta") != std::string::npos);
+  // The server's sentence appears once, not again after "; ".
+  const std::string words = "Issue type metadata is not available on this server.";
+  const auto first = detail.find(words);
+  REQUIRE(first != std::string::npos);
+  CHECK(detail.find(words, first + 1) == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an HTTP error prints the server's words once", "[cli]") {
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-test-words-once";
+  std::filesystem::create_directories(dir);
+  const auto config = (dir / "faultline.toml").string();
+  std::ofstream(config) << "[jira]\nurl = \"https://jira.example.com\"\nflavor = \"datacenter\"\ntoken_env = \"T\"\n"
+                           "project = \"FAULT\"\n";
+  faultline::test::FakeTransport fake;
+  fake.on(faultline::http::Method::Get, "/rest/api/2/issue/FAULT-1")
+      .reply(400, R"({"errorMessages":["The field 'zzz' is not valid here."],"errors":{}})")
+      .times(2);
+  fake.on(faultline::http::Method::Get, "/rest/api/2/issue/FAULT-1/comment")
+      .reply(200, R"({"startAt":0,"maxResults":100,"total":0,"comments":[]})")
+      .times(2);
+  TestApp app;
+  app.env.set("T", "secret-token-1234567");
+  app.transport = &fake;
+  CHECK(app.run({"--config", config, "show", "FAULT-1"}) == 1);
+  const auto err = app.err.str();
+  const std::string words = "The field 'zzz' is not valid here.";
+  const auto first = err.find(words);
+  INFO(err);
+  REQUIRE(first != std::string::npos);
+  CHECK(err.find(words, first + 1) == std::string::npos);
+  std::filesystem::remove_all(dir);
 }

@@ -99,14 +99,15 @@ Result<void> run_init(InitOptions options, Context& ctx) {
   if (ctx.options.json) {
     print_json(ctx.out(), {{"config", options.output},
                            {"flavor", facts.flavor},
+                           {"confluence_flavor", facts.confluence_flavor},
                            {"fault_type", facts.fault_type},
                            {"subtask_type", facts.subtask_type},
                            {"fields", facts.fields},
                            {"workflow", facts.workflow},
                            {"notes", facts.notes}});
   } else {
-    ctx.out() << fmt::format("wrote {} ({} Jira, project {}, {} mapped fields)\n", options.output, facts.flavor,
-                             facts.project, facts.fields.size());
+    ctx.out() << fmt::format("wrote {} ({} Jira, {} Confluence, project {}, {} mapped fields)\n", options.output,
+                             facts.flavor, facts.confluence_flavor, facts.project, facts.fields.size());
     for (const auto& note : facts.notes) ctx.out() << "note: " << note << '\n';
     ctx.out() << "next: faultline doctor\n";
   }

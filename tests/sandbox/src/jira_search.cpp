@@ -191,6 +191,9 @@ SbResponse JiraService::search_call(const Call& call) {
 #if SANDBOX_HAVE_JQL
   auto params = read_search_params(r);
   if (!params) return params.error();
+  // Data Center's search has no `properties` (not in its REST API, SearchRequestBean or the
+  // query; JRASERVER-62898): clients read entity properties per issue there.
+  if (!cloud) params->properties.clear();
   jql::EvalContext ctx;
   fill_jql_context(ctx, r);
   auto query = jql::parse(params->jql, ctx);
