@@ -4,17 +4,23 @@
 //   markdown_to_storage and escape_storage give well-formed XHTML (balanced tags, quoted
 //   attributes, entities and CDATA closed, no character XML forbids) that is valid UTF-8;
 //   markdown_to_adf gives a {"type":"doc","version":1} document that serializes (valid UTF-8);
-//   the text readers take any input without crashing.
+//   the text readers take any input without crashing;
+//   a page splits into sections that join back to it exactly (core/page_sections.hpp), and
+//   the storage readers (storage_to_markdown, storage_plain_text, merge_page) take any page
+//   a person could save in Confluence without crashing.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "faultline/core/page_sections.hpp"
+#include "faultline/core/storage_text.hpp"
 #include "faultline/core/text.hpp"
 #include "faultline/core/utf8.hpp"
 
@@ -155,6 +161,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (sanitize_utf8(wiki) != wiki) violated("markdown_to_wiki gave invalid UTF-8", wiki);
   (void)wiki_to_text(wiki);
   (void)wiki_to_text(input);
+
+  // The input as a review page edited in Confluence, and the storage written above.
+  const auto sections = split_page_sections(input);
+  std::string joined;
+  for (const auto& section : sections) joined += section.storage;
+  if (joined != input) violated("split_page_sections lost or added bytes", joined);
+  (void)storage_plain_text(input);
+  (void)storage_to_markdown(input);
+  (void)storage_to_markdown(storage);
+  std::set<std::string> prose;
+  for (const auto& section : sections) prose.insert(section.key);
+  (void)merge_page(section_hashes(split_page_sections(storage)), {}, input, storage, prose);
 
   // Jira's own ADF (comment bodies, descriptions), as any JSON.
   const auto json = nlohmann::json::parse(input, nullptr, false);
