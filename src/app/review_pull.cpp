@@ -147,7 +147,7 @@ Result<PullOutcome> pull_review(Services& services, const PullOptions& options) 
     }
   }
   if (replaced.empty() && added.empty()) return outcome;
-  const auto next = rewrite_review_sections(*text, parsed.doc, replaced, added) + "\n";
+  const auto next = rewrite_review_sections(*text, parsed.doc, replaced, added);
   if (!services.dry_run()) {
     if (auto written = write_file_atomically(options.file, next); !written) return std::unexpected(written.error());
     outcome.written = true;

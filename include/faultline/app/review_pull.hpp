@@ -35,7 +35,7 @@ struct PullOutcome {
 
 // `text` with the section bodies of `replaced` (title -> Markdown; titles as in `doc`, whose
 // lines it was parsed from) replaced and the `added` sections (title, Markdown) appended.
-// Other lines stay as they are. Pure.
+// Other lines stay as they are; the text ends with one line break. Pure.
 std::string rewrite_review_sections(std::string_view text, const core::ReviewDoc& doc,
                                     const std::vector<std::pair<std::string, std::string>>& replaced,
                                     const std::vector<std::pair<std::string, std::string>>& added);
