@@ -357,14 +357,14 @@ Result<void> ReviewPublisher::detect_edits() {
   }
   // Edits are merged section by section (write_page); a section the file changed too stops
   // the publish here, before any write.
-  FAULTLINE_TRY(base, read_merge_base());
+  if (auto base = read_merge_base(); !base) return base;
   return check_conflicts();
 }
 
 // The last rendering's section hashes (the record's; a record from before they were kept
 // takes them from the version faultline last wrote, which was a pure rendering then), and
 // what is still known of its text, for the three versions of a conflict.
-Result<bool> ReviewPublisher::read_merge_base() {
+Result<void> ReviewPublisher::read_merge_base() {
   const auto& page = *m_page;
   m_merge_base_read = true;
   m_merge_base = m_record.sections;
@@ -381,7 +381,7 @@ Result<bool> ReviewPublisher::read_merge_base() {
   const auto base_sections = core::split_page_sections(base_body);
   for (const auto& section : base_sections) m_merge_base_text[section.key] = section.storage;
   if (m_merge_base.empty() && !base_body.empty()) m_merge_base = core::section_hashes(base_sections);
-  return true;
+  return {};
 }
 
 std::set<std::string> ReviewPublisher::prose_keys() const {

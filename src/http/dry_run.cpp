@@ -32,17 +32,13 @@ std::string printable_body(const std::string& body) {
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The URL's path without the query, percent-decoded enough to match endings.
+// The URL's path, without scheme, host and query.
 std::string path_of(const std::string& url) {
   const auto scheme = url.find("://");
   const auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   if (start == std::string::npos) return "/";
   const auto end = url.find_first_of("?#", start);
   return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-bool ends_with(std::string_view text, std::string_view tail) {
-  return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
 }
 
 // The last path segment ("123" of .../pages/123).
@@ -66,18 +62,18 @@ nlohmann::json DryRunTransport::placeholder(const Request& request) {
                                      : "<new issue " + std::to_string(++m_new_issues) + ">";
     return json{{"id", name}, {"key", name}, {"self", name}};
   };
-  if (request.method == Method::Post && (ends_with(path, "/rest/api/2/issue") || ends_with(path, "/rest/api/3/issue")))
+  if (request.method == Method::Post && (path.ends_with("/rest/api/2/issue") || path.ends_with("/rest/api/3/issue")))
     return issue(body);
-  if (request.method == Method::Post && ends_with(path, "/issue/bulk")) {
+  if (request.method == Method::Post && path.ends_with("/issue/bulk")) {
     json issues = json::array();
     if (object && body.contains("issueUpdates") && body["issueUpdates"].is_array())
       for (const auto& input : body["issueUpdates"]) issues.push_back(issue(input));
     return json{{"issues", issues}, {"errors", json::array()}};
   }
-  if (request.method == Method::Post && ends_with(path, "/comment"))
+  if (request.method == Method::Post && path.ends_with("/comment"))
     return json{{"id", "<new comment " + std::to_string(++m_new_comments) + ">"}};
-  const bool v2_pages = ends_with(path, "/api/v2/pages");
-  const bool v1_content = ends_with(path, "/rest/api/content");
+  const bool v2_pages = path.ends_with("/api/v2/pages");
+  const bool v1_content = path.ends_with("/rest/api/content");
   const std::string title = object ? body.value("title", "") : "";
   if (request.method == Method::Post && (v2_pages || v1_content)) {
     const std::string id = "<new page " + std::to_string(++m_new_pages) + ">";

@@ -176,7 +176,7 @@ private:
   Result<void> detect_edits();
   Result<std::string> render_body();
   Result<std::string> render_from(const FaultRecord& read) const;
-  Result<bool> read_merge_base();
+  Result<void> read_merge_base();
   Result<void> check_conflicts();
   Result<void> conflict_error(const std::vector<core::SectionConflict>& conflicts);
   std::set<std::string> prose_keys() const;

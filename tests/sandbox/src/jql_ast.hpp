@@ -34,6 +34,9 @@ struct FieldRef {
 // Clause operators.
 enum class Op { Eq, NotEq, Gt, Ge, Lt, Le, Contains, NotContains, In, NotIn, Is, IsNot };
 
+// Jira's spelling of an operator ("!=", "not in"), for messages and the parse structure.
+std::string_view op_name(Op op);
+
 // A calendar period such as "-4w 2d"; every component carries its sign.
 struct Period {
   int years = 0;    // y

@@ -288,24 +288,6 @@ bool is_text_kind(FieldKind k) {
          k == FieldKind::Text;
 }
 
-// Jira's spelling of an operator, for messages.
-std::string_view op_name(Op op) {
-  switch (op) {
-    case Op::Eq: return "=";
-    case Op::NotEq: return "!=";
-    case Op::Gt: return ">";
-    case Op::Ge: return ">=";
-    case Op::Lt: return "<";
-    case Op::Le: return "<=";
-    case Op::Contains: return "~";
-    case Op::NotContains: return "!~";
-    case Op::In: return "in";
-    case Op::NotIn: return "not in";
-    case Op::Is: return "is";
-    case Op::IsNot: return "is not";
-  }
-  return "?";
-}
 
 // True if op applies to a field of family k.
 bool op_allowed(FieldKind k, Op op) {
@@ -969,6 +951,24 @@ std::expected<std::shared_ptr<const Query>, std::string> parse_with(std::string_
 }
 
 }  // namespace
+
+std::string_view op_name(Op op) {
+  switch (op) {
+    case Op::Eq: return "=";
+    case Op::NotEq: return "!=";
+    case Op::Gt: return ">";
+    case Op::Ge: return ">=";
+    case Op::Lt: return "<";
+    case Op::Le: return "<=";
+    case Op::Contains: return "~";
+    case Op::NotContains: return "!~";
+    case Op::In: return "in";
+    case Op::NotIn: return "not in";
+    case Op::Is: return "is";
+    case Op::IsNot: return "is not";
+  }
+  return "?";
+}
 
 std::expected<std::shared_ptr<const Query>, std::string> parse(std::string_view jql) {
   return parse_with(jql, nullptr);

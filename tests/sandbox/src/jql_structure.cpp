@@ -51,24 +51,6 @@ void node_refs(const Node& n, std::vector<ValueRef>& out) {
   for (const auto& child : n.children) node_refs(child, out);
 }
 
-// Jira's spelling of an operator in the parse structure.
-std::string operator_text(Op op) {
-  switch (op) {
-    case Op::Eq: return "=";
-    case Op::NotEq: return "!=";
-    case Op::Gt: return ">";
-    case Op::Ge: return ">=";
-    case Op::Lt: return "<";
-    case Op::Le: return "<=";
-    case Op::Contains: return "~";
-    case Op::NotContains: return "!~";
-    case Op::In: return "in";
-    case Op::NotIn: return "not in";
-    case Op::Is: return "is";
-    case Op::IsNot: return "is not";
-  }
-  return "=";
-}
 
 // A field name as JQL can take it back: quoted when it holds anything but letters, digits,
 // dots, underscores and the cf[N] brackets.
@@ -113,7 +95,7 @@ json node_json(const Node& n) {
     } else {
       operand = unitary_json(c.operand);
     }
-    return {{"field", field_json(c.field)}, {"operator", operator_text(c.op)}, {"operand", operand}};
+    return {{"field", field_json(c.field)}, {"operator", std::string(op_name(c.op))}, {"operand", operand}};
   }
   json clauses = json::array();
   for (const auto& child : n.children) clauses.push_back(node_json(child));
