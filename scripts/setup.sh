@@ -2,15 +2,17 @@
 # faultline set-up on Debian 12: installs what is missing, builds, then runs the demo or
 # every test. Safe to run again: installed packages and up-to-date builds are skipped.
 #
-#   scripts/setup.sh demo   # build (release) and walk the fault process against the sandbox
-#   scripts/setup.sh test   # build (ASan + UBSan) and run every test, Prism contract check included,
-#                           # then every fuzz target over its corpus (fuzz/run --brief, clang 16)
+#   scripts/setup.sh demo     # build (release) and walk the fault process against the sandbox
+#   scripts/setup.sh test     # build (ASan + UBSan) and run every test, Prism contract check included,
+#                             # then every fuzz target over its corpus (fuzz/run --brief, clang 16)
+#   scripts/setup.sh package  # build (release) and make the Debian packages in build/release/packages/:
+#                             # faultline_<version>_<arch>.deb and faultline-sandbox_<version>_<arch>.deb
 set -euo pipefail
 
 mode="${1:-}"
 case "$mode" in
-  demo|test) ;;
-  *) echo "usage: scripts/setup.sh demo|test" >&2; exit 2 ;;
+  demo|test|package) ;;
+  *) echo "usage: scripts/setup.sh demo|test|package" >&2; exit 2 ;;
 esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +30,10 @@ if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
 fi
 if [ "$mode" = test ]; then
   packages+=(clang-16 libfuzzer-16-dev libclang-rt-16-dev)  # the fuzz targets (fuzz/README.md)
+  packages+=(zsh fish man-db)  # tests/packaging: the completion scripts and the man page
+fi
+if [ "$mode" = test ] || [ "$mode" = package ]; then
+  packages+=(dpkg-dev file)  # cpack's Debian generator: dpkg-shlibdeps, and file to find the binaries
 fi
 
 missing=()
@@ -54,6 +60,15 @@ if [ "$mode" = demo ]; then
   cmake --preset release >/dev/null
   cmake --build build/release -j "$jobs" --target faultline faultline-sandbox
   exec "$root/scripts/demo.sh" "$root/build/release"
+fi
+
+if [ "$mode" = package ]; then
+  cmake --preset release >/dev/null
+  cmake --build build/release -j "$jobs"
+  (cd build/release && cpack -G DEB >/dev/null)
+  echo "setup: built $(ls build/release/packages/*.deb | tr '\n' ' ')" >&2
+  echo "setup: install with: sudo apt install ./build/release/packages/faultline_*.deb" >&2
+  exit 0
 fi
 
 # test: the validating proxy for the contract check, into .tools/ (npm registry only).

@@ -2,12 +2,14 @@
 #include "faultline/util/build_info.hpp"
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "faultline/cli/arguments.hpp"
 #include "faultline/cli/command.hpp"
+#include "faultline/cli/output.hpp"
 #include "faultline/util/waves.hpp"
 
 namespace faultline::cli {
@@ -32,25 +34,40 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(1, 3600));
 }
 
+// "faultline 0.1.0 (commit 0123456789ab, RelWithDebInfo)": the commit shortened as git does.
+std::string version_line() {
+  const std::string_view full = commit();
+  std::string shown(full.substr(0, full == "unknown" ? full.size() : 12));
+  if (full.ends_with("-dirty")) shown += "-dirty";
+  return fmt::format("faultline {} (commit {}, {})", version(), shown, build_type());
+}
+
+// `--version` or `--version --json`, in either order, and nothing else.
+std::optional<bool> version_request(int argc, const char* const* argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--version") return false;
+  if (argc != 3) return std::nullopt;
+  const std::string_view first(argv[1]), second(argv[2]);
+  if ((first == "--version" && second == "--json") || (first == "--json" && second == "--version")) return true;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_app(int argc, const char* const* argv, Context& ctx) {
   // Answered before the command line is built (every option of every command): scripts and
   // shell prompts call it often and should not wait for that.
-  if (argc == 2 && std::string_view(argv[1]) == "--version") {
-    ctx.out() << "faultline " << version() << '\n';
+  if (const auto as_json = version_request(argc, argv)) {
+    if (*as_json)
+      print_json(ctx.out(), {{"version", version()}, {"commit", commit()}, {"build_type", build_type()}});
+    else
+      ctx.out() << version_line() << '\n';
     return 0;
   }
   CLI::App app{k_description, "faultline"};
-  app.set_version_flag("--version", "faultline " + std::string(version()));
+  app.set_version_flag("--version", version_line());
   app.fallthrough();  // global options may follow the command: `faultline doctor --json`
   app.require_subcommand(0, 1);
   add_global_options(app, ctx.options);
-  set_examples(app, {"faultline init", "faultline doctor", "faultline config show --json"});
-  app.footer(app.get_footer() +
-             "\nExit codes: 0 ok, 1 failed, 2 usage or config error, 3 auth/permission,\n"
-             "4 not found, 5 remote unavailable, 10 overdue found (--fail-on-overdue).\n");
-
   register_config(app, ctx);
   register_init(app, ctx);
   register_doctor(app, ctx);
@@ -69,6 +86,19 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_report(app, ctx);
   register_remind(app, ctx);
   register_setup(app, ctx);
+  register_help(app, ctx);
+  register_completion(app, ctx);
+  // After the commands: CLI11 copies a parent's footer into the subcommands added after it.
+  set_examples(app, {"faultline init", "faultline doctor", "faultline config show --json"});
+  app.footer(app.get_footer() +
+             "\nExit codes:\n"
+             "  0   ok\n"
+             "  1   failed\n"
+             "  2   usage or config error\n"
+             "  3   authentication or permission refused\n"
+             "  4   not found\n"
+             "  5   Jira, Confluence or chat unavailable\n"
+             "  10  overdue actions found (remind, actions: --fail-on-overdue)\n");
 
   // Before CLI11 reads them: a broken byte is a usage error naming the argument, not a
   // failure deep inside the command that receives it.

@@ -50,4 +50,12 @@ void set_examples(CLI::App& command, std::initializer_list<const char*> examples
   command.footer(footer);
 }
 
+CLI::Option* one_of(CLI::Option* option, const std::vector<std::string>& values, bool refuse_others) {
+  if (refuse_others) return option->check(CLI::IsMember(values));
+  // The description only, in the form CLI::IsMember gives it, for --help and completion.
+  std::string described = "{";
+  for (const auto& value : values) described += (described.size() > 1 ? "," : "") + value;
+  return option->check(CLI::Validator([](const std::string&) { return std::string(); }, described + "}"));
+}
+
 }  // namespace faultline::cli

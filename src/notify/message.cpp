@@ -51,13 +51,7 @@ std::string string_at(const nlohmann::json& data_model, const char* key) {
 TemplateDirs default_template_dirs(std::string user_dir) {
   TemplateDirs dirs;
   dirs.user_dir = std::move(user_dir);
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / "notify";
-    if (fs::is_directory(installed, error)) dirs.shipped_dirs.push_back(installed.lexically_normal().string());
-  }
-  dirs.shipped_dirs.push_back(std::string(source_template_dir()) + "/notify");
+  dirs.shipped_dirs = shipped_template_dirs("notify");
   return dirs;
 }
 

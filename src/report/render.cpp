@@ -61,13 +61,7 @@ std::vector<fs::path> search_dirs(std::string_view family, const std::string& us
     dirs.push_back(fs::path(user_dir) / family);
     dirs.push_back(fs::path(user_dir));
   }
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    const fs::path installed = exe.parent_path() / ".." / "share" / "faultline" / "templates" / family;
-    if (fs::is_directory(installed, error)) dirs.push_back(installed.lexically_normal());
-  }
-  dirs.push_back(fs::path(source_template_dir()) / family);
+  for (const auto& shipped : shipped_template_dirs(family)) dirs.emplace_back(shipped);
   return dirs;
 }
 

@@ -18,6 +18,12 @@ void finish(Context& ctx, const Result<void>& outcome);
 // Adds "Examples:" lines to a command's --help.
 void set_examples(CLI::App& command, std::initializer_list<const char*> examples);
 
+// Declares the values an option takes: --help shows them ("{a,b,c}"), and shell completion
+// and the man page list them (command_tree.hpp reads them back from there). With `refuse_others`
+// any other value is a usage error; without it the command reads the value itself (levels:
+// "p1" is P1).
+CLI::Option* one_of(CLI::Option* option, const std::vector<std::string>& values, bool refuse_others = true);
+
 // The registration functions of every command, called by the app in this order.
 void register_config(CLI::App& app, Context& ctx);
 void register_init(CLI::App& app, Context& ctx);
@@ -49,5 +55,8 @@ void register_report(CLI::App& app, Context& ctx);
 void register_remind(CLI::App& app, Context& ctx);
 // `setup` registers `board` on its subcommand.
 void register_setup(CLI::App& app, Context& ctx);
+// Packaging (issue 16): `help [COMMAND...]` / `help --man`, and `completion SHELL`.
+void register_help(CLI::App& app, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);
 
 }  // namespace faultline::cli

@@ -40,8 +40,7 @@ struct TemplateDirs {
   std::vector<std::string> shipped_dirs;  // directories holding <event>.md.mustache
 };
 
-// The user's directory plus the shipped ones: <binary>/../share/faultline/templates/notify when
-// it exists, then the source tree's templates/notify (source_template_dir()).
+// The user's directory plus the shipped ones (shipped_template_dirs("notify"), util/build_info.hpp).
 TemplateDirs default_template_dirs(std::string user_dir);
 
 // The file name of an event's template: "<event>.md.mustache".

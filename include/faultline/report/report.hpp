@@ -52,8 +52,8 @@ nlohmann::json report_data(const core::Fault& fault, const core::ReviewDoc& revi
 // template of the same name in user_dir wins. Error (Config) naming template file and line.
 // Files: <dir>/review/<name>.<format>.mustache (format = storage | html | md), with
 // partials {{> x}} read from <dir>/review/x.<format>.mustache (user dir first). The
-// shipped dir is source_template_dir(), else ../share/faultline/templates next to
-// the executable. user_dir may be "" (none) and is the team.template_dir itself.
+// shipped dirs are shipped_template_dirs("review") (util/build_info.hpp). user_dir may be ""
+// (none) and is the team.template_dir itself.
 Result<std::string> render_report(const nlohmann::json& data, std::string_view name, Format format,
                                   const std::string& user_dir);
 

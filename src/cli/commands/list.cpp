@@ -63,7 +63,7 @@ Result<ExitCode> run_list(const app::FaultListRequest& request, Context& ctx) {
 void register_list(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<app::FaultListRequest>();
   auto* cmd = app.add_subcommand("list", "List faults (open ones by default)");
-  cmd->add_option("--level", options->level, "Only this level (P1..P4)");
+  one_of(cmd->add_option("--level", options->level, "Only this level (P1..P4)"), {"P1", "P2", "P3", "P4"}, false);
   cmd->add_option("--team", options->team, "Only this team");
   cmd->add_option("--service", options->service, "Only this service");
   cmd->add_option("--since", options->since, "Created at or after (ISO 8601, -7d, ...)");

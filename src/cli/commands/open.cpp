@@ -199,7 +199,8 @@ void register_open(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<OpenOptions>();
   auto* cmd = app.add_subcommand("open", "Open a fault: create the issue, watch it, announce it");
   cmd->add_option("--title", options->title, "What is broken, in one line");
-  cmd->add_option("--level", options->level, "P1..P4 (or give --bu and --metric to classify)");
+  one_of(cmd->add_option("--level", options->level, "P1..P4 (or give --bu and --metric to classify)"),
+         {"P1", "P2", "P3", "P4"}, false);
   cmd->add_option("--type", options->type, "Fault type (Code Defect, Configuration, ...)");
   cmd->add_option("--source", options->source, "Who reported it")
       ->check(CLI::IsMember({"customer", "internal", "monitoring", "ci"}));

@@ -49,7 +49,8 @@ void register_rollback(CLI::App& app, Context& ctx) {
   cmd->add_option("--to", options->request.to, "The version rolled back to")->required();
   cmd->add_option("--fault", options->request.fault, "The fault to record it on (default: the open fault of the service)");
   cmd->add_option("--dedupe-key", options->request.dedupe_key, "Dedupe key of the fault to find or open (default: the rollback's)");
-  cmd->add_option("--level", options->request.level, "Level of a fault opened for the rollback (default P3)");
+  one_of(cmd->add_option("--level", options->request.level, "Level of a fault opened for the rollback (default P3)"),
+         {"P1", "P2", "P3", "P4"}, false);
   cmd->add_option("--ci-field", options->ci_fields, "Override a CI value: KEY=VALUE (run_url=..., actor=...); repeatable");
   cmd->add_flag("--no-notify", options->no_notify, "Do not announce a fault opened for the rollback");
   set_examples(*cmd, {"faultline rollback --service checkout --from 2026.11.2 --to 2026.11.1",

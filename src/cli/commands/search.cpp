@@ -60,7 +60,7 @@ void register_search(CLI::App& app, Context& ctx) {
   cmd->add_option("text", options->words, "The words to find, as one phrase (operators and quotes are plain text)")
       ->required();
   cmd->add_option("--since", options->request.since, "Faults created at or after (ISO 8601, -90d, ...)");
-  cmd->add_option("--level", options->request.level, "Only this level (P1..P4)");
+  one_of(cmd->add_option("--level", options->request.level, "Only this level (P1..P4)"), {"P1", "P2", "P3", "P4"}, false);
   cmd->add_option("--team", options->request.team, "Only this team");
   cmd->add_option("--service", options->request.service, "Only this service");
   cmd->add_option("--status", options->request.status, "open, closed or all (default)")

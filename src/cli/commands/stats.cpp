@@ -209,8 +209,11 @@ void register_stats(CLI::App& app, Context& ctx) {
   cmd->add_option("--team", options->teams, "Only these teams (repeat or comma-separate)")->delimiter(',');
   cmd->add_option("--bu", options->business_units, "Only these business units")->delimiter(',');
   cmd->add_option("--service", options->services, "Only these services")->delimiter(',');
-  cmd->add_option("--level", options->levels, "Only these levels (P1,P2)")->delimiter(',');
-  cmd->add_option("--source", options->sources, "Only these sources (customer, internal, monitoring, ci)")->delimiter(',');
+  one_of(cmd->add_option("--level", options->levels, "Only these levels (P1,P2)")->delimiter(','), {"P1", "P2", "P3", "P4"},
+         false);
+  one_of(cmd->add_option("--source", options->sources, "Only these sources (customer, internal, monitoring, ci)")
+             ->delimiter(','),
+         {"customer", "internal", "monitoring", "ci"}, false);
   cmd->add_option("--format", options->format, "table (default), csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   cmd->add_option("--releases", options->request.releases_file,
