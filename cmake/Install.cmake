@@ -1,5 +1,5 @@
 # `cmake --install` and the Debian packages (CPack), on Debian's conventions:
-#   bin/faultline                                      component "faultline" (package faultline)
+#   bin/faultline, bin/faultline-serve                 component "faultline" (package faultline)
 #   share/faultline/templates/                         the shipped templates (found at run time
 #                                                      as ../share/faultline/templates from bin/)
 #   share/doc/faultline/README.md, examples/
@@ -27,7 +27,7 @@ add_custom_command(OUTPUT ${faultline_docs}
   VERBATIM)
 add_custom_target(faultline_docs ALL DEPENDS ${faultline_docs})
 
-install(TARGETS faultline RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT faultline)
+install(TARGETS faultline faultline-serve RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT faultline)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/templates/ DESTINATION ${CMAKE_INSTALL_DATADIR}/faultline/templates
         COMPONENT faultline)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT faultline)

@@ -1,8 +1,13 @@
 // Fault notifications: event data and delivery with the issue-property sent log.
 #include "faultline/app/fault_events.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "faultline/app/operations.hpp"
 #include "faultline/app/services.hpp"
+#include "faultline/app/spool_replay.hpp"
 #include "faultline/config/config.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/notify/message.hpp"
@@ -16,8 +21,7 @@ std::vector<notify::DeliveryReport> notify_event(Services& services, std::string
   auto config = services.config();
   auto transport = services.transport();
   if (!config || !transport) return reports;
-  auto route = (*config)->routes.find(std::string(event));
-  if (route == (*config)->routes.end() || route->second.empty()) return reports;
+  if (notify::routed_channels(**config, event) == nullptr) return reports;
   const auto& diagnostics = services.diagnostics();
   notify::NotifierOptions options;
   options.templates = notify::default_template_dirs((*config)->team.template_dir);
@@ -38,16 +42,41 @@ std::vector<notify::DeliveryReport> notify_event(Services& services, std::string
   return reports;
 }
 
+namespace {
+
+// A platform that refused for a passing reason gets the message from `faultline sync`: the
+// notification goes into the spool (once per fault and message) and the run says so.
+void spool_failed_notification(Services& services, const std::string& issue_key, const std::string& event,
+                               const nlohmann::json& data, const std::vector<notify::DeliveryReport>& reports) {
+  Spool* spool = services.spool();
+  if (spool == nullptr || services.dry_run()) return;
+  const auto failed = std::find_if(reports.begin(), reports.end(), [](const notify::DeliveryReport& report) {
+    return report.status == notify::ReportStatus::Failed && report.retryable;
+  });
+  if (failed == reports.end()) return;
+  auto entry = spool_notification(services, *spool, issue_key, event, data, notify::describe(*failed));
+  if (!entry) {
+    services.diagnostics().error("notify: the message could not be spooled: " + entry.error().message);
+    return;
+  }
+  services.diagnostics().spooled(
+      entry->id, fmt::format("notify: {} for {} spooled as {} ({}): `faultline sync` sends it", event, issue_key,
+                             entry->id, (spool->dir() / entry->file).string()));
+}
+
+}  // namespace
+
 std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira::Client& client,
                                                        std::string_view issue_key, std::string_view event,
                                                        const nlohmann::json& data) {
   auto config = services.config();
   if (!config) return {};
-  auto route = (*config)->routes.find(std::string(event));
-  if (route == (*config)->routes.end() || route->second.empty()) return {};
+  if (notify::routed_channels(**config, event) == nullptr) return {};
   PropertySentLog sent_log(client, std::string(issue_key));
   if (!sent_log.load_warning().empty()) services.diagnostics().warn("notify: " + sent_log.load_warning());
-  return notify_event(services, event, data, sent_log);
+  auto reports = notify_event(services, event, data, sent_log);
+  spool_failed_notification(services, std::string(issue_key), std::string(event), data, reports);
+  return reports;
 }
 
 nlohmann::json notifications_json(const std::vector<notify::DeliveryReport>& reports) {

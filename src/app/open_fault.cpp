@@ -197,8 +197,14 @@ private:
 class FaultOpener {
 public:
   FaultOpener(Services& services, FaultSession& session, Announce announce, const SettlePolicy& settle,
-              const SideRead& side_read)
-      : m_services(services), m_session(session), m_announce(announce), m_settle(settle), m_side_read(side_read) {}
+              const SideRead& side_read, FoundFault found, std::string* standing_key)
+      : m_services(services),
+        m_session(session),
+        m_announce(announce),
+        m_settle(settle),
+        m_side_read(side_read),
+        m_found(found),
+        m_standing_key(standing_key) {}
 
   Result<OpenOutcome> open(core::Fault draft) {
     m_outcome.fault = std::move(draft);
@@ -272,6 +278,7 @@ private:
   // are recorded in this order, and the first failure is the run's.
   Result<OpenOutcome> report_again(std::vector<core::Fault> existing) {
     const auto target = existing.front();
+    if (m_standing_key != nullptr) *m_standing_key = target.key;
     const core::Fault draft = m_outcome.fault;
     const std::string& coordinator = draft.coordinator;
     const auto comment_key = op_key({"open-again", target.key, draft.dedupe_key, draft.summary});
@@ -283,7 +290,10 @@ private:
     Result<OpStatus> watched = OpStatus::Skipped;
     std::vector<std::string> closed;
     m_outcome.fault = target;
-    util::wave([&] { commented = ensure_comment(*m_session.jira, target.key, comment_key, text); },
+    util::wave([&] {
+                 if (m_found == FoundFault::ReportedAgain)
+                   commented = ensure_comment(*m_session.jira, target.key, comment_key, text);
+               },
                [&] {
                  if (!converge) return;
                  auto done = close_duplicates(m_session, existing);
@@ -297,7 +307,7 @@ private:
                [&] { announce(); },
                [&] { watched = ensure_watching(target.key, coordinator); });
     auto& ops = m_outcome.operations;
-    ops.add({"comment", comment_key, [commented]() { return commented; }});
+    if (m_found == FoundFault::ReportedAgain) ops.add({"comment", comment_key, [commented]() { return commented; }});
     if (converge) {
       ops.add({"converge", converge_key, [this, converged, closed]() -> Result<OpStatus> {
                  if (converged) m_outcome.duplicates_closed = closed;
@@ -320,6 +330,7 @@ private:
              [this]() -> Result<OpStatus> {
                FAULTLINE_TRY(made, create_refreshing_fields());
                m_made = *made;
+               if (m_standing_key != nullptr && !m_services.dry_run()) *m_standing_key = m_made.key;
                m_outcome.fault.key = m_made.key;
                m_outcome.fault.id = m_made.id;
                m_outcome.created = true;
@@ -504,6 +515,8 @@ private:
   Announce m_announce;
   const SettlePolicy& m_settle;
   const SideRead& m_side_read;
+  FoundFault m_found;
+  std::string* m_standing_key;
   OpenOutcome m_outcome;
   CreatedFault m_made;
   std::optional<Result<jira::UserRef>> m_coordinator;  // wave 1's lookup
@@ -521,8 +534,9 @@ Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::
 }
 
 Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
-                               const SettlePolicy& settle, const SideRead& side_read) {
-  FaultOpener opener(services, session, announce, settle, side_read);
+                               const SettlePolicy& settle, const SideRead& side_read, FoundFault found,
+                               std::string* standing_key) {
+  FaultOpener opener(services, session, announce, settle, side_read, found, standing_key);
   auto outcome = opener.open(std::move(draft));
   if (outcome && !outcome->fault.key.empty()) outcome->url = session.jira->browse_url(outcome->fault.key);
   return outcome;

@@ -1,6 +1,8 @@
 #include "faultline/cli/app.hpp"
 #include "faultline/util/build_info.hpp"
 
+#include <algorithm>
+#include <array>
 #include <exception>
 #include <optional>
 #include <string>
@@ -10,6 +12,7 @@
 #include "faultline/cli/arguments.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
+#include "faultline/cli/spooling.hpp"
 #include "faultline/util/waves.hpp"
 
 namespace faultline::cli {
@@ -30,6 +33,7 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_flag("-v,--verbose", options.verbose, "Log every request on stderr (secrets masked)");
   app.add_flag("-q,--quiet", options.quiet, "Print nothing on stderr but errors");
   app.add_flag("--no-color", options.no_color, "No colour (also NO_COLOR)");
+  app.add_flag("--no-sync", options.no_sync, "Do not replay the spool (faultline sync) before the command");
   app.add_option("--timeout", options.timeout_seconds, "Seconds allowed for each request")
       ->check(CLI::Range(1, 3600));
 }
@@ -51,6 +55,14 @@ std::optional<bool> version_request(int argc, const char* const* argv) {
   return std::nullopt;
 }
 
+// The commands that read or write Jira (and so replay the spool first).
+bool uses_jira(std::string_view command) {
+  constexpr std::array<std::string_view, 13> k_commands{"open",    "update", "recover", "show",  "list",
+                                                        "rollback", "review", "actions", "board", "stats",
+                                                        "search",  "report", "remind"};
+  return std::find(k_commands.begin(), k_commands.end(), command) != k_commands.end();
+}
+
 }  // namespace
 
 int run_app(int argc, const char* const* argv, Context& ctx) {
@@ -63,6 +75,7 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
       ctx.out() << version_line() << '\n';
     return 0;
   }
+  ctx.arguments.assign(argv, argv + argc);
   CLI::App app{k_description, "faultline"};
   app.set_version_flag("--version", version_line());
   app.fallthrough();  // global options may follow the command: `faultline doctor --json`
@@ -85,6 +98,8 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_search(app, ctx);
   register_report(app, ctx);
   register_remind(app, ctx);
+  register_sync(app, ctx);
+  register_serve(app, ctx);
   register_setup(app, ctx);
   register_help(app, ctx);
   register_completion(app, ctx);
@@ -98,6 +113,7 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
              "  3   authentication or permission refused\n"
              "  4   not found\n"
              "  5   Jira, Confluence or chat unavailable\n"
+             "  6   unavailable, and the work is spooled: `faultline sync` replays it\n"
              "  10  overdue actions found (remind, actions: --fail-on-overdue)\n");
 
   // Before CLI11 reads them: a broken byte is a usage error naming the argument, not a
@@ -106,6 +122,11 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
     ctx.report(text_ok.error());
     return to_int(ExitCode::Usage);
   }
+  // Work spooled by an earlier run goes first, so the command sees what it did.
+  app.parse_complete_callback([&app, &ctx] {
+    const auto chosen = app.get_subcommands();
+    if (!chosen.empty() && uses_jira(chosen.front()->get_name())) sync_before_command(ctx);
+  });
   // Counts the command's sequential round trips (util/waves.hpp) for --verbose.
   util::DepthProbe round_trips;
   try {

@@ -30,7 +30,11 @@ void finish_with_error(Context& ctx, const Error& error) {
 
 void finish(Context& ctx, const Result<ExitCode>& outcome) {
   if (outcome) {
-    ctx.exit_code = to_int(*outcome == ExitCode::Ok && ctx.failed_late ? ExitCode::Failed : *outcome);
+    // A late failure outranks work left in the spool: both mean "look", but 1 means "by hand".
+    auto code = *outcome;
+    if (code == ExitCode::Ok && ctx.failed_late) code = ExitCode::Failed;
+    if (code == ExitCode::Ok && !ctx.spooled_entries.empty()) code = ExitCode::Spooled;
+    ctx.exit_code = to_int(code);
     return;
   }
   finish_with_error(ctx, outcome.error());
@@ -38,7 +42,7 @@ void finish(Context& ctx, const Result<ExitCode>& outcome) {
 
 void finish(Context& ctx, const Result<void>& outcome) {
   if (outcome) {
-    ctx.exit_code = to_int(ctx.failed_late ? ExitCode::Failed : ExitCode::Ok);
+    finish(ctx, Result<ExitCode>(ExitCode::Ok));
     return;
   }
   finish_with_error(ctx, outcome.error());

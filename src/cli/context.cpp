@@ -1,5 +1,7 @@
 #include "faultline/cli/context.hpp"
 
+#include "faultline/app/spool.hpp"
+
 #include <ostream>
 
 #include <fmt/format.h>
@@ -13,6 +15,7 @@
 #include "faultline/http/dry_run.hpp"
 #include "faultline/http/logging.hpp"
 #include "faultline/http/retry.hpp"
+#include "faultline/http/timing.hpp"
 #include "faultline/http/url.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/notify/notifier.hpp"
@@ -30,6 +33,10 @@ Context::Context(Streams streams, const Environment& env, const CommandRunner& r
       m_sleeper(std::move(sleeper)) {
   m_diagnostics.on_warning = [this](std::string_view text) { warn(text); };
   m_diagnostics.on_error = [this](std::string_view text) {
+    if (log_sink) {
+      log_sink("error", m_redactor.mask(std::string(text)));
+      return;
+    }
     clear_progress();
     m_streams.err << m_redactor.mask(fmt::format("faultline: {}\n", text));
   };
@@ -41,6 +48,31 @@ Context::Context(Streams streams, const Environment& env, const CommandRunner& r
     show_progress(what, done, total);
   };
   m_diagnostics.on_progress_finished = [this] { clear_progress(); };
+  m_diagnostics.on_spooled = [this](std::string_view id, std::string_view text) {
+    spooled_entries.emplace_back(id);
+    warn(text);
+  };
+}
+
+bool Context::jira_answers(std::chrono::milliseconds timeout) {
+  auto config = loaded_config();
+  if (!config || (*config)->jira.url.empty()) return false;
+  auto network = m_transport_factory((*config)->http, timeout);
+  http::Request request;
+  request.url = (*config)->jira.url + "/rest/api/2/serverInfo";
+  request.timeout = timeout;
+  auto answer = network->send(request);
+  return answer && answer->status != 429 && answer->status < 500;
+}
+
+app::Spool* Context::spool() {
+  if (m_spool) return m_spool.get();
+  auto config = loaded_config();
+  if (!config) return nullptr;
+  const auto dir = app::spool_dir((*config)->spool.dir, m_env.get("XDG_STATE_HOME"), m_env.get("HOME"));
+  if (dir.empty()) return nullptr;
+  m_spool = std::make_unique<app::Spool>(dir);
+  return m_spool.get();
 }
 
 Context::~Context() = default;
@@ -87,8 +119,10 @@ Result<http::Transport*> Context::transport() {
   const auto& http_settings = (*config)->http;
   const auto timeout = std::chrono::seconds(options.timeout_seconds > 0 ? options.timeout_seconds
                                                                         : http_settings.timeout_seconds);
-  std::unique_ptr<http::Transport> transport = std::make_unique<http::RoundTripCountingTransport>(
-      m_transport_factory(http_settings, timeout), http_settings.concurrency);
+  auto network = m_transport_factory(http_settings, timeout);
+  if (request_timer) network = std::make_unique<http::TimingTransport>(std::move(network), request_timer);
+  std::unique_ptr<http::Transport> transport =
+      std::make_unique<http::RoundTripCountingTransport>(std::move(network), http_settings.concurrency);
 
   // Innermost first: dry run replaces the network for writes, the log sees every attempt,
   // retries wrap them all.
@@ -177,6 +211,10 @@ void Context::report(const Error& error) {
 }
 
 void Context::warn(std::string_view text) {
+  if (log_sink) {
+    log_sink("warning", m_redactor.mask(std::string(text)));
+    return;
+  }
   if (options.quiet) return;
   clear_progress();
   m_streams.err << m_redactor.mask(fmt::format("faultline: warning: {}\n", text));

@@ -49,6 +49,8 @@ std::vector<std::string> Config::secrets() const {
   };
   add(jira.token);
   add(confluence.token);
+  add(serve.token);
+  add(serve.hmac_secret);
   for (const auto& [name, channel] : channels) {
     add(channel.url);
     add(channel.secret);

@@ -16,9 +16,9 @@ namespace faultline::config {
 namespace loading {
 
 void Loader::apply_environment() {
-  const std::array<std::pair<std::string_view, std::string_view>, 3> k_overrides{
+  const std::array<std::pair<std::string_view, std::string_view>, 4> k_overrides{
       std::pair{"FAULTLINE_JIRA_URL", "jira.url"}, std::pair{"FAULTLINE_JIRA_USER", "jira.user"},
-      std::pair{"FAULTLINE_CONFLUENCE_URL", "confluence.url"}};
+      std::pair{"FAULTLINE_CONFLUENCE_URL", "confluence.url"}, std::pair{"FAULTLINE_SPOOL_DIR", "spool.dir"}};
   for (const auto& [variable, key] : k_overrides) {
     auto value = m_env.get(variable);
     if (!value || value->empty()) continue;

@@ -28,8 +28,9 @@ namespace fs = std::filesystem;
 using Choices = std::span<const std::string_view>;
 
 // "profile" stays last: profiles cannot nest (apply_root drops it for them).
-constexpr std::array<std::string_view, 12> k_sections{"jira",   "confluence", "team",  "levels", "channels", "routes",
-                                                      "people", "http",       "alerts", "stats",  "report",   "profile"};
+constexpr std::array<std::string_view, 14> k_sections{"jira",   "confluence", "team",   "levels", "channels",
+                                                      "routes", "people",     "http",   "alerts", "stats",
+                                                      "report", "serve",      "spool",  "profile"};
 constexpr std::array<std::string_view, 3> k_flavors{"auto", "cloud", "datacenter"};
 constexpr std::array<std::string_view, 3> k_auth_schemes{"auto", "basic", "bearer"};
 constexpr std::array<std::string_view, 7> k_channel_kinds{"wecom", "dingtalk", "feishu", "slack",
@@ -38,9 +39,9 @@ constexpr std::array<std::string_view, 17> k_fault_facts{
     "level",        "type",        "source",     "team",        "service",   "business_unit",
     "started_at",   "detected_at", "recovered_at", "reviewed_at", "dedupe_key", "review_page",
     "impact",       "data_repair", "rollback",   "review_deadline", "last_update"};
-constexpr std::array<std::string_view, 8> k_events{"fault.opened",     "fault.updated",   "fault.recovered",
+constexpr std::array<std::string_view, 9> k_events{"fault.opened",     "fault.updated",   "fault.recovered",
                                                    "review.published", "actions.overdue", "fault.stale",
-                                                   "review.overdue",   "report.published"};
+                                                   "review.overdue",   "report.published", "fault.synced"};
 constexpr std::array<std::string_view, 4> k_levels{"P1", "P2", "P3", "P4"};
 constexpr std::array<std::string_view, 2> k_matches{"any", "all"};
 constexpr std::array<std::string_view, 3> k_rule_keys{"level", "match", "conditions"};
@@ -201,6 +202,7 @@ private:
   void apply_routes(const toml::table& table, const std::string& display_path);
   void apply_people(const toml::table& table, const std::string& display_path);
   void apply_http(const toml::table& table, const std::string& display_path);
+  void apply_serve(const toml::table& table, const std::string& display_path);
   void apply_alerts(const toml::table& table, const std::string& display_path);
   void apply_alert_rules(const toml::node& node, const std::string& display);
   // One [[levels.UNIT.rule]] table, checked against the rules before it (most severe first);

@@ -94,6 +94,13 @@ std::vector<ScalarSpec> global_specs() {
       text_in("stats.releases_csv", Check::Text, &Config::stats, &StatsSettings::releases_csv),
       text_in("report.parent", Check::Text, &Config::report, &ReportSettings::parent),
 
+      text_in("serve.listen", Check::Text, &Config::serve, &ServeSettings::listen),
+      text_in("serve.signature_header", Check::Text, &Config::serve, &ServeSettings::signature_header),
+      text_in("serve.timestamp_header", Check::Text, &Config::serve, &ServeSettings::timestamp_header),
+      number_in("serve.max_body_kib", 1, 65536, &Config::serve, &ServeSettings::max_body_kib),
+      text_in("spool.dir", Check::Text, &Config::spool, &SpoolSettings::dir),
+      number_in("spool.sync_seconds", 0, 600, &Config::spool, &SpoolSettings::sync_seconds),
+
       number_in("http.timeout_seconds", 1, 3600, &Config::http, &H::timeout_seconds),
       number_in("http.connect_timeout_seconds", 1, 600, &Config::http, &H::connect_timeout_seconds),
       number_in("http.max_retries", 0, 20, &Config::http, &H::max_retries),

@@ -1,5 +1,5 @@
 // The sections of the config file ([jira], [confluence], [team], [levels], [channels],
-// [routes], [people], [http], [alerts], [stats]) and the profiles that overlay them.
+// [routes], [people], [http], [alerts], [stats], [report], [serve], [spool]) and the profiles that overlay them.
 #include "config/loader.hpp"
 
 #include <fmt/format.h>
@@ -80,6 +80,15 @@ void Loader::apply_team(const toml::table& table, const std::string& display_pat
                                             &TeamSettings::update_cadence_by_level);
                       }});
   walk(table, "team", display_path, m_specs, handlers);
+}
+
+void Loader::apply_serve(const toml::table& table, const std::string& display_path) {
+  auto handlers = secret_handlers("serve.token", "token", [](Config& c) -> std::string& { return c.serve.token; },
+                                  Check::Text);
+  auto hmac = secret_handlers("serve.hmac_secret", "hmac_secret",
+                              [](Config& c) -> std::string& { return c.serve.hmac_secret; }, Check::Text);
+  handlers.insert(handlers.end(), hmac.begin(), hmac.end());
+  walk(table, "serve", display_path, m_specs, handlers);
 }
 
 void Loader::apply_http(const toml::table& table, const std::string& display_path) {
@@ -206,6 +215,8 @@ void Loader::apply_root(const toml::table& root, const std::string& display_pref
     else if (name == "alerts") apply_alerts(*table, display);
     else if (name == "stats") apply_stats(*table, display);
     else if (name == "report") walk(*table, "report", display, m_specs, {});
+    else if (name == "serve") apply_serve(*table, display);
+    else if (name == "spool") walk(*table, "spool", display, m_specs, {});
     // "profile" is applied by apply_profiles
   }
 }

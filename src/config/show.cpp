@@ -18,8 +18,9 @@ using nlohmann::json;
 
 constexpr std::string_view k_mask = "***";
 constexpr std::size_t k_max_align = 72;  // longer "key = value" texts are not padded further
-constexpr std::array<std::string_view, 11> k_section_order{"jira",     "confluence", "team",  "levels", "alerts", "channels",
-                                                           "routes",   "people",     "http",  "stats",  "report"};
+constexpr std::array<std::string_view, 13> k_section_order{"jira",   "confluence", "team",  "levels", "alerts",
+                                                           "channels", "routes",   "people", "http", "stats",
+                                                           "report", "serve",    "spool"};
 
 json secret(const std::string& value) { return value.empty() ? json(nullptr) : json(k_mask); }
 
@@ -163,6 +164,13 @@ nlohmann::json config_to_json(const Config& config) {
   out["stats"] = {{"release_projects", json(config.stats.release_projects)},
                   {"releases_csv", config.stats.releases_csv}};
   out["report"] = {{"parent", config.report.parent}};
+  out["serve"] = {{"listen", config.serve.listen},
+                  {"token", secret(config.serve.token)},
+                  {"hmac_secret", secret(config.serve.hmac_secret)},
+                  {"signature_header", config.serve.signature_header},
+                  {"timestamp_header", config.serve.timestamp_header},
+                  {"max_body_kib", config.serve.max_body_kib}};
+  out["spool"] = {{"dir", config.spool.dir}, {"sync_seconds", config.spool.sync_seconds}};
   json sources = json::object();
   for (const auto& [key, source] : config.sources) sources[key] = {{"origin", source.origin}, {"where", source.where}};
   out["sources"] = std::move(sources);

@@ -115,14 +115,22 @@ Notifier::Notifier(http::Transport& transport, const config::Config& config, Not
   for (const auto& secret : channel_secrets(m_config)) m_redactor.add_secret(secret);
 }
 
+const std::vector<std::string>* routed_channels(const config::Config& config, std::string_view event) {
+  auto route = config.routes.find(std::string(event));
+  if ((route == config.routes.end() || route->second.empty()) && event == "fault.synced")
+    route = config.routes.find("fault.opened");
+  if (route == config.routes.end() || route->second.empty()) return nullptr;
+  return &route->second;
+}
+
 std::vector<DeliveryReport> Notifier::notify(std::string_view event, const nlohmann::json& data) {
-  const auto route = m_config.routes.find(std::string(event));
-  if (route == m_config.routes.end() || route->second.empty()) return {};
+  const auto* channels = routed_channels(m_config, event);
+  if (channels == nullptr) return {};
   auto message = render_message(event, data, m_options.templates);
-  if (message) return deliver_to(*message, route->second);
+  if (message) return deliver_to(*message, *channels);
 
   std::vector<DeliveryReport> reports;
-  for (const auto& name : route->second) {
+  for (const auto& name : *channels) {
     DeliveryReport report;
     report.channel = name;
     if (const auto it = m_config.channels.find(name); it != m_config.channels.end()) report.kind = it->second.kind;
@@ -135,9 +143,9 @@ std::vector<DeliveryReport> Notifier::notify(std::string_view event, const nlohm
 }
 
 std::vector<DeliveryReport> Notifier::deliver(const Message& message) {
-  const auto route = m_config.routes.find(message.event);
-  if (route == m_config.routes.end()) return {};
-  return deliver_to(message, route->second);
+  const auto* channels = routed_channels(m_config, message.event);
+  if (channels == nullptr) return {};
+  return deliver_to(message, *channels);
 }
 
 // One channel's delivery. `send` is false when the report is already final (skipped,

@@ -30,13 +30,17 @@ TEST_CASE("examples: the Cloud example is valid and says what it should", "[conf
   FakeRunner runner(Vars{{"pass show chat/teams-product-tech", "https://example.webhook.office.com/webhookb2/abc"}});
   const Vars vars{{"JIRA_API_TOKEN", "cloud-api-token"},
                   {"SLACK_AVAILABILITY_WEBHOOK", "https://chat.example.invalid/hooks/fake-test-key"},
-                  {"FAULTLINE_SMTP_PASSWORD", "smtp-password"}};
+                  {"FAULTLINE_SMTP_PASSWORD", "smtp-password"},
+                  {"FAULTLINE_SERVE_TOKEN", "serve-token"}};
   auto loaded = load_example("faultline-cloud.toml", vars, runner);
   const Config& config = loaded.config;
   CHECK(loaded.warnings.empty());
   CHECK(config.jira.flavor == Flavor::Cloud);
   CHECK(config.jira.url == "https://example.atlassian.net");
   CHECK(config.jira.token == "cloud-api-token");
+  CHECK(config.serve.token == "serve-token");
+  CHECK(config.serve.listen == "127.0.0.1:9095");
+  CHECK(config.spool.sync_seconds == 10);
   CHECK(config.confluence.token == "cloud-api-token");  // shared Atlassian API token
   CHECK(config.confluence.url == "https://example.atlassian.net/wiki");
   CHECK(config.jira.fields.at("level") == "Fault Level");

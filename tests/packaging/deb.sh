@@ -27,7 +27,8 @@ description="$(field "$main" Description)"
 # run time (each util::SharedLibrary in the sources names its Debian package).
 depends="$(field "$main" Depends)"
 has_dependency() { tr ',' '\n' <<<"$depends" | sed -E 's/^ +//; s/ .*//' | grep -qxF "$1"; }
-for package in libc6 libstdc++6 libfmt9 libtomlplusplus3 ca-certificates tzdata; do
+# libcpp-httplib0.11: faultline-serve (the alert receiver) links it.
+for package in libc6 libstdc++6 libfmt9 libtomlplusplus3 libcpp-httplib0.11 ca-certificates tzdata; do
   has_dependency "$package" && pass "Depends on $package" || fail "Depends lacks $package: $depends"
 done
 loaded="$(grep -rhoE 'SharedLibrary [a-z_]+\("[^"]+", "[^"]+"\)' "$source_dir/src" | sed -E 's/.*", "([^"]+)"\)/\1/' | sort -u)"
@@ -38,7 +39,7 @@ done
 [ "$(field "$sandbox" Package)" = faultline-sandbox ] && pass "Package: faultline-sandbox" || fail "sandbox Package is '$(field "$sandbox" Package)'"
 
 contents="$(dpkg-deb -c "$main" | awk '{print $6}')"
-for path in ./usr/bin/faultline ./usr/share/faultline/templates/review/fault-analysis.storage.mustache \
+for path in ./usr/bin/faultline ./usr/bin/faultline-serve ./usr/share/faultline/templates/review/fault-analysis.storage.mustache \
     ./usr/share/doc/faultline/README.md ./usr/share/man/man1/faultline.1.gz \
     ./usr/share/bash-completion/completions/faultline ./usr/share/zsh/vendor-completions/_faultline \
     ./usr/share/fish/vendor_completions.d/faultline.fish; do

@@ -137,11 +137,12 @@ inline nlohmann::json run_json(TestApp& app, std::vector<std::string> args, int 
   return nlohmann::json::parse(app.out.str());
 }
 
-// Starts the real faultline binary ($FAULTLINE_BIN) with `args`, stdout to `out_path`, and in
-// its environment the sandbox's URL, token and chat hook (as make_app sets them) and no proxy
-// for loopback. Returns the pid; wait_exit() reaps it.
+// Starts the real faultline binary ($FAULTLINE_BIN) with `args`, stdout to `out_path` (stderr
+// to `err_path` when given), and in its environment the sandbox's URL, token and chat hook (as
+// make_app sets them), no proxy for loopback, and a state directory of this test process's own
+// (the spool: never the user's). Returns the pid; wait_exit() reaps it.
 inline pid_t spawn_faultline(const SandboxProcess& sandbox, const std::vector<std::string>& args,
-                             const std::string& out_path) {
+                             const std::string& out_path, const std::string& err_path = {}) {
   const char* bin = std::getenv("FAULTLINE_BIN");
   REQUIRE(bin != nullptr);
   const std::string url = sandbox.url();
@@ -153,6 +154,15 @@ inline pid_t spawn_faultline(const SandboxProcess& sandbox, const std::vector<st
     if (fd < 0) _exit(126);
     dup2(fd, STDOUT_FILENO);
     close(fd);
+    if (!err_path.empty()) {
+      const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err_fd < 0) _exit(126);
+      dup2(err_fd, STDERR_FILENO);
+      close(err_fd);
+    }
+    const auto state = std::filesystem::temp_directory_path() /
+                       ("faultline-it-state-" + std::to_string(static_cast<long>(::getppid())));
+    setenv("XDG_STATE_HOME", state.c_str(), 0);
     setenv("FAULTLINE_JIRA_URL", url.c_str(), 1);
     setenv("IT_TOKEN", "sandbox-token", 1);
     setenv("IT_HOOK_URL", hook.c_str(), 1);

@@ -73,9 +73,17 @@ Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::
 // The same with an explicit settle policy.
 Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
                                const SettlePolicy& settle);
-// The same with a side read (see SideRead).
+// Whether an open fault found by the draft's dedupe key is a new report of it (a "reported
+// again" comment) or this very report, made by an earlier attempt whose answer was lost (a
+// spooled open replayed: its own `pending-<id>` key; nothing is commented).
+enum class FoundFault { ReportedAgain, ThisReport };
+
+// The same with a side read (see SideRead). `standing_key`, when given, is set to the key of
+// the fault this run created or found as soon as there is one, so a caller whose run failed
+// afterwards (the watch, a closing race) knows the fault exists and must not be opened again.
 Result<OpenOutcome> open_fault(Services& services, FaultSession& session, core::Fault draft, Announce announce,
-                               const SettlePolicy& settle, const SideRead& side_read);
+                               const SettlePolicy& settle, const SideRead& side_read,
+                               FoundFault found = FoundFault::ReportedAgain, std::string* standing_key = nullptr);
 
 // open_fault_session for the commands that open faults; when the schema could not be resolved
 // against a cached field map (Config: a configured field is not in it, added since?), once

@@ -38,6 +38,8 @@ class MailSender;
 
 namespace faultline::app {
 
+class Spool;
+
 // Where a use-case reports what is not its result: warnings (something did not work but the
 // use-case went on), errors it recovered from (a chat channel that refused; the caller decides
 // the exit code from the result), failures that make the run fail although the use-case
@@ -50,6 +52,9 @@ struct Diagnostics {
   // `what` ("actions"), how many of `total` (nullopt = unknown) are done; `finished` clears it.
   std::function<void(std::string_view what, std::size_t done, std::optional<std::size_t> total)> on_progress;
   std::function<void()> on_progress_finished;
+  // Work was put in the spool (app/spool.hpp) instead of done: `id` names the entry. A command
+  // that finished otherwise exits 6 (spooled).
+  std::function<void(std::string_view id, std::string_view text)> on_spooled;
 
   void warn(std::string_view text) const {
     if (on_warning) on_warning(text);
@@ -62,6 +67,9 @@ struct Diagnostics {
   }
   void progress(std::string_view what, std::size_t done, std::optional<std::size_t> total) const {
     if (on_progress) on_progress(what, done, total);
+  }
+  void spooled(std::string_view id, std::string_view text) const {
+    if (on_spooled) on_spooled(id, text);
   }
   void progress_finished() const {
     if (on_progress_finished) on_progress_finished();
@@ -94,6 +102,9 @@ public:
   // answer stops there.
   virtual bool dry_run() const = 0;
   virtual const Diagnostics& diagnostics() const = 0;
+  // Where work that could not reach Jira, Confluence or chat is kept (app/spool.hpp); nullptr
+  // when there is none (no state directory can be told): the failure is then the result.
+  virtual Spool* spool() { return nullptr; }
 };
 
 }  // namespace faultline::app

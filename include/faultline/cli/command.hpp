@@ -53,6 +53,15 @@ void register_stats(CLI::App& app, Context& ctx);
 void register_search(CLI::App& app, Context& ctx);
 void register_report(CLI::App& app, Context& ctx);
 void register_remind(CLI::App& app, Context& ctx);
+// Outages (issue 15): `sync` replays the spool; `serve` receives alert webhooks.
+void register_sync(CLI::App& app, Context& ctx);
+void register_serve(CLI::App& app, Context& ctx);
+// What `serve` runs: set by faultline-serve's main (src/serve_main.cpp) to run_serve, the
+// receiver in src/serve/ (which links the HTTP server); unset in faultline, whose `serve`
+// execs faultline-serve with the same arguments.
+using ServeRunner = Result<ExitCode> (*)(const std::string& listen, Context& ctx);
+void set_serve_runner(ServeRunner runner);
+Result<ExitCode> run_serve(const std::string& listen, Context& ctx);
 // `setup` registers `board` on its subcommand.
 void register_setup(CLI::App& app, Context& ctx);
 // Packaging (issue 16): `help [COMMAND...]` / `help --man`, and `completion SHELL`.

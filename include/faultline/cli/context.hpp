@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
@@ -34,6 +35,7 @@ struct GlobalOptions {
   bool dry_run = false;     // --dry-run: print the writes, send none
   bool verbose = false;     // -v: request log on stderr
   bool quiet = false;       // --quiet: nothing on stderr but errors
+  bool no_sync = false;     // --no-sync: do not replay the spool before the command
   bool no_color = false;    // --no-color (or NO_COLOR)
   int timeout_seconds = 0;  // --timeout: per request; 0 = config's http.timeout_seconds
 };
@@ -69,6 +71,17 @@ public:
   // A use-case reported a failure through Diagnostics::fail although it finished: a
   // successful command exits 1 (finish() in command.cpp).
   bool failed_late = false;
+  // Work a use-case put in the spool although it finished (a chat message a platform refused
+  // for a passing reason): the ids; a successful command exits 6.
+  std::vector<std::string> spooled_entries;
+  // Told of every request on the wire (attempts included), when set before the first
+  // request: `faultline serve`'s metrics.
+  std::function<void(std::chrono::microseconds took, bool failed)> request_timer;
+  // Told of every warning and error instead of stderr, when set: `faultline serve` logs them as
+  // JSON lines. `level` is "warning" or "error"; the text is masked.
+  std::function<void(std::string_view level, std::string_view text)> log_sink;
+  // The command line as given (argv), for `serve`, which execs faultline-serve with it.
+  std::vector<std::string> arguments;
   // Dotted config keys set by command flags (init's --jira-url ...), applied over env.
   std::map<std::string, std::string> config_overrides;
 
@@ -103,6 +116,14 @@ public:
   bool dry_run() const override { return options.dry_run; }
   // Warnings on stderr unless --quiet, errors always, progress on a terminal only; all masked.
   const app::Diagnostics& diagnostics() const override { return m_diagnostics; }
+  // The spool in [spool] dir, $XDG_STATE_HOME or ~/.local/state (nullptr when none of them is
+  // known, or the config cannot be loaded).
+  app::Spool* spool() override;
+
+  // Whether Jira answers at all within `timeout`: one GET of serverInfo straight through the
+  // network (no retries, no log); any answer but 429 or 5xx counts. For the spool's auto-sync,
+  // which must not spend a command's time on a site that is still down.
+  bool jira_answers(std::chrono::milliseconds timeout);
 
   // How many writes --dry-run has printed instead of sending (0 without --dry-run).
   std::size_t dry_run_writes() const;
@@ -131,6 +152,7 @@ private:
   std::unique_ptr<jira::Client> m_jira;
   std::unique_ptr<notify::MailSender> m_mail_sender;
   std::unique_ptr<confluence::Client> m_confluence;
+  std::unique_ptr<app::Spool> m_spool;
 };
 
 }  // namespace faultline::cli

@@ -12,6 +12,7 @@ enum class ExitCode : int {
   Auth = 3,         // authentication or permission refused
   NotFound = 4,     // the fault, page or user named does not exist
   Unavailable = 5,  // Jira / Confluence / chat unreachable after retries
+  Spooled = 6,      // unreachable, and the work was kept in the spool: `faultline sync` replays it
   Overdue = 10,     // --fail-on-overdue found overdue actions (CI gates)
 };
 

@@ -113,6 +113,24 @@ struct ReportSettings {
   std::string parent;
 };
 
+// `faultline serve`, the alert receiver: where it listens, how a delivery proves where it
+// came from (a bearer token, an HMAC-SHA256 signature of the body, or both: each configured one
+// is required), and how large a body may be.
+struct ServeSettings {
+  std::string listen = "127.0.0.1:9095";
+  std::string token;        // bearer token (Alertmanager http_config.authorization, Grafana's header)
+  std::string hmac_secret;  // HMAC-SHA256 key (Grafana's "HMAC Signature")
+  std::string signature_header = "X-Grafana-Alerting-Signature";  // where the hex signature comes
+  std::string timestamp_header;  // when set: signed "<timestamp>:<body>", at most 5 minutes old
+  int max_body_kib = 1024;       // larger deliveries get 413
+};
+
+// The spool of work that could not reach Jira, Confluence or chat (`faultline sync`).
+struct SpoolSettings {
+  std::string dir;        // "" = $XDG_STATE_HOME/faultline/spool (~/.local/state/faultline/spool)
+  int sync_seconds = 10;  // how long a command may spend replaying the spool before its own work
+};
+
 struct HttpSettings {
   int timeout_seconds = 30;          // total per request
   int connect_timeout_seconds = 10;
@@ -133,6 +151,8 @@ struct Config {
   core::AlertRules alert_rules;  // [[alerts.rule]]: alert labels -> service, team, level
   StatsSettings stats;
   ReportSettings report;
+  ServeSettings serve;
+  SpoolSettings spool;
 
   std::string file;     // the file it was read from, empty if none
   std::string profile;  // the profile applied, empty if none

@@ -16,7 +16,8 @@ namespace faultline::notify {
 inline constexpr std::string_view k_events[] = {"fault.opened",     "fault.updated",
                                                 "fault.recovered",  "review.published",
                                                 "actions.overdue",  "fault.stale",
-                                                "review.overdue",   "report.published"};
+                                                "review.overdue",   "report.published",
+                                                "fault.synced"};
 
 struct Message {
   std::string event;          // "fault.opened", ...

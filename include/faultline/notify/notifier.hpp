@@ -32,6 +32,11 @@ namespace faultline::notify {
 // platforms echo them in error messages.
 std::vector<std::string> channel_secrets(const config::Config& config);
 
+// The channels routed for `event` (config.routes), or nullptr when none. fault.synced (the
+// real key of a fault announced while Jira was down) goes where fault.opened went unless it
+// has a route of its own.
+const std::vector<std::string>* routed_channels(const config::Config& config, std::string_view event);
+
 enum class ReportStatus {
   Sent,         // every part delivered
   Failed,       // at least one part not delivered (error says why)

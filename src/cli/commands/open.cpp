@@ -18,6 +18,7 @@
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
+#include "faultline/cli/spooling.hpp"
 #include "faultline/core/jira_limits.hpp"
 
 namespace faultline::cli {
@@ -62,7 +63,11 @@ Result<ExitCode> run_open_from_alert(const OpenOptions& options, Context& ctx) {
   FAULTLINE_TRY(payload, read_text_argument(ctx, from_stdin ? "-" : "@" + options.from_alert, "--from-alert"));
   app::AlertOpenRequest request{*payload, from_stdin ? "stdin" : options.from_alert, options.per_alert, options.level,
                                 options.team, options.service, !options.no_notify};
-  FAULTLINE_TRY(items, app::open_from_alert(ctx, request));
+  auto items = app::open_from_alert(ctx, request);
+  if (!items) {
+    return spool_or_fail(ctx, items.error(),
+                         [&](app::Spool& spool) { return app::spool_alert(ctx, spool, request, items.error()); });
+  }
   if (ctx.options.json) {
     auto faults = nlohmann::json::array();
     for (const auto& item : *items) faults.push_back(item.json);
@@ -181,14 +186,23 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
   if (!options.from_alert.empty()) return run_open_from_alert(options, ctx);
   FAULTLINE_TRY(draft, draft_fault(options, ctx, **config));
   if (auto fits = check_fault_texts(*draft); !fits) return std::unexpected(fits.error());
-  FAULTLINE_TRY(session, app::open_fault_session_for_open(ctx));
+  const auto announce = options.no_notify ? app::Announce::No : app::Announce::Yes;
+  // Jira (or the field map, or a search) unavailable: the fault goes into the spool and is
+  // announced under a provisional key; `faultline sync` opens it.
+  auto spool_instead = [&](const Error& error) {
+    return spool_or_fail(ctx, error, [&](app::Spool& spool) { return app::spool_open(ctx, spool, *draft, announce, error); });
+  };
+  auto session = app::open_fault_session_for_open(ctx);
+  if (!session) return spool_instead(session.error());
   // Filled on a wave's thread: only the transport is used there, the warning comes after.
   std::optional<Result<app::SimilarFaults>> similar;
   app::SideRead side_read;
   if (!options.no_similar) side_read = [&](const core::Fault& created) { similar = app::find_similar_faults(*session, created); };
-  FAULTLINE_TRY(outcome, app::open_fault(ctx, *session, std::move(*draft),
-                                         options.no_notify ? app::Announce::No : app::Announce::Yes,
-                                         app::default_settle_policy(ctx), side_read));
+  std::string standing;  // a fault this run created or found: then a failure is not spooled
+  auto outcome = app::open_fault(ctx, *session, *draft, announce, app::default_settle_policy(ctx), side_read,
+                                 app::FoundFault::ReportedAgain, &standing);
+  if (!outcome && !standing.empty()) return std::unexpected(outcome.error());
+  if (!outcome) return spool_instead(outcome.error());
   print_opened(ctx, *outcome, similar_past_faults(ctx, *outcome, similar), session->zone);
   return ExitCode::Ok;
 }

@@ -8,6 +8,9 @@
 
 #include "faultline/app/recover_fault.hpp"
 #include "faultline/cli/command.hpp"
+#include "faultline/app/spool_replay.hpp"
+#include "faultline/cli/spooling.hpp"
+#include "faultline/core/time.hpp"
 #include "faultline/cli/output.hpp"
 
 namespace faultline::cli {
@@ -22,7 +25,26 @@ struct RecoverOptions {
 Result<ExitCode> run_recover(const RecoverOptions& options, Context& ctx) {
   app::RecoverRequest request = options.request;
   request.notify = !options.no_notify;
-  FAULTLINE_TRY(outcome, app::recover_fault(ctx, request));
+  // A provisional key (announced while Jira was down): its Jira key once the spool opened it;
+  // while its open still waits, this waits behind it in the spool.
+  FAULTLINE_TRY(resolved, app::resolve_fault_key(ctx.spool(), request.key));
+  if (resolved->waiting) {
+    const Error waiting{ErrorKind::Unavailable, request.key + " is not open in Jira yet: its open is in the spool", {}, 0, {}};
+    return spool_or_fail(ctx, waiting, [&](app::Spool& spool) { return app::spool_recover(ctx, spool, request, waiting); });
+  }
+  if (!resolved->key.empty()) request.key = resolved->key;
+  auto outcome = app::recover_fault(ctx, request);
+  if (!outcome) {
+    return spool_or_fail(ctx, outcome.error(), [&](app::Spool& spool) -> Result<app::SpooledWork> {
+      // A replay must not be refused for what is wrong now: --at is checked before it waits.
+      if (!request.at.empty()) {
+        FAULTLINE_TRY(zone, ctx.zone());
+        if (auto at = core::parse_time(request.at, ctx.clock().now(), *zone); !at)
+          return std::unexpected(Error{ErrorKind::Usage, "--at: " + at.error().message, at.error().hint, 0, {}});
+      }
+      return app::spool_recover(ctx, spool, request, outcome.error());
+    });
+  }
   if (ctx.options.json) {
     auto zone = ctx.zone();
     print_json(ctx.out(), outcome->to_json(zone ? *zone : nullptr));

@@ -10,13 +10,19 @@
 #include "faultline/app/review_publisher.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
+#include "faultline/cli/spooling.hpp"
 
 namespace faultline::cli {
 
 namespace {
 
 Result<ExitCode> run_review_publish(const app::PublishOptions& options, Context& ctx) {
-  FAULTLINE_TRY(outcome, app::publish_review(ctx, options));
+  auto outcome = app::publish_review(ctx, options);
+  if (!outcome) {
+    return spool_or_fail(ctx, outcome.error(), [&](app::Spool& spool) {
+      return app::spool_review_publish(ctx, spool, options, outcome.error());
+    });
+  }
   if (ctx.options.json) {
     print_json(ctx.out(), app::publish_outcome_json(*outcome));
     return ExitCode::Ok;

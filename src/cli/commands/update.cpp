@@ -6,6 +6,9 @@
 
 #include "faultline/app/update_fault.hpp"
 #include "faultline/cli/command.hpp"
+#include "faultline/app/spool_replay.hpp"
+#include "faultline/cli/spooling.hpp"
+#include "faultline/core/time.hpp"
 #include "faultline/cli/output.hpp"
 #include "faultline/cli/prompt.hpp"
 
@@ -31,7 +34,26 @@ Result<ExitCode> run_update(const UpdateOptions& options, Context& ctx) {
     }
     request.message = *message;
   }
-  FAULTLINE_TRY(outcome, app::update_fault(ctx, request));
+  // A provisional key (announced while Jira was down): its Jira key once the spool opened it;
+  // while its open still waits, this waits behind it in the spool.
+  FAULTLINE_TRY(resolved, app::resolve_fault_key(ctx.spool(), request.key));
+  if (resolved->waiting) {
+    const Error waiting{ErrorKind::Unavailable, request.key + " is not open in Jira yet: its open is in the spool", {}, 0, {}};
+    return spool_or_fail(ctx, waiting, [&](app::Spool& spool) { return app::spool_update(ctx, spool, request, waiting); });
+  }
+  if (!resolved->key.empty()) request.key = resolved->key;
+  auto outcome = app::update_fault(ctx, request);
+  if (!outcome) {
+    return spool_or_fail(ctx, outcome.error(), [&](app::Spool& spool) -> Result<app::SpooledWork> {
+      // A replay must not be refused for what is wrong now: the ETA is checked before it waits.
+      if (!request.eta.empty() && !core::parse_duration(request.eta)) {
+        FAULTLINE_TRY(zone, ctx.zone());
+        if (auto eta = core::parse_time(request.eta, ctx.clock().now(), *zone); !eta)
+          return std::unexpected(Error{ErrorKind::Usage, "--eta: " + eta.error().message, eta.error().hint, 0, {}});
+      }
+      return app::spool_update(ctx, spool, request, outcome.error());
+    });
+  }
   if (ctx.options.json) {
     auto zone = ctx.zone();
     print_json(ctx.out(), outcome->to_json(zone ? *zone : nullptr));
