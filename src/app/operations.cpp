@@ -93,10 +93,17 @@ PropertySentLog::PropertySentLog(jira::Client& client, std::string issue_key)
     m_value = std::move(*value);
   } else if (!value && value.error().kind != ErrorKind::NotFound) {
     m_load_warning = "could not read the sent-notification record: " + value.error().message;
+    m_load_error = value.error();
   }
 }
 
 Result<void> PropertySentLog::store(nlohmann::json next) {
+  if (m_load_error) {
+    auto error = *m_load_error;
+    error.message = fmt::format("the sent-notification record of {} could not be read ({})", m_issue_key,
+                                m_load_error->message);
+    return std::unexpected(std::move(error));
+  }
   FAULTLINE_TRY(written, m_client.set_property(m_issue_key, k_notified_property, next));
   m_value = std::move(next);
   return {};

@@ -257,13 +257,24 @@ void Notifier::record_intent(const Message& message, std::vector<Plan>& plans) {
   }
 }
 
+namespace {
+
+// A generic receiver answering 422 to the re-send of a pending message holds its
+// Idempotency-Key with another payload (the fault's facts as another run read them): the
+// earlier send arrived. A first send answered 422 stays a failure.
+bool held_by_receiver(ChannelKind kind, SendState recorded, const http::Outcome& outcome) {
+  return kind == ChannelKind::Generic && recorded == SendState::Pending && outcome && outcome->status == 422;
+}
+
+}  // namespace
+
 void Notifier::send(const Message& message, Plan& plan) {
   DeliveryReport& report = plan.report;
   try {
     if (plan.kind == ChannelKind::Email) {
       send_mail(message, *plan.channel, plan.mentions, report);
     } else {
-      send_http(message, *plan.channel, plan.kind, plan.mentions, plan.at, report, plan.unanswered);
+      send_http(message, plan);
     }
   } catch (const std::exception& error) {
     report.status = ReportStatus::Failed;
@@ -274,10 +285,10 @@ void Notifier::send(const Message& message, Plan& plan) {
 void Notifier::record_results(const Message& message, std::vector<Plan>& plans) {
   SentLog* log = m_options.sent_log;
   if (!log || m_options.dry_run) return;
-  // One write: what arrived is sent; what was refused by a platform that does not drop repeats
-  // is forgotten (a re-run sends it); what had no answer, or went to a platform that drops
-  // repeats, stays pending (a re-run sends the same payload, with the recorded time); a
-  // pending one reported now is possibly sent.
+  // One write: what arrived is sent; what was refused for good, or by a platform that does not
+  // drop repeats, is forgotten (a re-run sends it); what had no answer, or failed for a passing
+  // reason on a platform that drops repeats, stays pending (a re-run sends the same payload,
+  // with the recorded time); a pending one reported now is possibly sent.
   SendStateChange sent{{}, SendState::Sent, {}}, refused{{}, SendState::New, {}}, possibly{{}, SendState::PossiblySent, {}};
   for (const auto& p : plans) {
     if (p.report.status == ReportStatus::PossiblySent) {
@@ -286,8 +297,9 @@ void Notifier::record_results(const Message& message, std::vector<Plan>& plans) 
     }
     if (!p.send) continue;
     if (p.report.dry_run) refused.channels.push_back(p.report.channel);  // only printed: no record
-    else if (p.report.status == ReportStatus::Sent) sent.channels.push_back(p.report.channel);
-    else if (!p.unanswered && !deduplicates(p.kind)) refused.channels.push_back(p.report.channel);
+    else if (p.report.status == ReportStatus::Sent || p.report.status == ReportStatus::AlreadySent)
+      sent.channels.push_back(p.report.channel);
+    else if (!p.unanswered && (!deduplicates(p.kind) || !p.report.retryable)) refused.channels.push_back(p.report.channel);
   }
   auto recorded = log->apply(message.dedupe_key, {sent, refused, possibly});
   if (recorded) return;
@@ -304,10 +316,11 @@ void Notifier::record_results(const Message& message, std::vector<Plan>& plans) 
   }
 }
 
-void Notifier::send_http(const Message& message, const config::Channel& channel, ChannelKind kind,
-                         const ResolvedMentions& mentions, const std::string& sent_at, DeliveryReport& report,
-                         bool& unanswered) {
-  const auto payloads = build_payloads(kind, message, mentions, m_options.limits);
+void Notifier::send_http(const Message& message, Plan& plan) {
+  const config::Channel& channel = *plan.channel;
+  const ChannelKind kind = plan.kind;
+  DeliveryReport& report = plan.report;
+  const auto payloads = build_payloads(kind, message, plan.mentions, m_options.limits);
   report.parts_total = static_cast<int>(payloads.size());
   if (payloads.empty()) {
     report.error = "nothing to send";
@@ -316,6 +329,7 @@ void Notifier::send_http(const Message& message, const config::Channel& channel,
   const bool split = payloads.size() > 1;
   SentLog* log = m_options.dry_run ? nullptr : m_options.sent_log;
   const auto rules = default_rate_rules(kind);
+  std::size_t held = 0;  // parts an earlier run delivered (see held_by_receiver)
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     if (split && log && log->was_sent(part_key(message, i), channel.name)) {  // sent by an earlier run
       continue;
@@ -324,11 +338,15 @@ void Notifier::send_http(const Message& message, const config::Channel& channel,
     for (int attempt = 0;; ++attempt) {
       m_pacer.wait_turn(channel.name, rules);
       const http::Request request =
-          make_request(kind, channel, payloads[i], message, i, m_options.system_clock(), sent_at);
+          make_request(kind, channel, payloads[i], message, i, m_options.system_clock(), plan.at);
       const http::Outcome outcome = m_transport.send(request);
       if (outcome && outcome->header(http::k_dry_run_header)) report.dry_run = true;
-      unanswered = !outcome;
+      plan.unanswered = !outcome;
       delivery = interpret_response(kind, outcome);
+      if (held_by_receiver(kind, plan.recorded, outcome)) {
+        delivery = Delivery{DeliveryStatus::Delivered, {}, {}, {}};
+        ++held;
+      }
       // Only a "busy" in the body of a 200 is retried here (see retry_wait_limit).
       const bool body_said_busy = delivery.status == DeliveryStatus::RetryLater && outcome && outcome->status == 200;
       const auto wait = delivery.retry_after.value_or(std::chrono::seconds(2));
@@ -351,6 +369,11 @@ void Notifier::send_http(const Message& message, const config::Channel& channel,
                          m_redactor.mask(marked.error().message) + ")";
       }
     }
+  }
+  if (held == payloads.size()) {
+    report.status = ReportStatus::AlreadySent;
+    report.warning = "an earlier run delivered it: the receiver already holds its Idempotency-Key";
+    return;
   }
   report.status = ReportStatus::Sent;
 }

@@ -141,6 +141,23 @@ TEST_CASE("the property sent log records deliveries per dedupe key and channel",
   CHECK(fake.calls().size() == 2);
 }
 
+TEST_CASE("a sent log that could not be read refuses every write", "[app][fault][ops][notify]") {
+  // Written from an unknown state, the record would drop what other runs recorded (and the
+  // notifier, unable to record its intent, sends nothing).
+  FakeTransport fake;
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-3/properties/faultline.notified")
+      .reply(503, R"({"errorMessages":["Service Unavailable"],"errors":{}})");
+  auto client = datacenter_client(fake);
+  faultline::app::PropertySentLog log(client, "FAULT-3");
+  CHECK(!log.load_warning().empty());
+  auto marked = log.mark_sent("FAULT-3:fault.opened", "ops");
+  REQUIRE(!marked);
+  CHECK(marked.error().message.find("FAULT-3 could not be read") != std::string::npos);
+  CHECK(marked.error().kind == faultline::ErrorKind::Unavailable);
+  fake.verify();
+  CHECK(fake.calls().size() == 1);  // no PUT
+}
+
 TEST_CASE("a missing sent-log property is an empty log, not a warning", "[app][fault][ops][notify]") {
   FakeTransport fake;
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-2/properties/faultline.notified")

@@ -201,3 +201,37 @@ TEST_CASE("generic: a refused delivery stays pending, so the next run sends the 
   CHECK(transport.sent()[0].body == transport.sent()[1].body);
   CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::Sent);
 }
+
+TEST_CASE("generic: a pending re-send answered 422 (the key held with another payload) arrived before") {
+  const auto config = one_channel("generic", k_generic_url);
+  test::ScriptedTransport transport;
+  transport.then_error(http::TransportErrorKind::Receive, "timed out");  // it arrived, the answer did not
+  transport.then(422, R"({"ok":false,"error":"Idempotency-Key reused with a different payload"})");
+  FlakySentLog log;
+  const auto first = notify_at(transport, config, log, 1795000000);
+  CHECK(first[0].status == ReportStatus::Failed);
+  CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::Pending);
+
+  const auto second = notify_at(transport, config, log, 1795000600);
+  CHECK(second[0].status == ReportStatus::AlreadySent);
+  CHECK(second[0].warning.find("earlier run delivered it") != std::string::npos);
+  CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::Sent);
+
+  const auto third = notify_at(transport, config, log, 1795001200);  // recorded: not sent again
+  CHECK(third[0].status == ReportStatus::AlreadySent);
+  CHECK(transport.sent().size() == 2);
+}
+
+TEST_CASE("generic: a first send answered 422 is a failure, not a delivery") {
+  const auto config = one_channel("generic", k_generic_url);
+  test::ScriptedTransport transport;
+  transport.then(422, R"({"ok":false,"error":"field 'text' is required"})");
+  FlakySentLog log;
+  const auto first = notify_at(transport, config, log, 1795000000);
+  CHECK(first[0].status == ReportStatus::Failed);
+  CHECK(read_send_record(log.data(), "FAULT-12:fault.opened", "ops").state == SendState::New);  // refused: forgotten
+  transport.set_default(422, R"({"ok":false,"error":"field 'text' is required"})");
+  const auto second = notify_at(transport, config, log, 1795000600);  // refused again, not taken as delivered
+  CHECK(second[0].status == ReportStatus::Failed);
+  CHECK(transport.sent().size() == 2);
+}

@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -87,7 +88,9 @@ Result<OpStatus> ensure_comment(jira::Client& client, std::string_view issue_key
 inline constexpr std::string_view k_notified_property = "faultline.notified";
 
 // A SentLog kept in the issue property faultline.notified (format in notify/sent_log.hpp).
-// Read once at construction; each change writes the whole property back.
+// Read once at construction; each change writes the whole property back. When the read
+// failed (other than "no such property") every write is refused: a record written from an
+// unknown state would drop what other runs recorded, and the message is not sent.
 class PropertySentLog final : public notify::SentLog {
 public:
   PropertySentLog(jira::Client& client, std::string issue_key);
@@ -104,6 +107,7 @@ private:
   std::string m_issue_key;
   nlohmann::json m_value = nlohmann::json::object();
   std::string m_load_warning;
+  std::optional<Error> m_load_error;
 };
 
 }  // namespace faultline::app

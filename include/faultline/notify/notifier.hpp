@@ -117,12 +117,9 @@ private:
   void send(const Message& message, Plan& plan);
   // Records the results in one write: sent, possibly sent, or (refused) no record.
   void record_results(const Message& message, std::vector<Plan>& plans);
-  // Sends every part over HTTP, paced; stops at the first part not delivered (fills `report`).
-  // `sent_at` is the time the generic payload carries; `unanswered` tells whether the last
-  // failure had no answer (a timeout or a reset: it may have been delivered).
-  void send_http(const Message& message, const config::Channel& channel, ChannelKind kind,
-                 const ResolvedMentions& mentions, const std::string& sent_at, DeliveryReport& report,
-                 bool& unanswered);
+  // Sends every part over HTTP, paced; stops at the first part not delivered (fills the plan's
+  // report, `unanswered` and `last_status`). The generic payload carries the plan's time.
+  void send_http(const Message& message, Plan& plan);
   // Builds the mail and hands it to the MailSender (fills `report`).
   void send_mail(const Message& message, const config::Channel& channel,
                  const ResolvedMentions& mentions, DeliveryReport& report);

@@ -30,7 +30,8 @@ struct Delivery {
 // Interprets the outcome of sending one message to a `kind` channel. Transport failures, HTTP
 // 429 and 5xx are RetryLater; WeCom errcode -1/45009, DingTalk 130101 and Feishu 11232 too;
 // any other non-zero errcode/code is Failed. Slack: 200 is success. Teams: any 2xx (202).
-// Generic: 2xx, 409 (still in flight) is RetryLater. A dry-run answer (X-Faultline-Dry-Run)
+// Generic: 2xx, 409 (still in flight) is RetryLater; 422 is Failed (the Notifier reads a 422
+// to the re-send of a pending message as delivered before). A dry-run answer (X-Faultline-Dry-Run)
 // counts as delivered.
 Delivery interpret_response(ChannelKind kind, const http::Outcome& outcome);
 

@@ -6,7 +6,8 @@
 // refused it). A run killed between the two, or one whose result could not be recorded,
 // leaves "pending": the next run sends the same payload again only to a platform that
 // deduplicates (the generic channel's Idempotency-Key, DingTalk's msgUuid); for any other it
-// reports the message once as "possibly sent" and records that, so it is never repeated.
+// reports the message once as "possibly sent" and records that, so it is never repeated. A
+// generic receiver that answers the re-send 422 holds the key already: recorded as sent.
 //
 // The record is one JSON object: {dedupe_key: [entry, ...]}, an entry being the channel name
 // (sent; the format of earlier versions) or {"channel", "state": "pending"|"possibly_sent",
