@@ -36,6 +36,11 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 base="$(head -n 1 "$work/sandbox.out")"
+for _ in $(seq 100); do
+  [ "$(wc -l <"$work/sandbox.out")" -ge 2 ] && break
+  sleep 0.05
+done
+smtp="$(sed -n 2p "$work/sandbox.out")"  # the sandbox's SMTP capture: the review invitations land there
 [ -n "$base" ] || { echo "demo: the sandbox did not start:" >&2; cat "$work/sandbox.err" >&2; exit 1; }
 echo "sandbox ($flavor) at $base — issues at $base/browse/FAULT-1, ..."
 
@@ -66,11 +71,32 @@ cat >>faultline.toml <<TOML
 kind = "generic"
 url_env = "DEMO_AVAILABILITY_HOOK"
 
+# The review invitations: the sandbox captures the mail (a relay on loopback may be plain SMTP).
+[channels.reliability-mail]
+kind = "email"
+smtp_url = "$smtp"
+from = "Faultline <faultline@example.com>"
+to = ["reliability@example.com"]
+
+# Each P1 gets its own response room: the sandbox emulates Slack's Web API (a bot token).
+[rooms]
+platform = "slack"
+url = "$base/rooms/slack"
+token_env = "DEMO_SLACK_BOT_TOKEN"
+levels = ["P1"]
+invite = ["handler", "coordinator", "team"]
+
+[teams.payments]
+lead = "dave"
+members = ["alice", "bob"]
+
 [routes]
 "fault.opened" = ["availability"]
-"fault.updated" = ["availability"]
-"fault.recovered" = ["availability"]
-"review.published" = ["availability"]
+"fault.updated" = ["availability", "room"]
+"fault.recovered" = ["availability", "room"]
+"review.published" = ["availability", "room"]
+"room.opened" = ["availability"]
+"review.scheduled" = ["reliability-mail", "room"]
 "actions.overdue" = ["availability"]
 "fault.stale" = ["availability"]
 "review.overdue" = ["availability"]
@@ -78,28 +104,33 @@ url_env = "DEMO_AVAILABILITY_HOOK"
 
 [people.dave]
 jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21d || echo dave )"
+email = "dave@example.com"
+slack = "U0DAVE"
 
 [people.alice]
 jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21a || echo alice )"
+email = "alice@example.com"
+slack = "U0ALICE"
 
 [people.bob]
 jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21b || echo bob )"
+email = "bob@example.com"
 TOML
-export DEMO_AVAILABILITY_HOOK="$base/hooks/generic/availability"
+export DEMO_AVAILABILITY_HOOK="$base/hooks/generic/availability" DEMO_SLACK_BOT_TOKEN=xoxb-sandbox-token
 
 step "The merged config, where each value came from (the token and the hook URL are masked)" faultline config show
 "$faultline" config show
 
-step "A fault is confirmed: open it (level from the business unit's rules would work too)" \
-  faultline open --title "Checkout returns 500 for card payments" --level P2 --type "Code Defect" \
+step "A P1 is confirmed: open it; it gets its own Slack room (bob has no Slack id: a warning, not a failure)" \
+  faultline open --title "Checkout returns 500 for card payments" --level P1 --type "Code Defect" \
   --source customer --team payments --service checkout --started-at -20m --dedupe-key checkout-500
-"$faultline" open --title "Checkout returns 500 for card payments" --level P2 --type "Code Defect" \
+"$faultline" open --title "Checkout returns 500 for card payments" --level P1 --type "Code Defect" \
   --source customer --team payments --service checkout --started-at -20m --dedupe-key checkout-500
 key="$("$faultline" list --json | sed -n 's/.*"key": *"\(FAULT-[0-9]*\)".*/\1/p' | head -n 1)"
 
 step "The same alert fires again: no second fault, a comment on the first" \
-  faultline open --title "Checkout returns 500 for card payments" --level P2 --dedupe-key checkout-500 --json
-"$faultline" open --title "Checkout returns 500 for card payments" --level P2 --dedupe-key checkout-500 --json
+  faultline open --title "Checkout returns 500 for card payments" --level P1 --dedupe-key checkout-500 --json
+"$faultline" open --title "Checkout returns 500 for card payments" --level P1 --dedupe-key checkout-500 --json
 
 step "Investigation: post progress" faultline update "$key" --status identified --cause "bad release 2.14.0" --eta 30m
 "$faultline" update "$key" --status identified --message "Card payments fail after the 2.14.0 release" \
@@ -114,6 +145,25 @@ step "Service restored: record the recovery (the review is due within 24 hours)"
   faultline recover "$key" --how rollback --rollback-to 2.13.2 --data-repair not-needed --impact "12% of card payments failed for 35 minutes"
 "$faultline" recover "$key" --how rollback --rollback-to 2.13.2 --data-repair not-needed \
   --impact "12% of card payments failed for 35 minutes"
+
+step "The review meeting, within the 24 hours: an iCalendar invitation by mail, posted to the room" \
+  faultline review schedule "$key" --at +3h --participants alice
+"$faultline" review schedule "$key" --at +3h --participants alice
+
+step "Running it again sends nothing; a new time updates the same event (SEQUENCE 1)" \
+  faultline review schedule "$key" --at +4h --participants alice
+"$faultline" review schedule "$key" --at +3h --participants alice
+"$faultline" review schedule "$key" --at +4h --participants alice
+
+step "The invitation as the mail server got it (the calendar part, decoded)" curl "$base/_sandbox/mail"
+curl -s "$base/_sandbox/mail" | python3 -c '
+import base64, json, sys
+mail = json.load(sys.stdin)["mails"][-1]
+print("to:", ", ".join(mail["to"]))
+data = mail["data"]
+part = data[data.index("Content-Type: text/calendar"):]
+body = part[part.index("\r\n\r\n") + 4:part.index("\r\n--")]
+print(base64.b64decode(body).decode().replace("\r\n", "\n"), end="")'
 
 step "The fault: facts, times, timeline" faultline show "$key"
 "$faultline" show "$key"
@@ -255,6 +305,18 @@ step "Published again with the same data: nothing is written" faultline report m
 step "One search over the tickets and the review pages (the phrase is only in the review)" \
   faultline search "tokenizer timeout"
 "$faultline" search "tokenizer timeout"
+
+step "The fault is reviewed: close its room (summary posted, channel archived)" faultline room close "$key"
+"$faultline" room close "$key"
+
+step "What the fault's Slack room received" curl "$base/_sandbox/rooms"
+curl -s "$base/_sandbox/rooms" | python3 -c '
+import json, sys
+for room in json.load(sys.stdin)["rooms"]:
+    print("#%s (%s; members %s; archived: %s)" % (room["name"], room["platform"], ", ".join(room["members"]),
+                                                 room.get("archived")))
+    for message in room["messages"]:
+        print("-", message["body"].get("text", "").split("\n")[0][:100])'
 
 step "What the chat group received" curl "$base/_sandbox/messages"
 # One line per message: its event and title (the generic payload's last "title" is the message's).

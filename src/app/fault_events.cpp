@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "faultline/app/operations.hpp"
+#include "faultline/app/rooms.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/app/spool_replay.hpp"
 #include "faultline/config/config.hpp"
@@ -17,19 +18,31 @@ namespace faultline::app {
 
 std::vector<notify::DeliveryReport> notify_event(Services& services, std::string_view event, const nlohmann::json& data,
                                                  notify::SentLog& sent_log) {
+  return notify_event(services, event, data, sent_log, EventTargets{});
+}
+
+std::vector<notify::DeliveryReport> notify_event(Services& services, std::string_view event, const nlohmann::json& data,
+                                                 notify::SentLog& sent_log, const EventTargets& targets) {
   std::vector<notify::DeliveryReport> reports;
   auto config = services.config();
   auto transport = services.transport();
   if (!config || !transport) return reports;
-  if (notify::routed_channels(**config, event) == nullptr) return reports;
+  std::vector<std::string> channels;
+  if (targets.channels) channels = *targets.channels;
+  else if (const auto* routed = notify::routed_channels(**config, event)) channels = *routed;
+  const std::string room(notify::k_room_target);
+  if (targets.always_room && targets.room && std::find(channels.begin(), channels.end(), room) == channels.end())
+    channels.push_back(room);
+  if (channels.empty()) return reports;
   const auto& diagnostics = services.diagnostics();
   notify::NotifierOptions options;
   options.templates = notify::default_template_dirs((*config)->team.template_dir);
   options.sent_log = &sent_log;
   options.dry_run = services.dry_run();
+  options.room = targets.room;
   if (auto mail = services.mail_sender()) options.mail = *mail;
   notify::Notifier notifier(**transport, **config, std::move(options));
-  reports = notifier.notify(event, data);
+  reports = notifier.notify(event, data, channels);
   for (const auto& report : reports) {
     if (report.record_failed) {
       diagnostics.fail(notify::describe(report));
@@ -72,11 +85,24 @@ std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira:
   auto config = services.config();
   if (!config) return {};
   if (notify::routed_channels(**config, event) == nullptr) return {};
+  const EventTargets targets = fault_event_targets(services, client, issue_key, event);
   PropertySentLog sent_log(client, std::string(issue_key));
   if (!sent_log.load_warning().empty()) services.diagnostics().warn("notify: " + sent_log.load_warning());
-  auto reports = notify_event(services, event, data, sent_log);
+  auto reports = notify_event(services, event, data, sent_log, targets);
   spool_failed_notification(services, std::string(issue_key), std::string(event), data, reports);
   return reports;
+}
+
+EventTargets fault_event_targets(Services& services, jira::Client& client, std::string_view issue_key,
+                                 std::string_view event) {
+  EventTargets targets;
+  auto config = services.config();
+  if (!config) return targets;
+  const auto* routed = notify::routed_channels(**config, event);
+  if (routed != nullptr &&
+      std::find(routed->begin(), routed->end(), std::string(notify::k_room_target)) != routed->end())
+    targets.room = room_poster_for(services, client, issue_key);
+  return targets;
 }
 
 nlohmann::json notifications_json(const std::vector<notify::DeliveryReport>& reports) {

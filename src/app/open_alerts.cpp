@@ -5,6 +5,7 @@
 
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/open_fault.hpp"
+#include "faultline/app/rooms.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
 #include "faultline/core/alerts.hpp"
@@ -58,6 +59,9 @@ Result<AlertOpenItem> fire_alert(Services& services, FaultSession& session, cons
                         : outcome->created                ? "created"
                         : !outcome->duplicate_of.empty() ? "closed_duplicate"
                                                           : "commented";
+  if (outcome->created && request.notify && !outcome->dry_run) {
+    if (auto room = open_room_after_open(services, session, outcome->fault)) item.json["room"] = room->to_json();
+  }
   return item;
 }
 

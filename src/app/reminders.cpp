@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "faultline/app/action_search.hpp"
+#include "faultline/app/fault_events.hpp"
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/reminder_claims.hpp"
+#include "faultline/app/review_meeting.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/app/users.hpp"
 #include "faultline/config/config.hpp"
@@ -94,7 +96,48 @@ Result<RemindOutcome> Reminder::run() {
   claim(claims);
   send(claims);
   for (const auto& warning : claims.unlock()) m_services.diagnostics().warn(warning);
+  remind_upcoming();
   return std::move(m_outcome);
+}
+
+// Each meeting version is announced once per channel by the sent log (its dedupe key
+// carries the meeting's SEQUENCE), so overlapping cron runs need no claim.
+void Reminder::remind_upcoming() {
+  for (const auto& fault : m_upcoming) {
+    auto meeting = read_meeting(*m_session.jira, fault.key);
+    if (!meeting) {
+      m_services.diagnostics().warn(fmt::format("remind: the review meeting of {} could not be read: {}", fault.key,
+                                                meeting.error().message));
+      m_outcome.failed = true;
+      continue;
+    }
+    if (!*meeting || (*meeting)->cancelled) continue;
+    const auto& record = **meeting;
+    auto data = fault_event_data(fault, "review.upcoming", *m_session.jira, m_session.zone);
+    const auto end = record.at + std::chrono::minutes(record.duration_minutes);
+    data["meeting"] = {{"at", core::format_iso(record.at, m_session.zone)},
+                       {"end", core::format_iso(end, m_session.zone)},
+                       {"duration", core::format_age(std::chrono::minutes(record.duration_minutes))},
+                       {"where", record.where},
+                       {"participants", record.participants},
+                       {"sequence", record.sequence},
+                       {"late_reason", record.late_reason},
+                       {"starts_in", core::format_age(std::chrono::duration_cast<std::chrono::milliseconds>(record.at - m_now))}};
+    data["mentions"] = record.participants;
+    data["dedupe_key"] = fmt::format("{}:review.upcoming:{}", fault.key, record.sequence);
+    const auto reports = notify_fault_event(m_services, *m_session.jira, fault.key, "review.upcoming", data);
+    for (const auto& report : reports) {
+      auto entry = notify::to_json(report);
+      entry["kind"] = "review-upcoming";
+      entry["event"] = "review.upcoming";
+      entry["platform"] = report.kind;
+      entry["items"] = nlohmann::json::array({fault.key});
+      m_outcome.sent.push_back(std::move(entry));
+      if (report.status == notify::ReportStatus::Failed) m_outcome.failed = true;
+      if (report.status == notify::ReportStatus::Sent || report.status == notify::ReportStatus::AlreadySent)
+        m_outcome.delivered.push_back({"review.upcoming", report.channel, {fault.key}});
+    }
+  }
 }
 
 std::vector<ClaimRequest> Reminder::requests(core::ReminderKind kind) const {
@@ -133,6 +176,9 @@ Result<void> Reminder::collect_faults() {
         core::fault_is_stale(fault, m_now, team.update_cadence_minutes, team.update_cadence_by_level))
       m_stale.push_back(fault);
     if (m_request.reviews && core::review_is_overdue(fault, m_now, policy)) m_reviews.push_back(fault);
+    if (m_request.reviews && !fault.reviewed_at && fault.review_scheduled_at && *fault.review_scheduled_at > m_now &&
+        *fault.review_scheduled_at - m_now <= k_upcoming_window)
+      m_upcoming.push_back(fault);
   }
   if (!m_stale.empty() && want(core::ReminderKind::Stale)) {
     KindRun run{core::ReminderKind::Stale, {}, {}};

@@ -904,7 +904,8 @@ void ReviewPublisher::announce() {
   const auto route = (*config)->routes.find("review.published");
   if (route == (*config)->routes.end() || route->second.empty()) return;
   ReadSentLog sent_log(*m_session.jira, m_fault.key, *m_prefetch.notified);
-  m_notifications = notify_event(m_services, "review.published", data, sent_log);
+  m_notifications = notify_event(m_services, "review.published", data, sent_log,
+                                 fault_event_targets(m_services, *m_session.jira, m_fault.key, "review.published"));
 }
 
 PublishOutcome ReviewPublisher::outcome() const {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "faultline/app/fault_events.hpp"
+#include "faultline/app/rooms.hpp"
 #include "faultline/app/services.hpp"
 #include "faultline/config/config.hpp"
 #include "faultline/core/time.hpp"
@@ -273,6 +274,14 @@ Result<Replayed> replay_notification(Services& services, const SpoolEntry& entry
   return Replayed{key, (*client)->browse_url(key), services.dry_run()};
 }
 
+Result<Replayed> replay_room(Services& services, const SpoolEntry& entry) {
+  const std::string key = entry.request.value("key", "");
+  FAULTLINE_TRY(outcome, create_room(services, key));
+  for (const auto& warning : outcome->warnings) services.diagnostics().warn("room: " + warning);
+  FAULTLINE_TRY(client, services.jira());
+  return Replayed{key, (*client)->browse_url(key), services.dry_run()};
+}
+
 Result<Replayed> replay(Services& services, SpoolEntry& entry) {
   const auto at = core::parse_timestamp(entry.created_at).value_or(services.clock().now());
   ReplayServices replay_services(services, at);
@@ -281,6 +290,7 @@ Result<Replayed> replay(Services& services, SpoolEntry& entry) {
   if (entry.kind == "update") return replay_update(replay_services, entry);
   if (entry.kind == "recover") return replay_recover(replay_services, entry);
   if (entry.kind == "notify") return replay_notification(replay_services, entry);
+  if (entry.kind == "room") return replay_room(replay_services, entry);
   if (entry.kind == "review-publish") return replay_review_publish(replay_services, entry);
   return fail(ErrorKind::Config, fmt::format("unknown kind '{}' (written by a newer faultline?)", entry.kind),
               "run `faultline sync` with the version that wrote it, or remove the entry with `faultline sync --drop ID`");
@@ -408,6 +418,15 @@ Result<SpoolEntry> spool_notification(Services& services, Spool& spool, const st
   entry.kind = "notify";
   entry.request = {{"key", issue_key}, {"event", event}, {"data", data}};
   entry.op = fmt::format("notify:{}:{}", issue_key, data.value("dedupe_key", issue_key + ":" + event));
+  FAULTLINE_TRY(work, add_entry(services, spool, std::move(entry), Error{ErrorKind::Unavailable, why, {}, 0, {}}));
+  return std::move(work->entry);
+}
+
+Result<SpoolEntry> spool_room(Services& services, Spool& spool, const std::string& issue_key, const std::string& why) {
+  SpoolEntry entry;
+  entry.kind = "room";
+  entry.request = {{"key", issue_key}};
+  entry.op = fmt::format("room:{}", issue_key);
   FAULTLINE_TRY(work, add_entry(services, spool, std::move(entry), Error{ErrorKind::Unavailable, why, {}, 0, {}}));
   return std::move(work->entry);
 }
@@ -542,8 +561,8 @@ Result<SyncReport> sync_spool(Services& services, Spool& spool, const SyncOption
     }
     synced.status = worth_retrying(error) ? SyncStatus::Waiting : SyncStatus::Failed;
     // Jira down for one entry is down for the next: they keep their order and wait. A chat
-    // platform down only holds its own notification.
-    if (error.kind == ErrorKind::Unavailable && entry.kind != "notify") report.stopped = true;
+    // platform down only holds its own notification or room.
+    if (error.kind == ErrorKind::Unavailable && entry.kind != "notify" && entry.kind != "room") report.stopped = true;
     report.entries.push_back(std::move(synced));
   }
   return report;

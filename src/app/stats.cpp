@@ -37,7 +37,7 @@ constexpr int k_page = 250;
 // The facts the statistics read; "rollbacks" is never bound, so naming it asks for the property.
 const std::vector<std::string> k_stats_facts{"level",      "type",        "source",       "team",       "service",
                                              "business_unit", "started_at", "detected_at", "recovered_at",
-                                             "reviewed_at"};
+                                             "reviewed_at", "review_scheduled_at", "review_late_reason"};
 
 // A time as people type it; a date alone in --until means the end of that day.
 Result<core::TimePoint> window_edge(std::string_view text, std::string_view flag, core::TimePoint now,

@@ -134,7 +134,7 @@ Result<ActionLanesView> find_action_lanes(Services& services, const ActionLanesR
 
 std::string review_state_of(const core::Fault& fault, core::TimePoint now) {
   if (!fault.review_deadline) return "not_due";
-  return core::to_string(core::review_state(fault.recovered_at, fault.reviewed_at, *fault.review_deadline, now));
+  return core::to_string(core::review_state(fault.recovered_at, fault.reviewed_at, *fault.review_deadline, now, fault.review_scheduled_at));
 }
 
 Result<FaultList> list_faults(Services& services, const FaultListRequest& given) {

@@ -92,6 +92,7 @@ int run_app(int argc, const char* const* argv, Context& ctx) {
   register_classify(app, ctx);
   register_rollback(app, ctx);
   register_review(app, ctx);
+  register_room(app, ctx);
   register_actions(app, ctx);
   register_board(app, ctx);
   register_stats(app, ctx);

@@ -185,6 +185,8 @@ Result<notify::MailSender*> Context::mail_sender() {
     smtp.connect_timeout = std::chrono::seconds(http.connect_timeout_seconds);
     smtp.total_timeout = std::chrono::seconds(http.timeout_seconds);
     smtp.ca_bundle = http.ca_bundle;
+    // A relay on this machine (smtp://127.0.0.1) may speak plain SMTP: nothing leaves the host.
+    smtp.plain = http::PlainSmtp::LoopbackOnly;
     m_mail_sender = std::make_unique<notify::CurlMailSender>(std::move(smtp));
   }
   return m_mail_sender.get();

@@ -51,6 +51,8 @@ std::vector<std::string> Config::secrets() const {
   add(confluence.token);
   add(serve.token);
   add(serve.hmac_secret);
+  add(rooms.token);
+  add(rooms.app_secret);
   for (const auto& [name, channel] : channels) {
     add(channel.url);
     add(channel.secret);

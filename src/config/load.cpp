@@ -70,6 +70,47 @@ void Loader::apply_confluence_defaults() {
   }
 }
 
+// [rooms]: the credentials each platform's group API needs, and invitees that name a role or a
+// person this config defines.
+void Loader::validate_rooms() {
+  const RoomsSettings& rooms = m_state.config.rooms;
+  if (!rooms.enabled()) return;
+  const std::string where = m_file.empty() ? std::string("the config") : m_file;
+  auto need = [&](const std::string& value, std::string_view key, std::string_view example) {
+    if (!value.empty()) return;
+    // A secret whose variable or command gave nothing is already a warning naming it.
+    const auto base = key.substr(0, key.rfind("_env"));
+    if (key.ends_with("_env") && m_state.secrets.contains("rooms." + std::string(base))) return;
+    problem(fmt::format("{}: rooms.{} is missing: the {} group API needs it; allowed: {}", where, key, rooms.platform,
+                        example));
+  };
+  if (rooms.platform == "slack") {
+    need(rooms.token, "token_env", "token_env = \"SLACK_BOT_TOKEN\" (a bot token, xoxb-...)");
+  } else {
+    need(rooms.app_id, "app_id",
+         rooms.platform == "wecom" ? "app_id = \"ww...\" (the corpid)" : "app_id = \"...\" (the app's id or key)");
+    need(rooms.app_secret, "app_secret_env", "app_secret_env = \"ROOMS_APP_SECRET\"");
+  }
+  if (rooms.platform == "dingtalk") {
+    need(rooms.template_id, "template_id", "the scene-group template id from the developer console");
+    need(rooms.robot_code, "robot_code", "the app robot's robotCode");
+    need(rooms.owner, "owner", "a people key whose dingtalk id owns the groups");
+  }
+  std::vector<std::string> names = to_strings(k_room_roles);
+  for (const auto& [key, person] : m_state.config.people) names.push_back(key);
+  auto check_person = [&](const std::string& name, std::string_view key) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+    std::string hint;
+    if (auto best = closest(name, names)) hint = fmt::format(" (did you mean '{}'?)", *best);
+    problem(fmt::format("{}: {}: '{}' is neither a role nor a person in [people]{}; allowed: {}", where, key, name, hint,
+                        join_names(names)));
+  };
+  for (const auto& name : rooms.invite) check_person(name, "rooms.invite");
+  for (const auto& [level, people] : rooms.extra_by_level) {
+    for (const auto& name : people) check_person(name, join_key("rooms.extra", level));
+  }
+}
+
 void Loader::validate_whole() {
   const Config& config = m_state.config;
   for (const auto& [name, channel] : config.channels) {
@@ -83,11 +124,19 @@ void Loader::validate_whole() {
                           where, display));
     }
   }
+  validate_rooms();
   std::vector<std::string> defined;
   for (const auto& [name, channel] : config.channels) defined.push_back(name);
   for (const auto& [event, refs] : m_state.route_refs) {
     for (const auto& [channel, where] : refs) {
       if (config.channels.contains(channel)) continue;
+      if (channel == "room") {  // the fault's response room (notify::k_room_target)
+        if (!config.rooms.enabled())
+          problem(fmt::format("{}: {}: the route target 'room' needs a [rooms] table (platform and its bot "
+                              "credentials); allowed: a channel name, or 'room' with [rooms]",
+                              where, join_key("routes", event)));
+        continue;
+      }
       std::string hint;
       if (auto best = closest(channel, defined)) hint = fmt::format(" (did you mean '{}'?)", *best);
       problem(fmt::format("{}: {}: channel '{}' is not defined{}; allowed: {}", where, join_key("routes", event), channel,

@@ -28,20 +28,26 @@ namespace fs = std::filesystem;
 using Choices = std::span<const std::string_view>;
 
 // "profile" stays last: profiles cannot nest (apply_root drops it for them).
-constexpr std::array<std::string_view, 14> k_sections{"jira",   "confluence", "team",   "levels", "channels",
-                                                      "routes", "people",     "http",   "alerts", "stats",
-                                                      "report", "serve",      "spool",  "profile"};
+constexpr std::array<std::string_view, 16> k_sections{"jira",   "confluence", "team",  "levels", "channels",
+                                                      "routes", "people",     "teams", "rooms",  "http",
+                                                      "alerts", "stats",      "report", "serve", "spool",
+                                                      "profile"};
+constexpr std::array<std::string_view, 4> k_room_platforms{"slack", "feishu", "dingtalk", "wecom"};
+// What [rooms] invite may name besides people keys.
+constexpr std::array<std::string_view, 4> k_room_roles{"handler", "coordinator", "team", "owner"};
 constexpr std::array<std::string_view, 3> k_flavors{"auto", "cloud", "datacenter"};
 constexpr std::array<std::string_view, 3> k_auth_schemes{"auto", "basic", "bearer"};
 constexpr std::array<std::string_view, 7> k_channel_kinds{"wecom", "dingtalk", "feishu", "slack",
                                                           "teams", "generic",  "email"};
-constexpr std::array<std::string_view, 17> k_fault_facts{
+constexpr std::array<std::string_view, 19> k_fault_facts{
     "level",        "type",        "source",     "team",        "service",   "business_unit",
     "started_at",   "detected_at", "recovered_at", "reviewed_at", "dedupe_key", "review_page",
-    "impact",       "data_repair", "rollback",   "review_deadline", "last_update"};
-constexpr std::array<std::string_view, 9> k_events{"fault.opened",     "fault.updated",   "fault.recovered",
-                                                   "review.published", "actions.overdue", "fault.stale",
-                                                   "review.overdue",   "report.published", "fault.synced"};
+    "impact",       "data_repair", "rollback",   "review_deadline", "last_update",
+    "review_scheduled_at", "review_late_reason"};
+constexpr std::array<std::string_view, 13> k_events{
+    "fault.opened",   "fault.updated",    "fault.recovered",  "review.published", "actions.overdue",
+    "fault.stale",    "review.overdue",   "report.published", "fault.synced",     "room.opened",
+    "room.closed",    "review.scheduled", "review.upcoming"};
 constexpr std::array<std::string_view, 4> k_levels{"P1", "P2", "P3", "P4"};
 constexpr std::array<std::string_view, 2> k_matches{"any", "all"};
 constexpr std::array<std::string_view, 3> k_rule_keys{"level", "match", "conditions"};
@@ -202,6 +208,8 @@ private:
   void apply_routes(const toml::table& table, const std::string& display_path);
   void apply_people(const toml::table& table, const std::string& display_path);
   void apply_http(const toml::table& table, const std::string& display_path);
+  void apply_teams(const toml::table& table, const std::string& display_path);
+  void apply_rooms(const toml::table& table, const std::string& display_path);
   void apply_serve(const toml::table& table, const std::string& display_path);
   void apply_alerts(const toml::table& table, const std::string& display_path);
   void apply_alert_rules(const toml::node& node, const std::string& display);
@@ -232,6 +240,7 @@ private:
   void resolve_secrets();
   void apply_confluence_defaults();
   void validate_whole();
+  void validate_rooms();
   void check_file_mode();
 
   const toml::table* as_table(const toml::node& node, const std::string& display);

@@ -101,6 +101,15 @@ std::vector<ScalarSpec> global_specs() {
       text_in("spool.dir", Check::Text, &Config::spool, &SpoolSettings::dir),
       number_in("spool.sync_seconds", 0, 600, &Config::spool, &SpoolSettings::sync_seconds),
 
+      choice_spec("rooms.platform", k_room_platforms, [](Config& c, const std::string& v) { c.rooms.platform = v; }),
+      text_in("rooms.url", Check::Url, &Config::rooms, &RoomsSettings::url),
+      text_in("rooms.api_url", Check::Url, &Config::rooms, &RoomsSettings::api_url),
+      text_in("rooms.app_id", Check::Text, &Config::rooms, &RoomsSettings::app_id),
+      text_in("rooms.template_id", Check::Text, &Config::rooms, &RoomsSettings::template_id),
+      text_in("rooms.robot_code", Check::Text, &Config::rooms, &RoomsSettings::robot_code),
+      text_in("rooms.owner", Check::Text, &Config::rooms, &RoomsSettings::owner),
+      text_in("rooms.name", Check::Text, &Config::rooms, &RoomsSettings::name),
+
       number_in("http.timeout_seconds", 1, 3600, &Config::http, &H::timeout_seconds),
       number_in("http.connect_timeout_seconds", 1, 600, &Config::http, &H::connect_timeout_seconds),
       number_in("http.max_retries", 0, 20, &Config::http, &H::max_retries),

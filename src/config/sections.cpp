@@ -1,5 +1,5 @@
 // The sections of the config file ([jira], [confluence], [team], [levels], [channels],
-// [routes], [people], [http], [alerts], [stats], [report], [serve], [spool]) and the profiles that overlay them.
+// [routes], [people], [teams], [rooms], [http], [alerts], [stats], [report], [serve], [spool]) and the profiles that overlay them.
 #include "config/loader.hpp"
 
 #include <fmt/format.h>
@@ -191,6 +191,79 @@ void Loader::apply_people(const toml::table& table, const std::string& display_p
   }
 }
 
+void Loader::apply_teams(const toml::table& table, const std::string& display_path) {
+  for (const auto& [key, node] : in_file_order(table)) {
+    const std::string name(key.str());
+    const std::string display = join_key(display_path, name);
+    const auto* team_table = as_table(node, display);
+    if (team_table == nullptr) continue;
+    const std::string path = join_key("teams", name);
+    m_state.config.teams[name].name = name;
+    std::vector<ScalarSpec> specs;
+    specs.push_back(text_spec(path + ".lead", Check::Text, [name](Config& c) -> std::string& { return c.teams[name].lead; }));
+    std::vector<Handler> handlers;
+    handlers.push_back({"members", [this, name, path](const toml::node& members, const std::string& members_display) {
+                          if (auto list = as_string_list(members, members_display)) {
+                            m_state.config.teams[name].members = std::move(*list);
+                            m_state.config.sources[path + ".members"] = file_place(members).source;
+                          }
+                        }});
+    walk(*team_table, path, display, specs, handlers);
+  }
+}
+
+void Loader::apply_rooms(const toml::table& table, const std::string& display_path) {
+  auto handlers = secret_handlers("rooms.token", "token", [](Config& c) -> std::string& { return c.rooms.token; },
+                                  Check::Text);
+  auto app_secret = secret_handlers("rooms.app_secret", "app_secret",
+                                    [](Config& c) -> std::string& { return c.rooms.app_secret; }, Check::Text);
+  handlers.insert(handlers.end(), app_secret.begin(), app_secret.end());
+  handlers.push_back({"private", [this](const toml::node& node, const std::string& display) {
+                        if (const auto* flag = node.as_boolean()) {
+                          m_state.config.rooms.is_private = flag->get();
+                          m_state.config.sources["rooms.private"] = file_place(node).source;
+                        } else {
+                          problem(fmt::format("{}: {}: expected true or false, found {}", label(node), display,
+                                              core::toml_type_name(node)));
+                        }
+                      }});
+  handlers.push_back({"levels", [this](const toml::node& node, const std::string& display) {
+                        auto list = as_string_list(node, display);
+                        if (!list) return;
+                        for (const auto& level : *list) {
+                          if (!core::is_valid_level(level)) {
+                            problem(fmt::format("{}: {}: unknown level '{}'; allowed: {}", label(node), display, level,
+                                                join_names(k_levels)));
+                            return;
+                          }
+                        }
+                        m_state.config.rooms.levels = std::move(*list);
+                        m_state.config.sources["rooms.levels"] = file_place(node).source;
+                      }});
+  handlers.push_back({"invite", [this](const toml::node& node, const std::string& display) {
+                        if (auto list = as_string_list(node, display)) {
+                          m_state.config.rooms.invite = std::move(*list);
+                          m_state.config.sources["rooms.invite"] = file_place(node).source;
+                        }
+                      }});
+  handlers.push_back({"extra", [this](const toml::node& node, const std::string& display) {
+                        const auto* extra = as_table(node, display);
+                        if (extra == nullptr) return;
+                        for (const auto& [key, value] : in_file_order(*extra)) {
+                          const std::string level(key.str());
+                          if (!core::is_valid_level(level)) {
+                            unknown_key(value, display, level, to_strings(k_levels));
+                            continue;
+                          }
+                          if (auto list = as_string_list(value, join_key(display, level))) {
+                            m_state.config.rooms.extra_by_level[level] = std::move(*list);
+                            m_state.config.sources[join_key("rooms.extra", level)] = file_place(value).source;
+                          }
+                        }
+                      }});
+  walk(table, "rooms", display_path, m_specs, handlers);
+}
+
 void Loader::apply_root(const toml::table& root, const std::string& display_prefix) {
   const bool top = display_prefix.empty();
   for (const auto& [key, node] : in_file_order(root)) {
@@ -211,6 +284,8 @@ void Loader::apply_root(const toml::table& root, const std::string& display_pref
     else if (name == "channels") apply_channels(*table, display);
     else if (name == "routes") apply_routes(*table, display);
     else if (name == "people") apply_people(*table, display);
+    else if (name == "teams") apply_teams(*table, display);
+    else if (name == "rooms") apply_rooms(*table, display);
     else if (name == "http") apply_http(*table, display);
     else if (name == "alerts") apply_alerts(*table, display);
     else if (name == "stats") apply_stats(*table, display);

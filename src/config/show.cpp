@@ -18,9 +18,9 @@ using nlohmann::json;
 
 constexpr std::string_view k_mask = "***";
 constexpr std::size_t k_max_align = 72;  // longer "key = value" texts are not padded further
-constexpr std::array<std::string_view, 13> k_section_order{"jira",   "confluence", "team",  "levels", "alerts",
-                                                           "channels", "routes",   "people", "http", "stats",
-                                                           "report", "serve",    "spool"};
+constexpr std::array<std::string_view, 15> k_section_order{"jira",   "confluence", "team",  "levels", "alerts",
+                                                           "channels", "routes",   "people", "teams", "rooms",
+                                                           "http",   "stats",      "report", "serve", "spool"};
 
 json secret(const std::string& value) { return value.empty() ? json(nullptr) : json(k_mask); }
 
@@ -156,6 +156,24 @@ nlohmann::json config_to_json(const Config& config) {
   out["routes"] = json(config.routes);
   out["people"] = json::object();
   for (const auto& [key, person] : config.people) out["people"][key] = person_to_json(person);
+  out["teams"] = json::object();
+  for (const auto& [name, team_group] : config.teams)
+    out["teams"][name] = {{"lead", team_group.lead}, {"members", json(team_group.members)}};
+  const auto& rooms = config.rooms;
+  out["rooms"] = {{"platform", rooms.platform},
+                  {"url", rooms.url},
+                  {"api_url", rooms.api_url},
+                  {"token", secret(rooms.token)},
+                  {"app_id", rooms.app_id},
+                  {"app_secret", secret(rooms.app_secret)},
+                  {"template_id", rooms.template_id},
+                  {"robot_code", rooms.robot_code},
+                  {"owner", rooms.owner},
+                  {"private", rooms.is_private},
+                  {"levels", json(rooms.levels)},
+                  {"name", rooms.name},
+                  {"invite", json(rooms.invite)},
+                  {"extra", json(rooms.extra_by_level)}};
   out["http"] = {{"timeout_seconds", config.http.timeout_seconds},
                  {"connect_timeout_seconds", config.http.connect_timeout_seconds},
                  {"max_retries", config.http.max_retries},

@@ -30,7 +30,7 @@ struct TimeFact {
   std::optional<TimePoint> Fault::*member;
 };
 
-constexpr std::array<TextFact, 16> k_text_facts = {{
+constexpr std::array<TextFact, 17> k_text_facts = {{
     {"level", &Fault::level},
     {"type", &Fault::type},
     {"source", &Fault::source},
@@ -47,9 +47,10 @@ constexpr std::array<TextFact, 16> k_text_facts = {{
     {"rollback_to", &Fault::rollback_to},
     {"review_page_id", &Fault::review_page_id},
     {"review_page_url", &Fault::review_page_url},
+    {"review_late_reason", &Fault::review_late_reason},
 }};
 
-constexpr std::array<TimeFact, 7> k_time_facts = {{
+constexpr std::array<TimeFact, 8> k_time_facts = {{
     {"started_at", &Fault::started_at},
     {"detected_at", &Fault::detected_at},
     {"recovered_at", &Fault::recovered_at},
@@ -57,6 +58,7 @@ constexpr std::array<TimeFact, 7> k_time_facts = {{
     {"last_update_at", &Fault::last_update_at},
     {"review_deadline", &Fault::review_deadline},
     {"eta", &Fault::eta},
+    {"review_scheduled_at", &Fault::review_scheduled_at},
 }};
 
 const TextFact* find_text_fact(std::string_view name) {

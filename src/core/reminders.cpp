@@ -167,7 +167,7 @@ bool review_is_overdue(const Fault& fault, TimePoint now, const ReviewPolicy& po
   if (!fault.review_page_id.empty() || !fault.review_page_url.empty()) return false;
   const auto deadline = effective_review_deadline(fault, policy);
   if (!deadline) return false;
-  return review_state(fault.recovered_at, fault.reviewed_at, *deadline, now) == ReviewState::Overdue;
+  return review_state(fault.recovered_at, fault.reviewed_at, *deadline, now, fault.review_scheduled_at) == ReviewState::Overdue;
 }
 
 std::size_t estimated_item_bytes(const OverdueItem& item, std::size_t url_bytes) {

@@ -1,6 +1,7 @@
 #include "faultline/core/review_clock.hpp"
 #include "faultline/util/strings.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace faultline::core {
@@ -23,12 +24,13 @@ TimePoint review_deadline(TimePoint recovered_at, std::string_view level, int de
 }
 
 ReviewState review_state(std::optional<TimePoint> recovered_at, std::optional<TimePoint> reviewed_at,
-                         TimePoint deadline, TimePoint now) {
+                         TimePoint deadline, TimePoint now, std::optional<TimePoint> scheduled_at) {
   if (reviewed_at) {
     if (!recovered_at) return ReviewState::MetOnTime;
     return *reviewed_at <= deadline ? ReviewState::MetOnTime : ReviewState::MetLate;
   }
   if (!recovered_at) return ReviewState::NotDue;
+  if (scheduled_at) return now > std::max(deadline, *scheduled_at) ? ReviewState::Overdue : ReviewState::Scheduled;
   return now > deadline ? ReviewState::Overdue : ReviewState::Due;
 }
 
@@ -36,6 +38,7 @@ const char* to_string(ReviewState state) {
   switch (state) {
     case ReviewState::NotDue: return "not_due";
     case ReviewState::Due: return "due";
+    case ReviewState::Scheduled: return "scheduled";
     case ReviewState::Overdue: return "overdue";
     case ReviewState::MetOnTime: return "met_on_time";
     case ReviewState::MetLate: return "met_late";

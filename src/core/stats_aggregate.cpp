@@ -56,10 +56,13 @@ void count_review(ReviewCompliance& reviews, const Fault& fault, const StatsOpti
   if (!fault.recovered_at) return;
   const auto deadline = review_deadline(*fault.recovered_at, fault.level, options.review_due_hours,
                                         options.review_due_hours_by_level);
+  if (!fault.review_late_reason.empty()) ++reviews.late_with_reason;
   if (fault.reviewed_at) {
     ++(*fault.reviewed_at <= deadline ? reviews.on_time : reviews.late);
   } else {
-    ++(options.now > deadline ? reviews.missing : reviews.not_due);
+    // A meeting scheduled (late, with a reason) is not missed before its time.
+    const auto held_by = fault.review_scheduled_at ? std::max(deadline, *fault.review_scheduled_at) : deadline;
+    ++(options.now > held_by ? reviews.missing : reviews.not_due);
   }
 }
 

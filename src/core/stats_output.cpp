@@ -10,7 +10,7 @@
 //                                         "(none)" for faults without the value)
 //   time_to_recover_minutes,<count|missing|mean|median|p90|max>,X
 //   time_to_detect_minutes,<count|missing|mean|median|p90|max>,X
-//   reviews,<on_time|late|missing|not_due>,N
+//   reviews,<on_time|late|missing|not_due|late_with_reason>,N
 //   actions,<created|done_on_time|done_late|open_overdue|open_pending>,N
 //   actions_by_owner_team:<created|done_on_time|done_late|open_overdue|open_pending>,<team>,N
 //   detected_by_monitoring,,N   reported_by_customer,,N
@@ -68,7 +68,7 @@ json duration_json(const DurationSummary& summary) {
 
 json reviews_json(const ReviewCompliance& reviews) {
   return json{{"on_time", reviews.on_time}, {"late", reviews.late}, {"missing", reviews.missing},
-              {"not_due", reviews.not_due}};
+              {"not_due", reviews.not_due}, {"late_with_reason", reviews.late_with_reason}};
 }
 
 json actions_json(const ActionCounts& counts) {
@@ -169,6 +169,7 @@ void period_rows(std::vector<StatsRow>& out, const PeriodStats& row, std::string
   rows.add("reviews", "late", row.reviews.late);
   rows.add("reviews", "missing", row.reviews.missing);
   rows.add("reviews", "not_due", row.reviews.not_due);
+  rows.add("reviews", "late_with_reason", row.reviews.late_with_reason);
   for (const auto& [name, member] : k_action_buckets) rows.add("actions", name, row.actions.*member);
   for (const auto& [team, counts] : row.actions_by_owner_team) {
     for (const auto& [name, member] : k_action_buckets) {

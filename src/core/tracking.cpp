@@ -183,7 +183,7 @@ json board_fault_json(const Fault& fault, TimePoint now, const date::time_zone* 
   const auto deadline = effective_review_deadline(fault, policy);
   item["review_deadline"] = tracking_iso_or_null(deadline, zone);
   item["review_state"] =
-      to_string(deadline ? review_state(fault.recovered_at, fault.reviewed_at, *deadline, now) : ReviewState::NotDue);
+      to_string(deadline ? review_state(fault.recovered_at, fault.reviewed_at, *deadline, now, fault.review_scheduled_at) : ReviewState::NotDue);
   return item;
 }
 

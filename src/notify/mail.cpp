@@ -26,25 +26,6 @@ std::string single_line(std::string_view text) {
   return out;
 }
 
-// Text with every line ending as CRLF.
-std::string crlf(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r') continue;
-    if (text[i] == '\n') out += "\r\n";
-    else out += text[i];
-  }
-  return out;
-}
-
-// base64 in lines of 76 characters (RFC 2045).
-std::string base64_lines(std::string_view data) {
-  const std::string encoded = base64_encode(data);
-  std::string out;
-  for (std::size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
-  return out;
-}
-
 std::string domain_of(std::string_view from) {
   const std::string address = mail_address(from);
   const auto at = address.rfind('@');
@@ -53,6 +34,23 @@ std::string domain_of(std::string_view from) {
 }
 
 }  // namespace
+
+std::string crlf_lines(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\r') continue;
+    if (c == '\n') out += "\r\n";
+    else out += c;
+  }
+  return out;
+}
+
+std::string mime_base64_lines(std::string_view data) {
+  const std::string encoded = base64_encode(data);
+  std::string out;
+  for (std::size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+  return out;
+}
 
 DryRunMailSender::DryRunMailSender(std::ostream& out, const Redactor& redactor)
     : m_out(out), m_redactor(redactor) {}
@@ -172,7 +170,7 @@ Result<MailEnvelope> build_mail(const config::Channel& channel, const Message& m
   text += "Content-Type: text/plain; charset=UTF-8\r\n";
   text += "Content-Transfer-Encoding: base64\r\n";
   text += "\r\n";
-  text += base64_lines(crlf(body));
+  text += mime_base64_lines(crlf_lines(body));
   envelope.message = std::move(text);
   return envelope;
 }

@@ -118,6 +118,17 @@ std::string escape_markdown_text(std::string_view value) {
   return out;
 }
 
+std::size_t find_unescaped_bold(std::string_view line, std::size_t from) {
+  for (std::size_t i = from; i + 1 < line.size(); ++i) {
+    if (is_escape_at(line, i)) {
+      ++i;
+      continue;
+    }
+    if (line[i] == '*' && line[i + 1] == '*') return i;
+  }
+  return std::string_view::npos;
+}
+
 bool is_escape_at(std::string_view markdown, std::size_t pos) {
   return pos + 1 < markdown.size() && markdown[pos] == '\\' && is_ascii_punctuation(markdown[pos + 1]);
 }

@@ -119,6 +119,8 @@ const std::vector<std::string>* routed_channels(const config::Config& config, st
   auto route = config.routes.find(std::string(event));
   if ((route == config.routes.end() || route->second.empty()) && event == "fault.synced")
     route = config.routes.find("fault.opened");
+  if ((route == config.routes.end() || route->second.empty()) && event == "review.upcoming")
+    route = config.routes.find("review.scheduled");
   if (route == config.routes.end() || route->second.empty()) return nullptr;
   return &route->second;
 }
@@ -126,11 +128,17 @@ const std::vector<std::string>* routed_channels(const config::Config& config, st
 std::vector<DeliveryReport> Notifier::notify(std::string_view event, const nlohmann::json& data) {
   const auto* channels = routed_channels(m_config, event);
   if (channels == nullptr) return {};
+  return notify(event, data, *channels);
+}
+
+std::vector<DeliveryReport> Notifier::notify(std::string_view event, const nlohmann::json& data,
+                                             const std::vector<std::string>& channels) {
+  if (channels.empty()) return {};
   auto message = render_message(event, data, m_options.templates);
-  if (message) return deliver_to(*message, *channels);
+  if (message) return deliver_to(*message, channels);
 
   std::vector<DeliveryReport> reports;
-  for (const auto& name : *channels) {
+  for (const auto& name : channels) {
     DeliveryReport report;
     report.channel = name;
     if (const auto it = m_config.channels.find(name); it != m_config.channels.end()) report.kind = it->second.kind;
@@ -159,6 +167,10 @@ struct Notifier::Plan {
   std::string at;                       // the payload time: the recorded intent's, or now
   bool send = false;
   bool unanswered = false;              // the last failure had no answer (it may have arrived)
+  bool room = false;                    // the route target "room": the fault's response room
+
+  // Whether the platform drops a repeated message (then a pending one may be sent again).
+  bool drops_repeats() const { return !room && deduplicates(kind); }
 };
 
 std::vector<DeliveryReport> Notifier::deliver_to(const Message& message,
@@ -192,6 +204,7 @@ Notifier::Plan Notifier::plan(const Message& message, const std::string& channel
     report.status = ReportStatus::Skipped;
     return plan;
   }
+  if (channel_it == m_config.channels.end() && channel_name == k_room_target) return plan_room(message, now);
   if (channel_it == m_config.channels.end()) {
     report.error = "no channel named '" + channel_name + "' in the config";
     report.hint = "add [channels." + channel_name + "] or remove it from [routes]";
@@ -235,6 +248,51 @@ Notifier::Plan Notifier::plan(const Message& message, const std::string& channel
   return plan;
 }
 
+Notifier::Plan Notifier::plan_room(const Message& message, const std::string& now) {
+  Plan plan;
+  plan.room = true;
+  plan.report.channel = std::string(k_room_target);
+  plan.report.kind = std::string(k_room_target);
+  if (!m_options.room) {
+    plan.report.status = ReportStatus::Skipped;  // this fault has no open room
+    return plan;
+  }
+  plan.at = now;
+  if (m_options.sent_log) {
+    const auto record = m_options.sent_log->record(message.dedupe_key, plan.report.channel);
+    plan.recorded = record.state;
+    if (record.state == SendState::Sent || record.state == SendState::PossiblySent) {
+      plan.report.status = ReportStatus::AlreadySent;
+      return plan;
+    }
+    if (record.state == SendState::Pending) {
+      plan.report.status = ReportStatus::PossiblySent;
+      plan.report.warning = "possibly sent: a run at " + record.at +
+                            " posted it to the room but did not record the result, so it is not posted again; "
+                            "check the room";
+      return plan;
+    }
+  }
+  plan.send = true;
+  return plan;
+}
+
+void Notifier::send_room(const Message& message, Plan& plan) {
+  DeliveryReport& report = plan.report;
+  report.parts_total = 1;
+  auto posted = m_options.room(message);
+  if (posted || m_options.dry_run) {  // a dry run only printed the post; its answer is a placeholder
+    report.status = ReportStatus::Sent;
+    report.parts = 1;
+    report.dry_run = m_options.dry_run;
+    return;
+  }
+  report.status = ReportStatus::Failed;
+  report.error = m_redactor.mask(posted.error().message);
+  report.hint = posted.error().hint;
+  report.retryable = posted.error().kind == ErrorKind::Unavailable;
+}
+
 void Notifier::record_intent(const Message& message, std::vector<Plan>& plans) {
   SentLog* log = m_options.sent_log;
   if (!log || m_options.dry_run) return;
@@ -271,7 +329,9 @@ bool held_by_receiver(ChannelKind kind, SendState recorded, const http::Outcome&
 void Notifier::send(const Message& message, Plan& plan) {
   DeliveryReport& report = plan.report;
   try {
-    if (plan.kind == ChannelKind::Email) {
+    if (plan.room) {
+      send_room(message, plan);
+    } else if (plan.kind == ChannelKind::Email) {
       send_mail(message, *plan.channel, plan.mentions, report);
     } else {
       send_http(message, plan);
@@ -299,7 +359,7 @@ void Notifier::record_results(const Message& message, std::vector<Plan>& plans) 
     if (p.report.dry_run) refused.channels.push_back(p.report.channel);  // only printed: no record
     else if (p.report.status == ReportStatus::Sent || p.report.status == ReportStatus::AlreadySent)
       sent.channels.push_back(p.report.channel);
-    else if (!p.unanswered && (!deduplicates(p.kind) || !p.report.retryable)) refused.channels.push_back(p.report.channel);
+    else if (!p.unanswered && (!p.drops_repeats() || !p.report.retryable)) refused.channels.push_back(p.report.channel);
   }
   auto recorded = log->apply(message.dedupe_key, {sent, refused, possibly});
   if (recorded) return;

@@ -192,17 +192,6 @@ std::string slack_escape(std::string_view text) {
 
 enum class MrkdwnBold { Convert, Drop };
 
-// The first "**" at or after `from` that is not escaped, or npos.
-std::size_t find_unescaped_bold(std::string_view line, std::size_t from) {
-  for (std::size_t i = from; i + 1 < line.size(); ++i) {
-    if (is_escape_at(line, i)) {
-      ++i;
-      continue;
-    }
-    if (line[i] == '*' && line[i + 1] == '*') return i;
-  }
-  return std::string_view::npos;
-}
 
 // One line of Markdown to mrkdwn: **bold** -> *bold* (or plain when Drop), [text](url) ->
 // <url|text>, & < > escaped. An escaped character (a template value's) is only text: Slack has

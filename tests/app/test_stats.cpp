@@ -37,6 +37,8 @@ started_at = "Started At"
 detected_at = "Detected At"
 recovered_at = "Recovered At"
 reviewed_at = "Reviewed At"
+review_scheduled_at = "Review Meeting"
+review_late_reason = "Review Late Reason"
 
 [team]
 timezone = "Asia/Shanghai"
@@ -53,7 +55,9 @@ std::string field_list() {
                       field("customfield_3", "Team", "string"), field("customfield_4", "Service", "string"),
                       field("customfield_5", "Business Unit", "string"), field("customfield_6", "Fault Type", "option"),
                       field("customfield_7", "Started At", "datetime"), field("customfield_8", "Detected At", "datetime"),
-                      field("customfield_9", "Recovered At", "datetime"), field("customfield_10", "Reviewed At", "datetime")})
+                      field("customfield_9", "Recovered At", "datetime"), field("customfield_10", "Reviewed At", "datetime"),
+                      field("customfield_11", "Review Meeting", "datetime"),
+                      field("customfield_12", "Review Late Reason", "string")})
       .dump();
 }
 

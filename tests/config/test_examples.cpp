@@ -31,7 +31,8 @@ TEST_CASE("examples: the Cloud example is valid and says what it should", "[conf
   const Vars vars{{"JIRA_API_TOKEN", "cloud-api-token"},
                   {"SLACK_AVAILABILITY_WEBHOOK", "https://chat.example.invalid/hooks/fake-test-key"},
                   {"FAULTLINE_SMTP_PASSWORD", "smtp-password"},
-                  {"FAULTLINE_SERVE_TOKEN", "serve-token"}};
+                  {"FAULTLINE_SERVE_TOKEN", "serve-token"},
+                  {"SLACK_BOT_TOKEN", "xoxb-example"}};
   auto loaded = load_example("faultline-cloud.toml", vars, runner);
   const Config& config = loaded.config;
   CHECK(loaded.warnings.empty());
@@ -51,7 +52,11 @@ TEST_CASE("examples: the Cloud example is valid and says what it should", "[conf
   CHECK(core::classify(config.levels.at("retail"), {{"scope", 40}, {"duration", 61}}).level == "P1");
   CHECK(config.channels.at("product-tech").url == "https://example.webhook.office.com/webhookb2/abc");
   CHECK(config.channels.at("reliability-mail").to == std::vector<std::string>{"reliability@example.com"});
-  CHECK(config.routes.at("fault.recovered") == std::vector<std::string>{"availability", "reliability-mail"});
+  CHECK(config.routes.at("fault.recovered") == std::vector<std::string>{"availability", "reliability-mail", "room"});
+  CHECK(config.rooms.platform == "slack");
+  CHECK(config.rooms.token == "xoxb-example");
+  CHECK(config.rooms.extra_by_level.at("P1") == std::vector<std::string>{"dave"});
+  CHECK(config.teams.at("payments").lead == "dave");
   CHECK(config.people.at("alice").mentions.at("slack") == "U0123ABC");
   CHECK(runner.calls() == std::vector<std::string>{"pass show chat/teams-product-tech"});
 
@@ -66,7 +71,8 @@ TEST_CASE("examples: the Data Center example is valid and says what it should", 
                   {"WECOM_AVAILABILITY_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1"},
                   {"DINGTALK_PRODUCT_TECH_URL", "https://oapi.dingtalk.com/robot/send?access_token=t1"},
                   {"DINGTALK_PRODUCT_TECH_SECRET", "SECabc"},
-                  {"AUDIT_HOOK_URL", "https://audit.example.com/hook"}};
+                  {"AUDIT_HOOK_URL", "https://audit.example.com/hook"},
+                  {"WECOM_APP_SECRET", "wecom-app-secret"}};
   auto loaded = load_example("faultline-datacenter.toml", vars, runner);
   const Config& config = loaded.config;
   CHECK(loaded.warnings.empty());
@@ -80,6 +86,9 @@ TEST_CASE("examples: the Data Center example is valid and says what it should", 
   CHECK(config.people.at("k.mueller").mentions.at("dingtalk") == "13800000000");
   CHECK(config.channels.at("audit").secret == "audit-secret");
   CHECK(config.http.timeout_seconds == 60);
+  CHECK(config.rooms.platform == "wecom");
+  CHECK(config.rooms.app_secret == "wecom-app-secret");
+  CHECK(config.rooms.owner == "k.mueller");
 
   auto ci = load_example("faultline-datacenter.toml", Vars{{"CI_JIRA_PASSWORD", "ci-pass"}}, runner, "ci");
   CHECK(ci.config.jira.auth == AuthScheme::Basic);

@@ -337,7 +337,9 @@ TEST_CASE("a fault survives fields + property + labels and back", "[fault]") {
 
 TEST_CASE("fault facts are named for binding", "[fault]") {
   const auto names = fault_fact_names();
-  CHECK(names.size() == 23);
+  CHECK(names.size() == 25);
+  CHECK(is_fault_fact("review_scheduled_at"));
+  CHECK(is_fault_fact("review_late_reason"));
   CHECK(is_fault_fact("level"));
   CHECK(is_fault_fact("review_deadline"));
   CHECK_FALSE(is_fault_fact("rollbacks"));

@@ -81,3 +81,17 @@ TEST_CASE("update_is_stale around the cadence", "[review_clock]") {
   CHECK(update_interval_minutes("P3", 30, by_level) == 30);
   CHECK(update_interval_minutes("P1", 30, by_level) == 15);
 }
+
+TEST_CASE("a scheduled review meeting holds the review off until both it and the deadline passed", "[review_clock]") {
+  const TimePoint deadline = k_recovered + 24h;
+  const TimePoint early_meeting = k_recovered + 20h;
+  const TimePoint late_meeting = k_recovered + 30h;
+  CHECK(review_state(k_recovered, std::nullopt, deadline, k_recovered + 1h, early_meeting) == ReviewState::Scheduled);
+  CHECK(review_state(k_recovered, std::nullopt, deadline, k_recovered + 22h, early_meeting) == ReviewState::Scheduled);
+  CHECK(review_state(k_recovered, std::nullopt, deadline, deadline + 1s, early_meeting) == ReviewState::Overdue);
+  CHECK(review_state(k_recovered, std::nullopt, deadline, deadline + 1h, late_meeting) == ReviewState::Scheduled);
+  CHECK(review_state(k_recovered, std::nullopt, deadline, late_meeting + 1s, late_meeting) == ReviewState::Overdue);
+  CHECK(review_state(k_recovered, k_recovered + 21h, deadline, k_recovered + 40h, late_meeting) == ReviewState::MetOnTime);
+  CHECK(review_state(std::nullopt, std::nullopt, deadline, k_recovered, late_meeting) == ReviewState::NotDue);
+  CHECK(std::string(to_string(ReviewState::Scheduled)) == "scheduled");
+}

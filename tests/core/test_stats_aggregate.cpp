@@ -184,6 +184,30 @@ TEST_CASE("reviews of recovered faults fall in on_time, late, missing or not_due
         4);
 }
 
+TEST_CASE("a late meeting with a reason holds a review off until its time, and is counted", "[stats][stats_aggregate]") {
+  auto options = month_options(2026, 12, 1);
+  options.now = utc(2026, 12, 20);
+  options.review_due_hours = 24;
+  const auto recovered = options.now - 30h;  // the deadline passed 6 hours ago
+  auto waiting = fault_at("F-1", recovered - 1h);
+  waiting.recovered_at = recovered;
+  waiting.review_scheduled_at = options.now + 2h;
+  waiting.review_late_reason = "owner on leave";
+  auto missed = fault_at("F-2", recovered - 1h);
+  missed.recovered_at = recovered;
+  missed.review_scheduled_at = options.now - 1h;  // the meeting passed without a publish
+  auto held_late = fault_at("F-3", recovered - 1h);
+  held_late.recovered_at = recovered;
+  held_late.reviewed_at = options.now - 1h;
+  held_late.review_late_reason = "vendor report needed";
+  const auto report = compute_stats({waiting, missed, held_late}, {}, ReleaseData{}, options);
+  const auto& reviews = report.periods[0].reviews;
+  CHECK(reviews.not_due == 1);
+  CHECK(reviews.missing == 1);
+  CHECK(reviews.late == 1);
+  CHECK(reviews.late_with_reason == 2);
+}
+
 TEST_CASE("actions count in their fault's period by how they were done or stand now", "[stats][stats_aggregate]") {
   auto options = month_options(2026, 10, 2);
   options.now = utc(2026, 12, 1, 2);  // 2026-12-01 10:00 in Shanghai

@@ -222,7 +222,8 @@ TEST_CASE("stats_to_json has every key of the contract, null for unknown figures
         json{{"count", 2}, {"missing", 1}, {"mean", 42.5}, {"median", 42.5}, {"p90", 44.5}, {"max", 45.0}});
   CHECK(november.at("time_to_detect_minutes") ==
         json{{"count", 0}, {"missing", 3}, {"mean", nullptr}, {"median", nullptr}, {"p90", nullptr}, {"max", nullptr}});
-  CHECK(november.at("reviews") == json{{"on_time", 1}, {"late", 0}, {"missing", 1}, {"not_due", 0}});
+  CHECK(november.at("reviews") ==
+        json{{"on_time", 1}, {"late", 0}, {"missing", 1}, {"not_due", 0}, {"late_with_reason", 0}});
   CHECK(november.at("actions") ==
         json{{"created", 2}, {"done_on_time", 0}, {"done_late", 0}, {"open_overdue", 0}, {"open_pending", 2}});
   CHECK(november.at("actions_by_owner_team").at("payments").at("created") == 2);

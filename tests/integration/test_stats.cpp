@@ -206,7 +206,7 @@ void check_totals(const json& total) {
   CHECK(ttd["missing"] == 6);
   CHECK(ttd["mean"].get<double>() == Approx(14));
   CHECK(ttd["median"].get<double>() == Approx(10));
-  CHECK(total["reviews"] == json{{"on_time", 12}, {"late", 8}, {"missing", 4}, {"not_due", 0}});
+  CHECK(total["reviews"] == json{{"on_time", 12}, {"late", 8}, {"missing", 4}, {"not_due", 0}, {"late_with_reason", 0}});
   CHECK(total["actions"] == json{{"created", 5}, {"done_on_time", 1}, {"done_late", 1}, {"open_overdue", 1}, {"open_pending", 2}});
   // alice's actions count for "sre"; bob's for the fault's team (October: m = 10, payments).
   CHECK(total["actions_by_owner_team"]["sre"]["created"] == 2);

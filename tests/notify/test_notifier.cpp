@@ -317,3 +317,68 @@ TEST_CASE("a platform that says busy in its body is asked again after a short wa
   CHECK(failed[0].retryable);
   CHECK(busy.sent().size() == 3);
 }
+
+TEST_CASE("the route target room posts through the room poster, once, and is skipped without a room") {
+  auto config = sample_config();
+  config.routes["fault.updated"] = {"room"};
+  test::ScriptedTransport transport;
+  test::ManualClock clock;
+  MemorySentLog log;
+  std::vector<Message> posted;
+  auto options = options_with(clock, &log);
+  options.room = [&](const Message& message) -> Result<void> {
+    posted.push_back(message);
+    return {};
+  };
+  Notifier notifier(transport, config, options);
+  const auto first = notifier.notify("fault.updated", event_data("fault.updated"));
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].channel == "room");
+  CHECK(first[0].kind == "room");
+  CHECK(first[0].status == ReportStatus::Sent);
+  REQUIRE(posted.size() == 1);
+  CHECK(posted[0].title.find("FAULT-12") != std::string::npos);
+  CHECK(transport.sent().empty());  // nothing through the webhooks
+  CHECK(log.was_sent("FAULT-12:fault.updated:3", "room"));
+
+  const auto again = notifier.notify("fault.updated", event_data("fault.updated"));
+  CHECK(again[0].status == ReportStatus::AlreadySent);
+  CHECK(posted.size() == 1);
+
+  Notifier roomless(transport, config, options_with(clock, &log));
+  const auto skipped = roomless.notify("fault.updated", event_data("fault.updated"));
+  CHECK(skipped[0].status == ReportStatus::Skipped);
+}
+
+TEST_CASE("a room post that failed for a passing reason is sent by the next run; a pending one is not repeated") {
+  auto config = sample_config();
+  config.routes["fault.updated"] = {"room"};
+  test::ScriptedTransport transport;
+  test::ManualClock clock;
+  MemorySentLog log;
+  int calls = 0;
+  bool down = true;
+  auto options = options_with(clock, &log);
+  options.room = [&](const Message&) -> Result<void> {
+    ++calls;
+    if (down) return fail(ErrorKind::Unavailable, "slack: HTTP 503");
+    return {};
+  };
+  Notifier notifier(transport, config, options);
+  const auto failed = notifier.notify("fault.updated", event_data("fault.updated"));
+  CHECK(failed[0].status == ReportStatus::Failed);
+  CHECK(failed[0].retryable);
+  CHECK_FALSE(log.was_sent("FAULT-12:fault.updated:3", "room"));
+  down = false;
+  const auto sent = notifier.notify("fault.updated", event_data("fault.updated"));
+  CHECK(sent[0].status == ReportStatus::Sent);
+  CHECK(calls == 2);
+
+  // A run that recorded its intent and died: the next one does not post a second time.
+  REQUIRE(log.mark("other", {"room"}, SendState::Pending, "2026-11-25T06:00:00Z"));
+  auto data = event_data("fault.updated");
+  data["dedupe_key"] = "other";
+  const auto pending = notifier.notify("fault.updated", data);
+  CHECK(pending[0].status == ReportStatus::PossiblySent);
+  CHECK(calls == 2);
+}

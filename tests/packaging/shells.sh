@@ -59,7 +59,7 @@ zsh_complete() {
           _files() { print -r -- "<files>"; }
           source "$1"; shift; words=("$@"); CURRENT=$#; _faultline' _ "$scripts/_faultline" "$@"
 }
-expect "zsh: faultline review pu" "$(zsh_complete faultline review pu)" "init render publish pull"
+expect "zsh: faultline review pu" "$(zsh_complete faultline review pu)" "init render publish pull schedule"
 expect "zsh: open --source values" "$(zsh_complete faultline open --source '')" "customer internal monitoring ci"
 expect "zsh: a positional falls back to files" "$(zsh_complete faultline review publish FAULT-1 '')" "<files>"
 finish

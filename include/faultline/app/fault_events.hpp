@@ -3,6 +3,7 @@
 // with the sent log kept in the issue property so a re-run never posts a message twice.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,8 +27,28 @@ class Services;
 std::vector<notify::DeliveryReport> notify_event(Services& services, std::string_view event, const nlohmann::json& data,
                                                  notify::SentLog& sent_log);
 
+// Where a fault event goes besides its routes.
+struct EventTargets {
+  notify::RoomPoster room;  // the fault's room, for the route target "room"
+  bool always_room = false;  // post to the room even when the event has no route there
+  // When set, these channels instead of the event's routes (review.scheduled leaves out the
+  // e-mail channels, which get the invitation instead).
+  std::optional<std::vector<std::string>> channels;
+};
+
+// The targets of `event` for the fault `issue_key`: its room's poster when the event routes to
+// "room" and the fault has an open room (one read of the room's record), else none.
+EventTargets fault_event_targets(Services& services, jira::Client& client, std::string_view issue_key,
+                                 std::string_view event);
+
+// notify_event with the fault's room: the routes of `event`, plus "room" when
+// targets.always_room.
+std::vector<notify::DeliveryReport> notify_event(Services& services, std::string_view event, const nlohmann::json& data,
+                                                 notify::SentLog& sent_log, const EventTargets& targets);
+
 // Sends `event` for the fault `issue_key` (dedupe key data["dedupe_key"], default
-// "<KEY>:<event>") through the configured routes, with the sent log in the issue property.
+// "<KEY>:<event>") through the configured routes, with the sent log in the issue property;
+// a route to "room" posts to the fault's room when it has an open one (app/rooms.hpp).
 // Never fails: each failed channel is reported as a diagnostics error and returned; nothing
 // is sent when the config or the transport is unavailable.
 std::vector<notify::DeliveryReport> notify_fault_event(Services& services, jira::Client& client,

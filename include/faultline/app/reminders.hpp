@@ -2,7 +2,9 @@
 // actions.overdue (owners mentioned, the coordinator too once an action is escalate_after_days
 // overdue), open faults without a progress update for longer than their level's cadence to
 // fault.stale (the handler mentioned), recovered faults past their review deadline without a
-// published review to review.overdue. Each reminder is claimed on the issue before it is sent
+// published review to review.overdue (a scheduled meeting holds that off until its time), and
+// the meetings starting within k_upcoming_window to review.upcoming (the participants
+// mentioned; once per meeting version). Each reminder is claimed on the issue before it is sent
 // (reminder_claims.hpp), so it is sent at most once per interval (core/reminders.hpp) even
 // when cron runs overlap. Nothing is sent when nothing is due.
 #pragma once
@@ -31,7 +33,7 @@ class Services;
 struct RemindRequest {
   bool overdue = true;   // overdue actions (actions.overdue)
   bool stale = true;     // faults without a recent update (fault.stale)
-  bool reviews = true;   // missed reviews (review.overdue)
+  bool reviews = true;   // missed reviews (review.overdue), meetings soon (review.upcoming)
   std::string run_id;    // "" = make_run_id()
   std::chrono::milliseconds claim_wait{2000};  // between taking the locks and reading them back
   int limit = 5000;      // open faults to check at most
@@ -60,6 +62,9 @@ struct RemindOutcome {
 // One reminder run: what is due (collect_*), one claim pass over it (claim), then per kind
 // the won reminders sent and, when a message reached no channel, its claims given back (send).
 // run() does it all in order; the steps are public so each can be exercised on its own.
+// How long before a review meeting review.upcoming is sent.
+inline constexpr std::chrono::hours k_upcoming_window{2};
+
 class Reminder {
 public:
   Reminder(Services& services, FaultSession& session, const RemindRequest& request, std::string run_id);
@@ -100,6 +105,8 @@ private:
                                              const std::set<std::string>& keys) const;
   bool deliver(core::ReminderKind kind, const std::vector<nlohmann::json>& messages);
   bool record_report(core::ReminderKind kind, const notify::DeliveryReport& report, const std::vector<std::string>& keys);
+  // Sends review.upcoming for the meetings about to start (after the claimed reminders).
+  void remind_upcoming();
 
   Services& m_services;
   FaultSession& m_session;
@@ -110,6 +117,7 @@ private:
   std::vector<core::OwnerGroup> m_owners;
   std::vector<core::Fault> m_stale;
   std::vector<core::Fault> m_reviews;
+  std::vector<core::Fault> m_upcoming;
   std::vector<KindRun> m_kinds;
   RemindOutcome m_outcome;
 };

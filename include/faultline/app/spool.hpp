@@ -23,7 +23,7 @@ namespace faultline::app {
 // One pending piece of work.
 struct SpoolEntry {
   std::string id;          // 12 hex digits, unique in the spool
-  std::string kind;        // "open" | "alert" | "update" | "recover" | "review-publish" | "notify"
+  std::string kind;        // "open" | "alert" | "update" | "recover" | "review-publish" | "notify" | "room"
   std::string site;        // the Jira site and project it belongs to (spool_site)
   std::string created_at;  // UTC ISO 8601
   // What makes two entries the same work ("" = none): a new entry with the op of a waiting one

@@ -85,6 +85,10 @@ Result<SpooledWork> spool_review_publish(Services& services, Spool& spool, const
 Result<SpoolEntry> spool_notification(Services& services, Spool& spool, const std::string& issue_key,
                                       const std::string& event, const nlohmann::json& data, const std::string& why);
 
+// Keeps the creation of `issue_key`'s response room for the next sync (kind "room", once per
+// fault) when the chat platform was unavailable.
+Result<SpoolEntry> spool_room(Services& services, Spool& spool, const std::string& issue_key, const std::string& why);
+
 // How one entry ended in a sync.
 enum class SyncStatus {
   Done,       // replayed: removed from the spool

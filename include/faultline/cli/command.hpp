@@ -42,6 +42,7 @@ void register_review_init(CLI::App& review, Context& ctx);
 void register_review_render(CLI::App& review, Context& ctx);
 void register_review_publish(CLI::App& review, Context& ctx);
 void register_review_pull(CLI::App& review, Context& ctx);
+void register_review_schedule(CLI::App& review, Context& ctx);
 // Actions and tracking (issues 5 and 6): `actions` (--overdue/--pending) registers add,
 // list and done on its subcommand.
 void register_actions(CLI::App& app, Context& ctx);
@@ -56,6 +57,8 @@ void register_remind(CLI::App& app, Context& ctx);
 // Outages (issue 15): `sync` replays the spool; `serve` receives alert webhooks.
 void register_sync(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
+// Collaboration (issue 17): the fault's response room.
+void register_room(CLI::App& app, Context& ctx);
 // What `serve` runs: set by faultline-serve's main (src/serve_main.cpp) to run_serve, the
 // receiver in src/serve/ (which links the HTTP server); unset in faultline, whose `serve`
 // execs faultline-serve with the same arguments.

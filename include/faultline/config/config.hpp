@@ -131,6 +131,38 @@ struct SpoolSettings {
   int sync_seconds = 10;  // how long a command may spend replaying the spool before its own work
 };
 
+// A team: who works in it and who leads it (`[teams.NAME]`). People keys ([people.X]) or Jira
+// users. A person's own `team` adds them to `members` too.
+struct TeamGroup {
+  std::string name;
+  std::vector<std::string> members;
+  std::string lead;
+};
+
+// The dedicated response group per fault (`[rooms]`): one platform's group API, with a bot's
+// credentials (not a webhook: webhooks cannot create groups). Off while `platform` is empty.
+struct RoomsSettings {
+  std::string platform;    // "" (off) | slack | feishu | dingtalk | wecom
+  std::string url;         // API base; "" = the platform's public host (slack: https://slack.com,
+                           // feishu: https://open.feishu.cn, dingtalk: https://oapi.dingtalk.com,
+                           // wecom: https://qyapi.weixin.qq.com)
+  std::string api_url;     // dingtalk only: the v1.0 host ("" = https://api.dingtalk.com)
+  std::string token;       // secret, slack: the bot token (xoxb-...)
+  std::string app_id;      // feishu app_id | dingtalk appkey | wecom corpid
+  std::string app_secret;  // secret: feishu app_secret | dingtalk appsecret | wecom corpsecret
+  std::string template_id;  // dingtalk: the scene-group template from the developer console
+  std::string robot_code;   // dingtalk: the app robot that posts in the group
+  std::string owner;        // people key or platform id of the group owner (dingtalk: required)
+  bool is_private = false;  // slack: a private channel instead of a public one
+  std::vector<std::string> levels = {"P1", "P2"};  // levels that get a room at `open`
+  std::string name = "fault-{key}-{slug}";         // {key}, {slug} (from the title), {level}
+  // Who is invited: "handler", "coordinator", "team" (the fault team's members and lead),
+  // "owner" (the rooms owner), or people keys.
+  std::vector<std::string> invite = {"handler", "coordinator", "team"};
+  std::map<std::string, std::vector<std::string>> extra_by_level;  // "P1" -> people keys
+  bool enabled() const { return !platform.empty(); }
+};
+
 struct HttpSettings {
   int timeout_seconds = 30;          // total per request
   int connect_timeout_seconds = 10;
@@ -147,6 +179,8 @@ struct Config {
   std::map<std::string, Channel> channels;
   std::map<std::string, std::vector<std::string>> routes;  // event -> channel names
   std::map<std::string, Person> people;
+  std::map<std::string, TeamGroup> teams;
+  RoomsSettings rooms;
   HttpSettings http;
   core::AlertRules alert_rules;  // [[alerts.rule]]: alert labels -> service, team, level
   StatsSettings stats;

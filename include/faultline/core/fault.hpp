@@ -65,6 +65,8 @@ struct Fault {
   std::string rollback_to;
   std::string review_page_id;
   std::string review_page_url;
+  std::optional<TimePoint> review_scheduled_at;  // the review meeting (`review schedule`)
+  std::string review_late_reason;  // why the meeting is past the review deadline (--late)
   std::vector<RollbackRecord> rollbacks;
   std::vector<std::string> labels;
   std::optional<TimePoint> created;
@@ -72,7 +74,7 @@ struct Fault {
 };
 
 // The names of the facts a FieldBinding may map ("level", "started_at", ...): every Fault
-// member from `level` to `review_page_url` above, except handler/handler_display (the
+// member from `level` to `review_late_reason` above, except handler/handler_display (the
 // assignee is a native field). `rollbacks` is never bound: it always lives in the property.
 std::vector<std::string_view> fault_fact_names();
 
@@ -87,10 +89,10 @@ bool is_fault_fact(std::string_view fact);
 // The fault's JSON data model, shared by --json and templates. Keys (all always present):
 //   key, id, summary, description, status, status_category, level, type, source, team,
 //   service, business_unit, coordinator, handler, handler_display, dedupe_key, impact,
-//   data_repair, cause, progress_status, how, rollback_to, review_page_id, review_page_url
-//     -> strings ("" when unknown);
+//   data_repair, cause, progress_status, how, rollback_to, review_page_id, review_page_url,
+//   review_late_reason -> strings ("" when unknown);
 //   started_at, detected_at, recovered_at, reviewed_at, last_update_at, review_deadline, eta,
-//   created, updated -> ISO 8601 with the offset of `zone` ("2026-11-25T10:00:00+08:00"),
+//   review_scheduled_at, created, updated -> ISO 8601 with the offset of `zone` ("2026-11-25T10:00:00+08:00"),
 //     null when absent;
 //   time_to_recover -> "1h 20m" (recovered_at - started_at, format_age) or null;
 //   time_to_recover_minutes -> integer minutes or null;

@@ -21,16 +21,20 @@ TimePoint review_deadline(TimePoint recovered_at, std::string_view level, int de
 enum class ReviewState {
   NotDue,     // not recovered yet
   Due,        // recovered, not reviewed, now <= deadline
+  Scheduled,  // recovered, not reviewed, a review meeting is scheduled and neither it nor the
+              // deadline has passed yet
   Overdue,    // recovered, not reviewed, now > deadline
   MetOnTime,  // reviewed at or before the deadline
   MetLate,    // reviewed after the deadline
 };
 
-// The review state at `now`. A review time without a recovery time still counts as met.
+// The review state at `now`. A review time without a recovery time still counts as met. With a
+// meeting scheduled (`review schedule`), a review is not missed until both the deadline and the
+// meeting's time have passed without a publish (a meeting past the deadline needs --late).
 ReviewState review_state(std::optional<TimePoint> recovered_at, std::optional<TimePoint> reviewed_at,
-                         TimePoint deadline, TimePoint now);
+                         TimePoint deadline, TimePoint now, std::optional<TimePoint> scheduled_at = std::nullopt);
 
-// "not_due", "due", "overdue", "met_on_time", "met_late" (for --json and templates).
+// "not_due", "due", "scheduled", "overdue", "met_on_time", "met_late" (for --json and templates).
 const char* to_string(ReviewState state);
 
 // The update interval for `level` in minutes (by_level, case-insensitive, else

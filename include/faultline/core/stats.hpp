@@ -129,9 +129,13 @@ struct StatsOptions {
 // --- the report --------------------------------------------------------------------------------
 
 // Reviews of the faults that recovered: reviewed within review_due_hours of recovery, late,
-// missing (deadline passed, no review), not yet due; faults never recovered are not counted.
+// missing (deadline passed, no review, and no meeting scheduled still to come), not yet due;
+// faults never recovered are not counted.
 struct ReviewCompliance {
   std::size_t on_time = 0, late = 0, missing = 0, not_due = 0;
+  // Of all four: reviews whose meeting was scheduled past the deadline with a recorded reason
+  // (`review schedule --late`).
+  std::size_t late_with_reason = 0;
 };
 
 // Actions of the faults of a period (an action belongs to its fault's period): created, done

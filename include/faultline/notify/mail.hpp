@@ -57,6 +57,12 @@ std::string mail_address(std::string_view mailbox);
 // the value unchanged.
 std::string encode_header_value(std::string_view value);
 
+// `text` with every line ending as CRLF (bare CR dropped).
+std::string crlf_lines(std::string_view text);
+
+// base64 in lines of 76 characters, each ending with CRLF (RFC 2045 §6.8).
+std::string mime_base64_lines(std::string_view data);
+
 // "Wed, 25 Nov 2026 15:16:13 +0000" (RFC 5322 date, UTC).
 std::string rfc5322_date(std::chrono::system_clock::time_point time);
 

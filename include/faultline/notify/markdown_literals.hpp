@@ -22,6 +22,9 @@ std::string escape_markdown_text(std::string_view value);
 // Whether markdown[pos] is a backslash that escapes the next character (ASCII punctuation).
 bool is_escape_at(std::string_view markdown, std::size_t pos);
 
+// The first "**" at or after `from` in `line` that is not escaped, or npos.
+std::size_t find_unescaped_bold(std::string_view line, std::size_t from);
+
 // `markdown` without its escapes ("a\_b" -> "a_b"): the text as a reader should see it, for a
 // plain-text field. The template's own Markdown (**bold**, [text](url)) is kept as written.
 std::string markdown_to_plain(std::string_view markdown);

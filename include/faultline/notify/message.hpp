@@ -13,11 +13,13 @@
 namespace faultline::notify {
 
 // The events the config may route ([routes]); each has a shipped template.
-inline constexpr std::string_view k_events[] = {"fault.opened",     "fault.updated",
-                                                "fault.recovered",  "review.published",
-                                                "actions.overdue",  "fault.stale",
-                                                "review.overdue",   "report.published",
-                                                "fault.synced"};
+// room.opened and room.closed always go to the fault's room too; review.scheduled and
+// review.upcoming carry the review meeting.
+inline constexpr std::string_view k_events[] = {"fault.opened",     "fault.updated",    "fault.recovered",
+                                                "review.published", "actions.overdue",  "fault.stale",
+                                                "review.overdue",   "report.published", "fault.synced",
+                                                "room.opened",      "room.closed",      "review.scheduled",
+                                                "review.upcoming"};
 
 struct Message {
   std::string event;          // "fault.opened", ...

@@ -34,7 +34,7 @@ std::vector<std::string> channel_secrets(const config::Config& config);
 
 // The channels routed for `event` (config.routes), or nullptr when none. fault.synced (the
 // real key of a fault announced while Jira was down) goes where fault.opened went unless it
-// has a route of its own.
+// has a route of its own; review.upcoming where review.scheduled goes.
 const std::vector<std::string>* routed_channels(const config::Config& config, std::string_view event);
 
 enum class ReportStatus {
@@ -74,6 +74,13 @@ nlohmann::json to_json(const DeliveryReport& report);
 // One line for stderr: "notify: channel 'ops' (wecom) failed: WeCom errcode 93000: ...".
 std::string describe(const DeliveryReport& report);
 
+// The route target of a fault's own response room ([rooms]; app/rooms.hpp), usable in [routes]
+// like a channel name.
+inline constexpr std::string_view k_room_target = "room";
+
+// Posts a message to the fault's room. Error Unavailable for a passing failure.
+using RoomPoster = std::function<Result<void>(const Message& message)>;
+
 struct NotifierOptions {
   TemplateDirs templates;  // where render_message looks
   PlatformLimits limits;
@@ -84,6 +91,9 @@ struct NotifierOptions {
   SentLog* sent_log = nullptr;   // without one, nothing is deduplicated across runs
   bool dry_run = false;          // the transport only prints: the SentLog is read, never written
   std::vector<std::string> only_channels;  // when not empty, other channels are Skipped
+  // Where the route target "room" posts; empty when the fault has no open room (then "room"
+  // is Skipped). The room does not drop repeats: a pending post is reported possibly sent.
+  RoomPoster room;
   // A platform that answers "busy" or "rate limited" in its body (WeCom -1/45009, Feishu
   // 11232) is asked again, at most twice, when it asks to wait no longer than this (2 s when it
   // does not say). HTTP 429/5xx and network failures are the transport's retry decorator's job.
@@ -99,6 +109,9 @@ public:
   // event (config.routes). No route gives no reports; a template error gives a Failed report
   // per routed channel carrying that error.
   std::vector<DeliveryReport> notify(std::string_view event, const nlohmann::json& data);
+  // The same to the named channels (route targets such as "room" included), in order.
+  std::vector<DeliveryReport> notify(std::string_view event, const nlohmann::json& data,
+                                     const std::vector<std::string>& channels);
 
   // Delivers an already rendered message to the channels routed for message.event.
   std::vector<DeliveryReport> deliver(const Message& message);
@@ -111,6 +124,8 @@ private:
   struct Plan;  // one channel's delivery, from lookup to record (notifier.cpp)
   // Lookup, SentLog state and mentions of one channel: what to do there.
   Plan plan(const Message& message, const std::string& channel_name, const std::string& now);
+  // The same for the route target "room".
+  Plan plan_room(const Message& message, const std::string& now);
   // Records the intent of every first-time send in one write; on failure they are not sent.
   void record_intent(const Message& message, std::vector<Plan>& plans);
   // Sends one planned delivery (fills its report).
@@ -120,6 +135,8 @@ private:
   // Sends every part over HTTP, paced; stops at the first part not delivered (fills the plan's
   // report, `unanswered` and `last_status`). The generic payload carries the plan's time.
   void send_http(const Message& message, Plan& plan);
+  // Posts to the fault's room through the options' RoomPoster (fills the plan's report).
+  void send_room(const Message& message, Plan& plan);
   // Builds the mail and hands it to the MailSender (fills `report`).
   void send_mail(const Message& message, const config::Channel& channel,
                  const ResolvedMentions& mentions, DeliveryReport& report);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,15 @@ inline const nlohmann::json& member(const nlohmann::json& j, std::string_view ke
   if (!j.is_object()) return k_null_json;
   auto it = j.find(key);
   return it != j.end() ? *it : k_null_json;
+}
+
+// The strings of the array `value` (other elements and non-arrays give nothing).
+inline std::vector<std::string> strings(const nlohmann::json& value) {
+  std::vector<std::string> out;
+  if (!value.is_array()) return out;
+  for (const auto& item : value)
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
 }
 
 // `object` without its empty members ("", null, []): Mustache sections then skip them.

@@ -75,9 +75,11 @@ std::string short_time(std::optional<core::TimePoint> t, const date::time_zone* 
 std::string review_of(const core::Fault& fault, const app::Board& board) {
   const auto deadline = core::effective_review_deadline(fault, board.policy);
   if (!deadline) return "";
-  const auto state = core::review_state(fault.recovered_at, fault.reviewed_at, *deadline, board.now);
+  const auto state = core::review_state(fault.recovered_at, fault.reviewed_at, *deadline, board.now, fault.review_scheduled_at);
   std::string text = short_time(deadline, board.zone);
   if (state == core::ReviewState::Overdue) text += " (overdue)";
+  if (state == core::ReviewState::Scheduled) text += " (meeting " + short_time(fault.review_scheduled_at, board.zone) + ")";
+  if (!fault.review_late_reason.empty()) text += " (late, reason in show)";
   return text;
 }
 

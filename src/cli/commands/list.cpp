@@ -20,14 +20,16 @@ std::string short_time(core::TimePoint t, const date::time_zone* zone) {
   return date::format("%Y-%m-%d %H:%M", local.get_local_time());
 }
 
-// The REVIEW cell: "due 2026-11-19 10:00", "overdue 2026-11-19 10:00", "met", "met late";
+// The REVIEW cell: "due 2026-11-19 10:00", "meeting 2026-11-19 15:00", "overdue 2026-11-19 10:00",
+// "met", "met late";
 // "" before recovery.
 std::string review_cell(const core::Fault& f, core::TimePoint now, const date::time_zone* zone) {
   if (!f.review_deadline) return "";
-  const auto state = core::review_state(f.recovered_at, f.reviewed_at, *f.review_deadline, now);
+  const auto state = core::review_state(f.recovered_at, f.reviewed_at, *f.review_deadline, now, f.review_scheduled_at);
   switch (state) {
     case core::ReviewState::NotDue: return "";
     case core::ReviewState::Due: return "due " + short_time(*f.review_deadline, zone);
+    case core::ReviewState::Scheduled: return "meeting " + short_time(*f.review_scheduled_at, zone);
     case core::ReviewState::Overdue: return "overdue " + short_time(*f.review_deadline, zone);
     case core::ReviewState::MetOnTime: return "met";
     case core::ReviewState::MetLate: return "met late";

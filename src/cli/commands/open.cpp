@@ -14,6 +14,7 @@
 #include "faultline/app/fault_session.hpp"
 #include "faultline/app/open_alerts.hpp"
 #include "faultline/app/open_fault.hpp"
+#include "faultline/app/rooms.hpp"
 #include "faultline/app/search.hpp"
 #include "faultline/cli/command.hpp"
 #include "faultline/cli/output.hpp"
@@ -40,6 +41,7 @@ struct OpenOptions {
   std::vector<std::string> metrics;
   bool no_notify = false;
   bool no_similar = false;
+  bool no_room = false;
   std::string from_alert;  // FILE or "-"
   bool per_alert = false;
 };
@@ -158,10 +160,11 @@ void print_similar(Context& ctx, const app::SimilarFaults& similar, const date::
 }
 
 void print_opened(Context& ctx, const app::OpenOutcome& outcome, const app::SimilarFaults& similar,
-                  const date::time_zone* zone) {
+                  const std::optional<app::RoomOutcome>& room, const date::time_zone* zone) {
   if (ctx.options.json) {
     auto json = outcome.to_json(zone);
     json["similar"] = similar.json;
+    json["room"] = room ? room->to_json() : nlohmann::json(nullptr);
     print_json(ctx.out(), json);
     return;
   }
@@ -178,6 +181,7 @@ void print_opened(Context& ctx, const app::OpenOutcome& outcome, const app::Simi
   } else if (!outcome.created) {
     ctx.err() << fmt::format("{} is already open for this dedupe key: reported again as a comment\n", outcome.fault.key);
   }
+  if (room) ctx.err() << fmt::format("room: {} on {}\n", room->record.room.name, room->record.room.platform);
   print_similar(ctx, similar, zone);
 }
 
@@ -203,7 +207,12 @@ Result<ExitCode> run_open(const OpenOptions& options, Context& ctx) {
                                  app::FoundFault::ReportedAgain, &standing);
   if (!outcome && !standing.empty()) return std::unexpected(outcome.error());
   if (!outcome) return spool_instead(outcome.error());
-  print_opened(ctx, *outcome, similar_past_faults(ctx, *outcome, similar), session->zone);
+  // The response room for the levels that get one: never the open's failure (a warning, or
+  // the spool when the platform is down).
+  std::optional<app::RoomOutcome> room;
+  if (outcome->created && !outcome->dry_run && !options.no_notify && !options.no_room)
+    room = app::open_room_after_open(ctx, *session, outcome->fault);
+  print_opened(ctx, *outcome, similar_past_faults(ctx, *outcome, similar), room, session->zone);
   return ExitCode::Ok;
 }
 
@@ -227,6 +236,7 @@ void register_open(CLI::App& app, Context& ctx) {
   cmd->add_option("--coordinator", options->coordinator, "Coordinator (people key or Jira user); default team.coordinator");
   cmd->add_option("--dedupe-key", options->dedupe_key, "Stable key: an open fault with it gets a comment instead");
   cmd->add_flag("--no-notify", options->no_notify, "Do not announce to chat");
+  cmd->add_flag("--no-room", options->no_room, "Do not create the response room ([rooms]) for this fault");
   cmd->add_flag("--no-similar", options->no_similar, "Do not look for similar past faults after opening");
   cmd->add_option("--from-alert", options->from_alert,
                   "Alertmanager (v4) or Grafana webhook payload: FILE or - (stdin); resolved alerts comment");

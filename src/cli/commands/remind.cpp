@@ -55,7 +55,9 @@ void register_remind(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("remind", "Chase overdue actions, stale faults and missed reviews (for cron)");
   cmd->add_flag("--overdue", options->overdue, "Overdue fault actions, grouped by owner (actions.overdue)");
   cmd->add_flag("--stale", options->stale, "Open faults without an update for their level's cadence (fault.stale)");
-  cmd->add_flag("--reviews", options->reviews, "Recovered faults past their review deadline (review.overdue)");
+  cmd->add_flag("--reviews", options->reviews,
+                "Recovered faults past their review deadline (review.overdue), and review meetings starting within "
+                "2 hours (review.upcoming, the participants mentioned)");
   cmd->add_flag("--fail-on-overdue", options->fail_on_overdue, "Exit 10 when overdue actions exist (CI gates)");
   cmd->add_option("--run-id", options->run_id, "This run's id in the reminder claims (default: host-pid-random)");
   cmd->add_option("--claim-wait", options->claim_wait_ms,

@@ -45,6 +45,8 @@ Table facts_table(const app::FaultView& view) {
   add("impact", fault.impact);
   add("data repair", fault.data_repair);
   add("review due", fault.review_deadline ? time_text(fault.review_deadline) + " (" + view.review_state + ")" : "");
+  add("review meeting", time_text(fault.review_scheduled_at));
+  add("review late", fault.review_late_reason);
   add("review", fault.review_page_url);
   add("dedupe key", fault.dedupe_key);
   return facts;

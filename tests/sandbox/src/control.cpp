@@ -10,6 +10,7 @@
 #include "jira_util.hpp"
 #include "seed.hpp"
 #include "server.hpp"
+#include "smtp_capture.hpp"
 
 namespace sandbox {
 
@@ -252,6 +253,7 @@ std::optional<SbResponse> Server::handle_control(const SbRequest& request) {
       std::lock_guard lock(m_mutex);
       load_seed_locked(m_seed);
     }
+    if (m_smtp) m_smtp->clear();
     std::lock_guard control(m_control_mutex);
     m_faults.clear();
     m_clock_offset_ms = 0;
@@ -347,6 +349,7 @@ std::optional<SbResponse> Server::handle_control(const SbRequest& request) {
     for (auto& [name, service] : m_services) service->catch_up_index();
     return SbResponse::json(200, {{"caught_up", true}});
   }
+  if (path == "/_sandbox/mail") return handle_mail(request);
   if (path == "/_sandbox/state" && method == "GET") return SbResponse::json(200, state());
   if (path == "/_sandbox/state/save" && method == "POST") {
     auto saved = save_state();
@@ -354,6 +357,24 @@ std::optional<SbResponse> Server::handle_control(const SbRequest& request) {
     return SbResponse::json(200, {{"saved", m_options.state_file->string()}});
   }
   return std::nullopt;
+}
+
+// GET /_sandbox/mail: the SMTP capture's address and messages; DELETE clears them.
+SbResponse Server::handle_mail(const SbRequest& request) {
+  if (request.method == "DELETE") {
+    if (m_smtp) m_smtp->clear();
+    return SbResponse::no_content();
+  }
+  if (request.method != "GET") {
+    SbResponse refused = control_error(405, "use GET or DELETE on /_sandbox/mail");
+    refused.headers["Allow"] = "GET, DELETE";
+    return refused;
+  }
+  nlohmann::json mails = m_smtp ? m_smtp->mails() : nlohmann::json::array();
+  const std::size_t total = mails.size();
+  return SbResponse::json(200, {{"smtp_url", m_smtp ? nlohmann::json(m_smtp->url()) : nlohmann::json(nullptr)},
+                                {"mails", std::move(mails)},
+                                {"total", total}});
 }
 
 }  // namespace sandbox

@@ -1,5 +1,6 @@
-// faultline-sandbox: a local Jira + Confluence + chat-webhook emulator. Prints its base URL
-// on the first stdout line, serves until SIGINT/SIGTERM, then saves --state (if given).
+// faultline-sandbox: a local Jira + Confluence + chat-webhook emulator with an SMTP capture.
+// Prints its base URL on the first stdout line (and the capture's smtp:// URL on the second,
+// unless --no-smtp), serves until SIGINT/SIGTERM, then saves --state (if given).
 #include <pthread.h>
 
 #include <csignal>
@@ -16,7 +17,9 @@ namespace {
 
 // Parses the command line and runs the server; returns the process exit code.
 int run(int argc, char** argv) {
-  CLI::App app{"faultline-sandbox: a local Jira / Confluence / chat-webhook emulator for faultline"};
+  CLI::App app{"faultline-sandbox: a local Jira / Confluence / chat-webhook emulator for faultline, with an SMTP "
+               "capture. Prints the base URL on the first line of stdout and the SMTP capture's smtp:// URL on the "
+               "second; captured e-mails are at /_sandbox/mail"};
   std::string flavor = "cloud";
   sandbox::ServerOptions options;
   std::string state_file, seed_file;
@@ -33,11 +36,18 @@ int run(int argc, char** argv) {
   app.add_option("--threads", options.threads, "Worker threads (each kept-alive connection or hanging request holds one)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  bool no_smtp = false;
+  auto* smtp_port = app.add_option("--smtp-port", options.smtp_port,
+                                   "Port of the SMTP capture on 127.0.0.1 (plain SMTP, AUTH PLAIN/LOGIN accepted; 0 = any free port)")
+                        ->check(CLI::Range(0, 65535))
+                        ->capture_default_str();
+  app.add_flag("--no-smtp", no_smtp, "Run no SMTP capture")->excludes(smtp_port);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  options.smtp = !no_smtp;
   options.flavor = flavor == "cloud" ? sandbox::Flavor::Cloud : sandbox::Flavor::DataCenter;
   options.latency = std::chrono::milliseconds(latency_ms);
   options.index_lag = std::chrono::milliseconds(index_lag_ms);
@@ -71,7 +81,11 @@ int run(int argc, char** argv) {
     return 1;
   }
   std::cout << server.base_url() << std::endl;
-  std::cerr << "faultline-sandbox: serving " << flavor << " at " << server.base_url() << " (Ctrl-C to stop)\n";
+  const auto smtp_url = server.smtp_url();
+  if (smtp_url) std::cout << *smtp_url << std::endl;
+  std::cerr << "faultline-sandbox: serving " << flavor << " at " << server.base_url();
+  if (smtp_url) std::cerr << ", capturing mail at " << *smtp_url;
+  std::cerr << " (Ctrl-C to stop)\n";
   int received = 0;
   sigwait(&signals, &received);
   server.stop();

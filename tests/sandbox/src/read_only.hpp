@@ -13,8 +13,10 @@ namespace sandbox {
 
 // GET (and HEAD, which arrives as GET), and the POSTs that are reads in Jira's REST API:
 // search (Data Center's POST /search, Cloud's /search/jql and /search/approximate-count) and
-// the bulk fetches of issues and change logs.
+// the bulk fetches of issues and change logs. The chat group APIs (/rooms/) are writes even
+// for GET: every call is logged, and the token endpoints issue tokens.
 inline bool reads_only(const SbRequest& request) {
+  if (request.path.starts_with("/rooms/")) return false;
   if (request.method == "GET") return true;
   if (request.method != "POST") return false;
   std::string_view path = request.path;

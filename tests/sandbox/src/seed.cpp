@@ -123,6 +123,13 @@ constexpr const char* k_default_seed = R"json({
     "spaces": [{"key": "OPS", "name": "Operations", "id": "98304"}],
     "pages": [{"id": "65601", "title": "Fault Reviews", "space": "OPS", "parent": null,
                "body": "<p>Fault review reports.</p>", "version": 1}]
+  },
+  "rooms": {
+    "slack": {"token": "xoxb-sandbox-token", "bot_user": "U0SANDBOT", "users": ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"]},
+    "feishu": {"app_id": "cli_sandbox", "app_secret": "sandbox-secret", "users": ["ou_alice", "ou_bob", "ou_carol", "ou_dave"]},
+    "dingtalk": {"appkey": "dingsandbox", "appsecret": "sandbox-secret", "template_id": "sandbox-template",
+                 "robot_code": "dingsandbox", "users": ["alice", "bob", "carol", "dave"]},
+    "wecom": {"corpid": "wwsandbox", "corpsecret": "sandbox-secret", "users": ["alice", "bob", "carol", "dave"]}
   }
 })json";
 

@@ -7,7 +7,7 @@
 //           "versions","components":[{id,name,projectId,description}],"issueLinkTypes","sprints"?,
 //           "issues":[{"key"?,"fields":{create fields},"status"?,"created"?,"updated"?,"resolutiondate"?,
 //                      "comments"?:[{"author":{"name":..},"body":..,"created":..}],"properties"?:[{key,value}]}]},
-//   "confluence":{..}, "hooks":{..}}   (each service reads its own part)
+//   "confluence":{..}, "hooks":{..}, "rooms":{..}}   (each service reads its own part; rooms.hpp)
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -23,6 +23,7 @@
 #include "multipart.hpp"
 #include "read_only.hpp"
 #include "seed.hpp"
+#include "smtp_capture.hpp"
 
 #if __has_include("confluence.hpp")
 #include "confluence.hpp"
@@ -35,6 +36,12 @@
 #define SANDBOX_HAVE_HOOKS 1
 #else
 #define SANDBOX_HAVE_HOOKS 0
+#endif
+#if __has_include("rooms.hpp")
+#include "rooms.hpp"
+#define SANDBOX_HAVE_ROOMS 1
+#else
+#define SANDBOX_HAVE_ROOMS 0
 #endif
 
 namespace sandbox {
@@ -54,10 +61,10 @@ bool is_confluence_path(std::string_view path) {
 
 // Hooks, control, the plain HTML views (an issue, a Confluence page) and the attachment
 // downloads the page view shows as images are open, so the demo's results can be looked at in a
-// browser.
+// browser. The chat group APIs (/rooms/) check their platforms' own tokens.
 bool needs_no_auth(std::string_view path) {
-  return path.starts_with("/hooks/") || path.starts_with("/_sandbox/") || path.starts_with("/browse/") ||
-         path.starts_with("/wiki/spaces/") || path == "/confluence/pages/viewpage.action" ||
+  return path.starts_with("/hooks/") || path.starts_with("/rooms/") || path.starts_with("/_sandbox/") ||
+         path.starts_with("/browse/") || path.starts_with("/wiki/spaces/") || path == "/confluence/pages/viewpage.action" ||
          path.starts_with("/wiki/download/attachments/") || path.starts_with("/confluence/download/attachments/") ||
          path == "/" || path == "/favicon.ico";
 }
@@ -139,6 +146,9 @@ Server::Server(ServerOptions options) : m_options(std::move(options)) {
 #if SANDBOX_HAVE_HOOKS
   m_services.emplace_back("hooks", make_hooks_service());
 #endif
+#if SANDBOX_HAVE_ROOMS
+  m_services.emplace_back("rooms", make_rooms_service());
+#endif
   if (m_options.user.empty()) m_options.user = m_options.flavor == Flavor::Cloud ? "oncall@example.com" : "oncall";
   m_seed = default_seed();
   if (m_options.seed) {
@@ -171,6 +181,11 @@ void Server::ensure_default_user() {
 std::string Server::base_url() const {
   return fmt::format("http://{}:{}", m_options.host.find(':') != std::string::npos ? "[" + m_options.host + "]" : m_options.host,
                      m_port);
+}
+
+std::optional<std::string> Server::smtp_url() const {
+  if (!m_smtp) return std::nullopt;
+  return m_smtp->url();
 }
 
 std::chrono::system_clock::time_point Server::now() const {
@@ -220,6 +235,13 @@ std::expected<void, std::string> Server::start() {
   // drops the handshake's last ACK and the client stalls a second before retransmitting, a
   // delay no Atlassian server shows. listen() again on the bound socket raises the backlog.
   if (listening >= 0) ::listen(listening, 1024);
+  if (m_options.smtp) {
+    SmtpCaptureOptions smtp;
+    smtp.port = m_options.smtp_port;
+    smtp.clock = [this] { return now(); };
+    m_smtp = std::make_unique<SmtpCapture>(std::move(smtp));
+    if (auto listening_smtp = m_smtp->start(); !listening_smtp) return listening_smtp;
+  }
   {
     std::lock_guard lock(m_stop_mutex);
     m_stopping = false;
@@ -247,6 +269,7 @@ void Server::stop() {
   m_stop_cv.notify_all();
   m_http->stop();
   if (m_listener.joinable()) m_listener.join();
+  if (m_smtp) m_smtp->stop();
   if (m_options.state_file) (void)save_state();
 }
 

@@ -4,9 +4,9 @@
 // (Service) run one at a time under one lock.
 //
 // Dispatch order: request log -> fault injection -> auth -> services (Jira, Confluence,
-// hooks) -> 404 in the product's error shape. /_sandbox/*, /hooks/*, the HTML views and the
-// Confluence attachment downloads need no auth; /_sandbox/* is neither logged nor subject to
-// faults.
+// hooks, rooms) -> 404 in the product's error shape. /_sandbox/*, /hooks/*, /rooms/* (which
+// check their chat platforms' own tokens), the HTML views and the Confluence attachment
+// downloads need no auth; /_sandbox/* is neither logged nor subject to faults.
 //
 // Control API (JSON):
 //   GET    /_sandbox/health              {"status":"ok","flavor":..,"services":[..]}
@@ -19,7 +19,12 @@
 //   GET|DELETE /_sandbox/faults          list / remove all rules
 //   GET    /_sandbox/state               the whole state (the --state file format)
 //   POST   /_sandbox/state/save          writes the --state file now
-// Any other /_sandbox/ path goes to the services (the hooks service serves /_sandbox/messages).
+//   GET    /_sandbox/mail                {"smtp_url":"smtp://127.0.0.1:PORT"|null,"mails":[{id,from,to,data,at,auth_user}],"total":N}
+//   DELETE /_sandbox/mail                clears the captured e-mails (reset does too; --state keeps none)
+// Unless turned off, an SMTP capture (smtp_capture.hpp) listens on 127.0.0.1 beside the HTTP
+// server and records every message sent to it.
+// Any other /_sandbox/ path goes to the services (the hooks service serves /_sandbox/messages,
+// the rooms service /_sandbox/rooms).
 #pragma once
 
 #include <atomic>
@@ -51,6 +56,8 @@ struct Response;
 
 namespace sandbox {
 
+class SmtpCapture;
+
 // How the server is set up (command-line options of faultline-sandbox).
 struct ServerOptions {
   Flavor flavor = Flavor::Cloud;                      // emulated deployment
@@ -64,6 +71,8 @@ struct ServerOptions {
   std::chrono::milliseconds index_lag{0};             // Cloud search/jql index lag
   std::size_t threads = 24;                           // worker threads (also bounds concurrent "hang" faults)
   std::chrono::milliseconds hang_limit{30000};        // longest a "hang" fault holds a request
+  bool smtp = true;                                   // run the SMTP capture
+  int smtp_port = 0;                                  // its port on 127.0.0.1; 0 = any free port
 };
 
 // Whether a request passed authentication, and as whom.
@@ -126,6 +135,8 @@ public:
   int port() const { return m_port; }
   // "http://127.0.0.1:PORT".
   std::string base_url() const;
+  // "smtp://127.0.0.1:PORT" of the SMTP capture (after start()); nothing when it is off.
+  std::optional<std::string> smtp_url() const;
   // Writes the whole state to the state file atomically (temp file + rename).
   // Error: no state file configured, or the write failed.
   std::expected<void, std::string> save_state();
@@ -144,6 +155,7 @@ private:
 
   // ---- control.cpp
   std::optional<SbResponse> handle_control(const SbRequest& request);
+  SbResponse handle_mail(const SbRequest& request);
   std::size_t log_request(const SbRequest& request);
   void log_status(std::size_t index, int status, const std::string& note);
   // The first fault that fires for this request (latency faults are slept here), if any.
@@ -158,6 +170,7 @@ private:
   std::thread m_listener;
   int m_port = 0;
   std::atomic<bool> m_running{false};
+  std::unique_ptr<SmtpCapture> m_smtp;             // set by start() unless options.smtp is off
 
   // Guards the services, m_seed and m_users: shared for requests that only read, exclusive
   // for every other request and for seed, reset, state and index catch-up.
