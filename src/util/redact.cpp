@@ -61,6 +61,8 @@ bool is_secret_field_name(std::string_view lower_name) {
   if (std::find(k_names.begin(), k_names.end(), lower_name) != k_names.end()) {
     return true;
   }
+  // Feishu's tenant_access_token, app_secret: snake-case names of tokens and secrets.
+  if (ends_with(lower_name, "_token") || ends_with(lower_name, "_secret")) return true;
   return starts_with(lower_name, "x-") &&
          (ends_with(lower_name, "-token") || ends_with(lower_name, "-key") ||
           ends_with(lower_name, "-secret") || ends_with(lower_name, "-signature"));

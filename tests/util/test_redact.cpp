@@ -54,6 +54,8 @@ TEST_CASE("Redactor masks credential headers in header and JSON form", "[redact]
       {R"({"password": "hunter2", "user": "bob"})", R"({"password": "***", "user": "bob"})"},
       {R"({"token":"t-1","nextPageToken":"CAEaAggD","key":"FAULT-1"})",
        R"({"token":"***","nextPageToken":"CAEaAggD","key":"FAULT-1"})"},
+      {R"({"code":0,"tenant_access_token":"t-g1044ghJ","expire":7200,"app_secret":"s3cr3t-value"})",
+       R"({"code":0,"tenant_access_token":"***","expire":7200,"app_secret":"***"})"},
       {"Authorization failed for user bob", "Authorization failed for user bob"},
       {"password=hunter2 user=bob", "password=*** user=bob"},
       {"Accept: application/json", "Accept: application/json"},
