@@ -295,7 +295,7 @@ private:
     ApiReply reply{false, "code " + std::to_string(*code), text_member(*body, "msg"), *body, response.status};
     if (feishu_stale_token_code(*code))
       return {std::unexpected(masked(refusal_error(k_feishu, action, reply, ErrorKind::Auth,
-                                                   "the tenant_access_token was refused even when new; " +
+                                                   "the tenant access token was refused even when new; " +
                                                        std::string(k_feishu_auth_hint)))),
               true};
     if (feishu_auth_code(*code))
@@ -309,7 +309,7 @@ private:
   // POST /open-apis/auth/v3/tenant_access_token/internal: it only reads, so it is retried and
   // sent under --dry-run like a GET.
   Result<std::string> fetch_token() {
-    const std::string action = "issue a tenant_access_token";
+    const std::string action = "issue a tenant access token for the app";
     const json body = {{"app_id", m_app_id}, {"app_secret", m_app_secret}};
     const http::Request request = json_request(http::Method::Post, m_base + "/open-apis/auth/v3/tenant_access_token/internal",
                                                body, http::RetrySafety::ReadOnly);
@@ -328,7 +328,7 @@ private:
     }
     const std::string token = text_member(*answer, "tenant_access_token");
     if (token.empty()) {
-      return fail(ErrorKind::Failed, "Feishu issued no tenant_access_token",
+      return fail(ErrorKind::Failed, "Feishu issued no tenant access token",
                   "check rooms.url: it should be the open platform's host (https://open.feishu.cn)");
     }
     m_redactor.add_secret(token);

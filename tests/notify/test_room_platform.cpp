@@ -536,6 +536,7 @@ TEST_CASE("Feishu: error kinds; the app secret and the tokens never show") {
   transport.then(400, R"({"code":10014,"msg":"app secret invalid"})");
   const Error secret = create_error();
   CHECK(secret.kind == ErrorKind::Auth);
+  INFO(secret.message);
   CHECK(secret.message.find("code 10014") != std::string::npos);
   transport.then(200, R"({"code":99991400,"msg":"request trigger frequency limit"})");
   CHECK(create_error().kind == ErrorKind::Unavailable);
