@@ -116,7 +116,7 @@ slack = "U0ALICE"
 jira = "$( [ "$flavor" = cloud ] && echo 5b10a2844c20165700ede21b || echo bob )"
 email = "bob@example.com"
 TOML
-export DEMO_AVAILABILITY_HOOK="$base/hooks/generic/availability" DEMO_SLACK_BOT_TOKEN=xoxb-sandbox-token
+export DEMO_AVAILABILITY_HOOK="$base/hooks/generic/availability" DEMO_SLACK_BOT_TOKEN=sandbox-slack-bot-token
 
 step "The merged config, where each value came from (the token and the hook URL are masked)" faultline config show
 "$faultline" config show

@@ -32,7 +32,7 @@ TEST_CASE("examples: the Cloud example is valid and says what it should", "[conf
                   {"SLACK_AVAILABILITY_WEBHOOK", "https://chat.example.invalid/hooks/fake-test-key"},
                   {"FAULTLINE_SMTP_PASSWORD", "smtp-password"},
                   {"FAULTLINE_SERVE_TOKEN", "serve-token"},
-                  {"SLACK_BOT_TOKEN", "xoxb-example"}};
+                  {"SLACK_BOT_TOKEN", "example-slack-bot-token"}};
   auto loaded = load_example("faultline-cloud.toml", vars, runner);
   const Config& config = loaded.config;
   CHECK(loaded.warnings.empty());
@@ -54,7 +54,7 @@ TEST_CASE("examples: the Cloud example is valid and says what it should", "[conf
   CHECK(config.channels.at("reliability-mail").to == std::vector<std::string>{"reliability@example.com"});
   CHECK(config.routes.at("fault.recovered") == std::vector<std::string>{"availability", "reliability-mail", "room"});
   CHECK(config.rooms.platform == "slack");
-  CHECK(config.rooms.token == "xoxb-example");
+  CHECK(config.rooms.token == "example-slack-bot-token");
   CHECK(config.rooms.extra_by_level.at("P1") == std::vector<std::string>{"dave"});
   CHECK(config.teams.at("payments").lead == "dave");
   CHECK(config.people.at("alice").mentions.at("slack") == "U0123ABC");

@@ -35,13 +35,13 @@ TEST_CASE("rooms: a Slack room with its bot token, levels, invitees and extra pe
       "[teams.payments]\nlead = \"carol\"\nmembers = [\"bob\", \"alice\"]\n\n"
       "[people.bob]\nslack = \"U2\"\n[people.carol]\nslack = \"U3\"\n\n"
       "[routes]\n\"fault.updated\" = [\"room\"]\n",
-      {{"SLACK_BOT", "xoxb-secret-bot-token"}});
+      {{"SLACK_BOT", "secret-slack-bot-token"}});
   REQUIRE(loaded);
   const auto& config = loaded->config;
   CHECK(config.rooms.enabled());
   CHECK(config.rooms.platform == "slack");
   CHECK(config.rooms.url == "http://127.0.0.1:9/rooms/slack");
-  CHECK(config.rooms.token == "xoxb-secret-bot-token");
+  CHECK(config.rooms.token == "secret-slack-bot-token");
   CHECK(config.rooms.levels == std::vector<std::string>{"P1"});
   CHECK(config.rooms.name == "inc-{key}");
   CHECK(config.rooms.is_private);
@@ -51,9 +51,9 @@ TEST_CASE("rooms: a Slack room with its bot token, levels, invitees and extra pe
   CHECK(config.teams.at("payments").members == std::vector<std::string>{"bob", "alice"});
   CHECK(config.routes.at("fault.updated") == std::vector<std::string>{"room"});
   const auto secrets = config.secrets();
-  CHECK(std::find(secrets.begin(), secrets.end(), "xoxb-secret-bot-token") != secrets.end());
+  CHECK(std::find(secrets.begin(), secrets.end(), "secret-slack-bot-token") != secrets.end());
   const auto shown = render_config_show(config);
-  CHECK(shown.find("xoxb-secret-bot-token") == std::string::npos);
+  CHECK(shown.find("secret-slack-bot-token") == std::string::npos);
   CHECK_THAT(shown, Catch::Contains("rooms.platform = \"slack\""));
 }
 
@@ -116,7 +116,7 @@ TEST_CASE("rooms: typos are named with the allowed values", "[config][rooms]") {
 
 TEST_CASE("rooms: a literal secret needs a private file", "[config][rooms]") {
   faultline::config::testing::TempDir dir;
-  const auto file = dir.write("faultline.toml", "[rooms]\nplatform = \"slack\"\ntoken = \"xoxb-literal\"\n",
+  const auto file = dir.write("faultline.toml", "[rooms]\nplatform = \"slack\"\ntoken = \"literal-slack-bot-token\"\n",
                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
                                   std::filesystem::perms::group_read | std::filesystem::perms::others_read);
   MapEnvironment env;
@@ -126,5 +126,5 @@ TEST_CASE("rooms: a literal secret needs a private file", "[config][rooms]") {
   auto loaded = load_config(options, env, runner);
   REQUIRE_FALSE(loaded);
   CHECK_THAT(all_problems(loaded.error()), Catch::Contains("rooms.token"));
-  CHECK(all_problems(loaded.error()).find("xoxb-literal") == std::string::npos);
+  CHECK(all_problems(loaded.error()).find("literal-slack-bot-token") == std::string::npos);
 }

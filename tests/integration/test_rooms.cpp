@@ -39,7 +39,7 @@ const Platform k_wecom{"wecom", "app_id = \"wwit\"\napp_secret_env = \"IT_ROOM_S
 
 // The sandbox's rooms seed for every platform: alice and dave exist, the bot's credentials.
 nlohmann::json rooms_seed() {
-  return {{"slack", {{"token", "xoxb-it-token"}, {"bot_user", "UBOT"}, {"users", {"UALICE", "UDAVE"}}}},
+  return {{"slack", {{"token", "it-slack-bot-token"}, {"bot_user", "UBOT"}, {"users", {"UALICE", "UDAVE"}}}},
           {"feishu", {{"app_id", "cli_it"}, {"app_secret", "it-secret"}, {"users", {"ou_alice", "ou_dave"}}}},
           {"dingtalk",
            {{"appkey", "it-key"},
@@ -76,7 +76,7 @@ struct Fixture {
                                    "\"\nteam = \"payments\"\n\n" + rooms + "\n" +
                                    "[channels.ops]\nkind = \"generic\"\nurl_env = \"IT_HOOK_URL\"\n\n"
                                    "[routes]\n\"fault.opened\" = [\"ops\"]\n\"fault.updated\" = [\"room\", \"ops\"]\n");
-    app.env.set("IT_ROOM_TOKEN", "xoxb-it-token");
+    app.env.set("IT_ROOM_TOKEN", "it-slack-bot-token");
     app.env.set("IT_ROOM_SECRET", "it-secret");
     app.env.set("FAULTLINE_SPOOL_DIR", (dir / "spool").string());
   }
@@ -234,7 +234,7 @@ TEST_CASE("rooms: two racing room create make one room and one summary", "[integ
       fx.api.control(Method::Post, "/_sandbox/faults", {{"kind", "latency"}, {"latency_ms", 150}, {"path", "^/rooms/"}});
       const auto out_a = (fx.dir / "a.out").string();
       const auto out_b = (fx.dir / "b.out").string();
-      setenv("IT_ROOM_TOKEN", "xoxb-it-token", 1);
+      setenv("IT_ROOM_TOKEN", "it-slack-bot-token", 1);
       setenv("IT_ROOM_SECRET", "it-secret", 1);
       const pid_t a = spawn_faultline(fx.sandbox, {"--config", fx.config, "room", "create", key}, out_a,
                                       (fx.dir / "a.err").string());

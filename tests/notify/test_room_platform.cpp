@@ -10,7 +10,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view k_slack_token = "xoxb-1111-slack-secret-token";
+constexpr std::string_view k_slack_token = "fake-slack-secret-token-1111";
 constexpr std::string_view k_app_secret = "app-secret-9f8e7d6c";
 constexpr std::string_view k_access_token = "issued-token-a1b2c3d4";
 constexpr std::string_view k_second_token = "issued-token-e5f6g7h8";

@@ -125,7 +125,7 @@ constexpr const char* k_default_seed = R"json({
                "body": "<p>Fault review reports.</p>", "version": 1}]
   },
   "rooms": {
-    "slack": {"token": "xoxb-sandbox-token", "bot_user": "U0SANDBOT", "users": ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"]},
+    "slack": {"token": "sandbox-slack-bot-token", "bot_user": "U0SANDBOT", "users": ["U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"]},
     "feishu": {"app_id": "cli_sandbox", "app_secret": "sandbox-secret", "users": ["ou_alice", "ou_bob", "ou_carol", "ou_dave"]},
     "dingtalk": {"appkey": "dingsandbox", "appsecret": "sandbox-secret", "template_id": "sandbox-template",
                  "robot_code": "dingsandbox", "users": ["alice", "bob", "carol", "dave"]},

@@ -23,7 +23,7 @@ using sandbox::SbResponse;
 using Query = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* k_seed = R"json({"rooms": {
-  "slack": {"token": "xoxb-test", "bot_user": "UBOT", "users": ["U1", "U2", "U3"]},
+  "slack": {"token": "test-slack-bot-token", "bot_user": "UBOT", "users": ["U1", "U2", "U3"]},
   "feishu": {"app_id": "cli_test", "app_secret": "fs-secret", "users": ["ou_1", "ou_2", "ou_3"]},
   "dingtalk": {"appkey": "dingkey", "appsecret": "ding-secret", "template_id": "tpl-1",
                "robot_code": "dingrobot", "users": ["u1", "u2", "u3"]},
@@ -74,7 +74,7 @@ public:
   }
 
   // ---- Slack: POST /rooms/slack/api/<method> with JSON arguments and a bearer token.
-  json slack(const std::string& method, const json& args, const std::string& token = "xoxb-test") {
+  json slack(const std::string& method, const json& args, const std::string& token = "test-slack-bot-token") {
     SbRequest r = with_json(request("POST", "/rooms/slack/api/" + method), args);
     if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
     auto [status, body] = call(r);
@@ -248,7 +248,7 @@ TEST_CASE("slack reads form bodies and query arguments as well as JSON", "[sandb
   Rooms rooms;
   SbRequest form = request("POST", "/rooms/slack/api/conversations.create");
   form.headers["content-type"] = "application/x-www-form-urlencoded";
-  form.headers["authorization"] = "Bearer xoxb-test";
+  form.headers["authorization"] = "Bearer test-slack-bot-token";
   form.body = "name=inc%2Dform_1&is_private=true";
   json created = rooms.call(form).second;
   REQUIRE(created["ok"] == true);
@@ -258,20 +258,20 @@ TEST_CASE("slack reads form bodies and query arguments as well as JSON", "[sandb
   // The form's token argument stands for the header.
   SbRequest post = request("POST", "/rooms/slack/api/chat.postMessage");
   post.headers["content-type"] = "application/x-www-form-urlencoded";
-  post.body = "token=xoxb-test&channel=" + created["channel"]["id"].get<std::string>() + "&text=hello+there";
+  post.body = "token=test-slack-bot-token&channel=" + created["channel"]["id"].get<std::string>() + "&text=hello+there";
   json posted = rooms.call(post).second;
   CHECK(posted["ok"] == true);
   CHECK(posted["message"]["text"] == "hello there");
 
   SbRequest list = request("GET", "/rooms/slack/api/conversations.list", {{"types", "private_channel"}});
-  list.headers["authorization"] = "Bearer xoxb-test";
+  list.headers["authorization"] = "Bearer test-slack-bot-token";
   json listed = rooms.call(list).second;
   REQUIRE(listed["ok"] == true);
   REQUIRE(listed["channels"].size() == 1);
   CHECK(listed["channels"][0]["name"] == "inc-form_1");
 
   SbRequest broken = with_json(request("POST", "/rooms/slack/api/conversations.create"), json::object());
-  broken.headers["authorization"] = "Bearer xoxb-test";
+  broken.headers["authorization"] = "Bearer test-slack-bot-token";
   broken.body = "{not json";
   CHECK(rooms.call(broken).second["error"] == "invalid_json");
   broken.body = "[1]";
@@ -282,7 +282,7 @@ TEST_CASE("slack refuses a missing or wrong token and an unknown method", "[sand
   Rooms rooms;
   json missing = rooms.slack("conversations.create", {{"name", "inc-1"}}, "");
   CHECK(missing == json{{"ok", false}, {"error", "not_authed"}});
-  CHECK(rooms.slack("conversations.create", {{"name", "inc-1"}}, "xoxb-wrong")["error"] == "invalid_auth");
+  CHECK(rooms.slack("conversations.create", {{"name", "inc-1"}}, "wrong-slack-bot-token")["error"] == "invalid_auth");
   auto [status, unknown] = rooms.call(with_json(request("POST", "/rooms/slack/api/conversations.kick"), json::object()));
   CHECK(status == 404);
   CHECK(unknown["error"] == "unknown_method");
@@ -845,7 +845,7 @@ TEST_CASE("the server serves the rooms with the default seed, without Jira crede
   CHECK(std::find(health["services"].begin(), health["services"].end(), "rooms") != health["services"].end());
 
   auto client = sb.anonymous();
-  httplib::Headers bearer{{"Authorization", "Bearer xoxb-sandbox-token"}};
+  httplib::Headers bearer{{"Authorization", "Bearer sandbox-slack-bot-token"}};
   auto created = client->Post("/rooms/slack/api/conversations.create", bearer, "name=inc-http", "application/x-www-form-urlencoded");
   REQUIRE(created);
   CHECK(created->status == 200);
@@ -881,7 +881,7 @@ TEST_CASE("a fault rule on one platform's path fails that platform only", "[sand
   sandbox::testing::TestSandbox sb(sandbox::Flavor::DataCenter);
   REQUIRE(sb.call("POST", "/_sandbox/faults", {{"kind", "status"}, {"status", 503}, {"path", "^/rooms/slack/"}}).first == 201);
   auto client = sb.anonymous();
-  httplib::Headers bearer{{"Authorization", "Bearer xoxb-sandbox-token"}};
+  httplib::Headers bearer{{"Authorization", "Bearer sandbox-slack-bot-token"}};
   auto slack = client->Post("/rooms/slack/api/conversations.create", bearer, R"({"name":"inc-down"})", "application/json");
   REQUIRE(slack);
   CHECK(slack->status == 503);
