@@ -225,6 +225,10 @@ started_at = "Started At"
 detected_at = "Detected At"
 recovered_at = "Recovered At"
 reviewed_at = "Reviewed At"
+last_update = "Last Update At"
+review_deadline = "Review Deadline"
+review_scheduled_at = "Review Scheduled At"
+review_late_reason = "Review Late Reason"
 
 [jira.workflow]
 reported = "Reported"

@@ -35,6 +35,12 @@ FAULT_LEVEL, FAULT_TYPE, FAULT_SOURCE = "customfield_10010", "customfield_10011"
 TEAM, BUSINESS_UNIT, SERVICE = "customfield_10013", "customfield_10014", "customfield_10015"
 STARTED_AT, RECOVERED_AT = "customfield_10016", "customfield_10017"
 DETECTED_AT, REVIEWED_AT = "customfield_10020", "customfield_10021"  # added by this seed
+# Also added, empty: the rest of the board's facts (core::k_board_facts), so that a config
+# binding them reads the board without the per-fault property GETs Data Center needs.
+BOARD_FACT_FIELDS = [("customfield_10022", "Last Update At", "datetime"),
+                     ("customfield_10023", "Review Deadline", "datetime"),
+                     ("customfield_10024", "Review Scheduled At", "datetime"),
+                     ("customfield_10025", "Review Late Reason", "textfield")]
 
 # The default seed's workflow statuses (ids, as the seed's "status" takes them).
 FAULT_STATUS = {"Handling": "10101", "Recovered": "10102", "Reviewing": "10103", "Closed": "10104"}
@@ -317,7 +323,7 @@ def main():
             "fields": [
                 {"id": DETECTED_AT, "name": "Detected At", "type": "datetime"},
                 {"id": REVIEWED_AT, "name": "Reviewed At", "type": "datetime"},
-            ],
+            ] + [{"id": i, "name": n, "type": t} for i, n, t in BOARD_FACT_FIELDS],
             "versions": versions,
             "issues": [f["issue"] for f in fault_records] + [a for a, _, _ in action_issues],
         },

@@ -188,12 +188,20 @@ std::vector<std::string> FaultRepository::fault_fields() const {
   return fields;
 }
 
-Result<std::vector<core::Fault>> FaultRepository::read_all(const std::string& jql) {
+bool FaultRepository::needs_property(const std::vector<std::string>& facts) const {
+  return std::ranges::any_of(facts, [&](const std::string& fact) {
+    return std::ranges::find(m_schema.bindings, core::canonical_fact_name(fact), &core::FieldBinding::fact) ==
+           m_schema.bindings.end();
+  });
+}
+
+Result<std::vector<core::Fault>> FaultRepository::read_all(const std::string& jql, const std::vector<std::string>& facts) {
   if (m_batch_transport == nullptr) return search(jql, 0);
   jira::SearchRequest request;
   request.jql = jql;
   request.fields = fault_fields();
-  request.properties = {m_schema.property_key};
+  std::erase(request.fields, std::string("description"));  // a listing shows none; it can be long
+  if (needs_property(facts)) request.properties = {m_schema.property_key};
   jira::ReadPlan plan;
   plan.any_order = true;
   std::vector<core::Fault> faults;

@@ -79,7 +79,8 @@ Result<Board> load_board(Services& services, const std::string& team) {
   const auto faults_jql = core::open_faults_jql(config.jira.project, config.jira.fault_type);
   Result<std::vector<core::Fault>> faults = std::vector<core::Fault>{};
   Result<std::vector<core::Action>> actions = std::vector<core::Action>{};
-  util::wave([&] { faults = repository.read_all(faults_jql); },
+  const std::vector<std::string> board_facts(std::begin(core::k_board_facts), std::end(core::k_board_facts));
+  util::wave([&] { faults = repository.read_all(faults_jql, board_facts); },
              [&] { actions = read_actions(jira, **transport, query, ActionReadOptions{true, {}}); });
   if (!faults) return std::unexpected(faults.error());
   if (!actions) return std::unexpected(actions.error());

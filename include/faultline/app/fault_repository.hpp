@@ -85,12 +85,18 @@ public:
   // Every fault `jql` selects, in no particular order (callers sort), read with
   // jira::read_all through the batch transport: Data Center pages of what the server grants,
   // fetched together (key-ordered slices past 10,000); Cloud ids, then bulk fetches. Asks for
-  // exactly fault_fields() and the property (Cloud inline; Data Center inline when the server
-  // honours it, else per issue in the same waves as the pages). Each batch is turned into
-  // faults as it arrives. Without a batch transport: search(jql, 0). Safe to run in a wave
-  // next to other reads (it only reads the schema). Error: the search failed, or an issue
-  // holds a value of the wrong shape (named with its key).
-  Result<std::vector<core::Fault>> read_all(const std::string& jql);
+  // fault_fields() without the description, and for the property only when one of `facts`
+  // is not bound to a field (Cloud inline; Data Center inline when the server honours it,
+  // else per issue in the same waves as the pages): with every fact the caller needs in a
+  // field, a Data Center read is its search pages alone. Each batch is turned into faults as
+  // it arrives. Without a batch transport: search(jql, 0). Safe to run in a wave next to
+  // other reads (it only reads the schema). Error: the search failed, or an issue holds a
+  // value of the wrong shape (named with its key).
+  Result<std::vector<core::Fault>> read_all(const std::string& jql, const std::vector<std::string>& facts);
+
+  // Whether one of `facts` (names as core::canonical_fact_name reads them) lives only in the
+  // property: no field is bound to it.
+  bool needs_property(const std::vector<std::string>& facts) const;
 
   // The fields a fault is read from: summary, description, status, assignee, labels, created,
   // updated and every bound field.

@@ -87,6 +87,15 @@ struct ReviewPolicy {
   std::map<std::string, int> hours_by_level;
 };
 
+// The facts the board's fault lane shows or decides on besides the native fields (summary,
+// status, assignee, created, updated) and the labels (which carry the level): its order, the
+// team filter, the age, the last update and the review state. When every one of them is bound
+// to a field, the board reads no property (fault_to_json then carries the facts read from
+// fields and labels; `show` and `list --json` carry the rest).
+inline constexpr const char* k_board_facts[] = {"team",         "started_at",      "last_update_at",
+                                                "recovered_at", "reviewed_at",     "review_deadline",
+                                                "review_scheduled_at", "review_late_reason"};
+
 // One fault of the board: fault_to_json plus
 //   "age" ("3d 4h", since started_at, else created; null when neither is known),
 //   "age_minutes", "last_update" (ISO of last_update_at, else updated; null),
