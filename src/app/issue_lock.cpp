@@ -46,46 +46,70 @@ std::chrono::milliseconds IssueLock::settle_after(std::chrono::steady_clock::dur
   return std::min(m_options.settle, std::max(m_options.settle_floor, twice));
 }
 
+bool IssueLock::held_by_another(const nlohmann::json& seen) const {
+  const Holder holder = holder_of(seen);
+  const auto now = m_options.now();
+  // A lock without a readable time counts as fresh until the ttl from this run's first look.
+  const bool stale = holder.at && *holder.at <= now && now - *holder.at >= m_options.ttl;
+  return !holder.by.empty() && holder.by != m_options.run_id && !stale;
+}
+
+Result<void> IssueLock::write_own() {
+  nlohmann::json mine{{"by", m_options.run_id}, {"at", core::format_utc(m_options.now())}};
+  FAULTLINE_TRY(written, m_client.set_property(m_issue_key, m_property, mine));
+  m_held = true;  // from here on, release() removes what this run wrote
+  return {};
+}
+
+Result<bool> IssueLock::write_if_free(const nlohmann::json& first_read, std::chrono::steady_clock::time_point read_at) {
+  m_first_read_at = read_at;
+  if (held_by_another(first_read)) {
+    m_first_read = first_read;  // acquire() starts from this look and waits
+    return false;
+  }
+  FAULTLINE_TRY(written, write_own());
+  m_written_early = true;
+  return true;
+}
+
 Result<bool> IssueLock::acquire() {
   std::chrono::milliseconds waited{0};
   bool lost_once = false;
   const auto pause = std::max(m_options.settle, std::chrono::milliseconds(200));
+  const auto clock = [this] { return m_options.elapsed_now ? m_options.elapsed_now() : std::chrono::steady_clock::now(); };
   for (;;) {
-    const auto clock = [this] {
-      return m_options.elapsed_now ? m_options.elapsed_now() : std::chrono::steady_clock::now();
-    };
-    nlohmann::json seen;
     auto read_at = clock();
-    if (m_first_read) {  // read by the caller, together with its other reads
-      seen = std::move(*m_first_read);
-      m_first_read.reset();
+    if (m_written_early) {  // write_if_free() wrote after the caller's look: settle from there
+      m_written_early = false;
       read_at = m_first_read_at;
     } else {
-      auto value = m_client.property(m_issue_key, m_property);
-      if (!value && value.error().kind != ErrorKind::NotFound) return std::unexpected(value.error());
-      if (value) seen = std::move(*value);
-    }
-    const Holder holder = holder_of(seen);
-    const auto now = m_options.now();
-    // A lock without a readable time counts as fresh until the ttl from this run's first look.
-    const bool stale = holder.at && *holder.at <= now && now - *holder.at >= m_options.ttl;
-    if (!holder.by.empty() && holder.by != m_options.run_id && !stale) {
-      if (waited >= m_options.wait_limit) {
-        return fail(ErrorKind::Failed,
-                    fmt::format("another {} of {} is running (run {}{}) and did not finish within {} s", m_options.what,
-                                m_issue_key, holder.by, holder.at ? " since " + core::format_utc(*holder.at) : "",
-                                m_options.wait_limit.count() / 1000),
-                    fmt::format("run the same command again when it has finished (a lock left by a run that died "
-                                "expires after {} minutes)",
-                                std::chrono::duration_cast<std::chrono::minutes>(m_options.ttl).count()));
+      nlohmann::json seen;
+      if (m_first_read) {  // read by the caller, together with its other reads
+        seen = std::move(*m_first_read);
+        m_first_read.reset();
+        read_at = m_first_read_at;
+      } else {
+        auto value = m_client.property(m_issue_key, m_property);
+        if (!value && value.error().kind != ErrorKind::NotFound) return std::unexpected(value.error());
+        if (value) seen = std::move(*value);
       }
-      m_options.sleep(pause);
-      waited += pause;
-      continue;
+      if (held_by_another(seen)) {
+        if (waited >= m_options.wait_limit) {
+          const Holder holder = holder_of(seen);
+          return fail(ErrorKind::Failed,
+                      fmt::format("another {} of {} is running (run {}{}) and did not finish within {} s", m_options.what,
+                                  m_issue_key, holder.by, holder.at ? " since " + core::format_utc(*holder.at) : "",
+                                  m_options.wait_limit.count() / 1000),
+                      fmt::format("run the same command again when it has finished (a lock left by a run that died "
+                                  "expires after {} minutes)",
+                                  std::chrono::duration_cast<std::chrono::minutes>(m_options.ttl).count()));
+        }
+        m_options.sleep(pause);
+        waited += pause;
+        continue;
+      }
+      FAULTLINE_TRY(written, write_own());
     }
-    nlohmann::json mine{{"by", m_options.run_id}, {"at", core::format_utc(now)}};
-    FAULTLINE_TRY(written, m_client.set_property(m_issue_key, m_property, mine));
-    m_held = true;  // from here on, release() removes what this run wrote
     if (const auto settle = settle_after(clock() - read_at); settle.count() > 0) m_options.sleep(settle);
     Result<nlohmann::json> back = std::unexpected(Error{});
     // Wave: the read-back ‖ the caller's reads (both only need this run's write to have landed).

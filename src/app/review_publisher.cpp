@@ -194,8 +194,8 @@ Result<void> ReviewPublisher::check_template() const {
   return {};
 }
 
-// Wave 1 of the graph (review_publisher.hpp): every read publish decides on. No task needs
-// another task's answer; inside a task "→" is a dependency.
+// Wave 1 of the graph (review_publisher.hpp): every read publish decides on but the pages.
+// No task needs another task's answer; inside a task "→" is a dependency.
 Result<void> ReviewPublisher::read_all() {
   // The clients first: Services' lazy getters are not thread-safe. A Confluence that cannot
   // be set up is reported by locate_page(), after the file's own problems.
@@ -203,7 +203,6 @@ Result<void> ReviewPublisher::read_all() {
   else m_prefetch.confluence_error = conf.error();
   auto& jira = *m_session.jira;
   auto& repository = *m_session.repository;
-  const auto& settings = m_session.config->confluence;
   const std::string key = m_options.key;
   std::vector<std::string> owners;
   for (const auto& a : m_parsed.doc.actions)
@@ -218,39 +217,17 @@ Result<void> ReviewPublisher::read_all() {
                           std::string(k_notified_property)};
   confluence::Client* conf = m_confluence;
   const bool cloud_wiki = conf && conf->flavor() == confluence::Flavor::Cloud;
+  m_space_read = !cloud_wiki;
   m_prefetch.lock_read_at = std::chrono::steady_clock::now();  // the hub GET below reads the lock
   util::wave(
       // the fault with its timeline (issue ‖ comments): validation, the title, the page body
       [&] { record = repository.get_record(key); },
-      // [the fault's sub-task list, summary and three properties ‖ Cloud: the space's id]
-      //   → [the parent page ‖ this fault's page: by the recorded id, else by title]
-      // (the page reads come with version and labels: no further read before the steps)
+      // the fault's sub-task list, summary and three properties (the page record, the lock,
+      // the sent log)
+      [&] { hub = jira.get_issue(key, hub_query); },
+      // Cloud: the space's id (v2 pages are found by it; fills the client's space cache)
       [&] {
-        Result<confluence::Space> space = confluence::Space{};
-        util::wave([&] { hub = jira.get_issue(key, hub_query); },
-                   [&] {
-                     if (cloud_wiki) space = conf->find_space(settings.space);  // fills the client's space cache
-                   });
-        if (!conf) return;
-        std::string page_id, title;
-        if (hub) {
-          const auto stored = hub->properties.value(std::string(k_review_property), nlohmann::json());
-          page_id = ReviewRecord::from_json(stored).page_id;
-          title = review_page_title(key, hub->summary());
-        }
-        // Both only read the space cache now (Cloud), so they can share a wave; without the
-        // space, the parent lookup alone reports it.
-        const bool page_too = hub && static_cast<bool>(space);
-        util::wave([&] { m_prefetch.parent = conf->find_page(settings.space, settings.parent); },
-                   [&] {
-                     if (!page_too) return;
-                     if (!page_id.empty()) {
-                       m_prefetch.by_record = conf->get_page(page_id, settings.space);
-                     } else {
-                       m_prefetch.by_title = conf->find_page(settings.space, title);
-                       m_prefetch.by_title_for = title;
-                     }
-                   });
+        if (cloud_wiki) m_space_read = static_cast<bool>(conf->find_space(m_session.config->confluence.space));
       },
       // the sub-tasks with their fields (parent = KEY)
       [&] { found = m_actions.search(key); },
@@ -269,13 +246,70 @@ Result<void> ReviewPublisher::read_all() {
   m_prefetch.lock = properties.value(std::string(k_publishing_property), nlohmann::json());
   m_prefetch.lock_read = true;
   m_prefetch.notified = properties.value(std::string(k_notified_property), nlohmann::json::object());
+  m_hub_title = review_page_title(key, hub->summary());
   // Sub-tasks the search did not show yet (Cloud's index lags) are fetched by key: a second
   // wave only then.
   const auto subtasks = hub->fields.value("subtasks", nlohmann::json::array());
+  m_hub_subtasks = subtasks.is_array() ? subtasks.size() : 0;
   if (auto completed = m_actions.complete(key, *found, subtasks); !completed) return std::unexpected(completed.error());
   m_existing = std::move(*found);
   m_prefetch.fresh = true;
   return {};
+}
+
+// Wave 2, once the file is valid: [the parent page ‖ this fault's page: by the recorded id,
+// else by title (with version and labels: no further read before the steps) ‖ the
+// publishing lock's write (write_lock_early)].
+void ReviewPublisher::read_pages() {
+  confluence::Client* conf = m_confluence;
+  if (!conf) return;
+  const auto& settings = m_session.config->confluence;
+  // Without the space (Cloud), the parent lookup alone reports it.
+  const bool page_too = m_space_read;
+  util::wave([&] { write_lock_early(); },
+             [&] { m_prefetch.parent = conf->find_page(settings.space, settings.parent); },
+             [&] {
+               if (!page_too) return;
+               if (!m_record.page_id.empty()) {
+                 m_prefetch.by_record = conf->get_page(m_record.page_id, settings.space);
+               } else {
+                 m_prefetch.by_title = conf->find_page(settings.space, m_hub_title);
+                 m_prefetch.by_title_for = m_hub_title;
+               }
+             });
+}
+
+// The lock's write in the wave of the page reads (the file is valid by then), instead of a
+// wave of its own before the bulk create: only when that create is certain — the file lists
+// more actions than the fault has sub-tasks (each action matches a sub-task of its own), so a
+// no-change re-run writes nothing — and never in a dry run. A publish that then stops (a
+// conflict with an edit in Confluence) releases it when it ends; one that finds another
+// run's lock waits in lock_actions(), as without the early write.
+void ReviewPublisher::write_lock_early() {
+  if (m_services.dry_run() || m_parsed.doc.actions.size() <= m_hub_subtasks) return;
+  auto& lock = publishing_lock();
+  auto written = lock.write_if_free(m_prefetch.lock, m_prefetch.lock_read_at);
+  if (!written) {
+    m_lock.reset();  // nothing held: lock_actions() tries again and reports what fails
+    return;
+  }
+  m_lock_started = true;
+}
+
+IssueLock& ReviewPublisher::publishing_lock() {
+  if (m_lock) return *m_lock;
+  IssueLockOptions options;
+  options.run_id = make_run_id();
+  options.what = "review publish";
+  options.settle = m_options.claim_wait.value_or(std::chrono::milliseconds(2000));
+  options.settle_auto = !m_options.claim_wait;
+  options.now = [this] { return m_services.clock().now(); };
+  options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
+  // What a publish that held the lock before created is found now, not created again: read
+  // in one wave with the lock's read-back (both need only this run's lock write).
+  options.alongside_read_back = [this] { m_after_lock = m_actions.list_by_search(m_current.key); };
+  m_lock.emplace(*m_session.jira, m_options.key, std::string(k_publishing_property), std::move(options));
+  return *m_lock;
 }
 
 Result<void> ReviewPublisher::validate(std::string_view text) {
@@ -297,7 +331,9 @@ Result<void> ReviewPublisher::validate(std::string_view text) {
                                                        "fix the review file and run the same command again"));
   }
   // The template is checked before any write (the page step renders again, with the keys).
-  return check_template();
+  if (auto checked = check_template(); !checked) return checked;
+  read_pages();
+  return {};
 }
 
 Result<void> ReviewPublisher::read_record() {
@@ -513,21 +549,13 @@ Result<OpStatus> ReviewPublisher::sync_actions() {
 }
 
 Result<void> ReviewPublisher::lock_actions() {
-  IssueLockOptions options;
-  options.run_id = make_run_id();
-  options.what = "review publish";
-  options.settle = m_options.claim_wait.value_or(std::chrono::milliseconds(2000));
-  options.settle_auto = !m_options.claim_wait;
-  options.now = [this] { return m_services.clock().now(); };
-  options.sleep = [this](std::chrono::milliseconds pause) { m_services.sleep(pause); };
-  // What a publish that held the lock before created is found now, not created again: read
-  // in one wave with the lock's read-back (both need only this run's lock write).
-  std::optional<Result<std::vector<ExistingAction>>> fresh;
-  options.alongside_read_back = [this, &fresh] { fresh = m_actions.list_by_search(m_current.key); };
-  m_lock.emplace(*m_session.jira, m_current.key, std::string(k_publishing_property), std::move(options));
-  const bool first_read = m_prefetch.lock_read;  // validate() read the lock with the fault
+  auto& lock = publishing_lock();
+  m_after_lock.reset();
+  // validate() read the lock with the fault (and may have written it already, early).
+  const bool first_read = m_prefetch.lock_read && !m_lock_started;
   m_prefetch.lock_read = false;
-  FAULTLINE_TRY(waited, first_read ? m_lock->acquire(m_prefetch.lock, m_prefetch.lock_read_at) : m_lock->acquire());
+  m_lock_started = false;
+  FAULTLINE_TRY(waited, first_read ? lock.acquire(m_prefetch.lock, m_prefetch.lock_read_at) : lock.acquire());
   if (*waited) {
     m_waited = true;
     m_prefetch.notified.reset();  // the other publish may have announced: read the sent log again
@@ -540,11 +568,12 @@ Result<void> ReviewPublisher::lock_actions() {
     m_record = {};
     m_read.reset();
     if (auto located = locate_page(); !located) return located;
-    fresh = m_actions.list_by_search(m_current.key);
+    m_after_lock = m_actions.list_by_search(m_current.key);
   }
-  if (!fresh) fresh = m_actions.list_by_search(m_current.key);
-  if (!*fresh) return std::unexpected(fresh->error());
-  m_existing = std::move(**fresh);
+  if (!m_after_lock) m_after_lock = m_actions.list_by_search(m_current.key);
+  if (!*m_after_lock) return std::unexpected(m_after_lock->error());
+  m_existing = std::move(**m_after_lock);
+  m_after_lock.reset();
   return {};
 }
 

@@ -49,8 +49,9 @@ std::string fault_issue() {
 }
 
 // The reads publish makes together with the fault's (its first wave): the sub-task list and
-// review properties, the sub-tasks, the comments, the remote links, and the two page lookups
-// (the parent page and the review page by title). None has anything to report here.
+// review properties, the sub-tasks, the comments and the remote links. None has anything to
+// report here. The page lookups (the parent page and the review page by title) come in the
+// second wave, only for a valid file: the tests below stop before it.
 void stub_other_reads(FakeTransport& fake) {
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
       .query("fields", "subtasks,summary")
@@ -61,9 +62,6 @@ void stub_other_reads(FakeTransport& fake) {
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/comment")
       .reply(200, R"({"startAt":0,"maxResults":100,"total":0,"comments":[]})");
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/remotelink").reply(200, "[]");
-  fake.on(Method::Get, "/confluence/rest/api/content")
-      .reply(200, R"({"results":[],"start":0,"limit":5,"size":0})")
-      .times(2);
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ TEST_CASE("review publish of 20 actions: request count and round trips, first ru
   // after the v2 create, are the extra requests.
   // GET /field (the session's schema: no field cache in the tests) is 1 of each count and
   // 1 of each depth.
-  const Budget budget = GENERATE(Budget{k_cloud, 31, 11, 9, 3}, Budget{k_datacenter, 27, 10, 9, 3});
+  const Budget budget = GENERATE(Budget{k_cloud, 31, 11, 8, 3}, Budget{k_datacenter, 27, 10, 8, 3});
   Fixture fx(budget.flavor, "round-trips-publish");
   const auto file = write_text(fx.dir / "review.md", review_with_actions(20));
 

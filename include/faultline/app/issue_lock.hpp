@@ -62,6 +62,12 @@ public:
   // the read-back only. `read_at`: when that read was sent (the start of the read-to-write
   // time that settle_auto measures).
   Result<bool> acquire(const nlohmann::json& first_read, std::chrono::steady_clock::time_point read_at);
+  // The first write of acquire() sent early, in a wave next to other requests: with the lock
+  // property's value already read (`first_read`, null = absent; sent at `read_at`), writes
+  // this run's lock unless another run holds a fresh one. True when it wrote: acquire() then
+  // goes on from the settle and the read-back; false: acquire() starts from that look (and
+  // waits). Error: the write failed (nothing held).
+  Result<bool> write_if_free(const nlohmann::json& first_read, std::chrono::steady_clock::time_point read_at);
   // The pause after this run's write: `settle`, or with settle_auto twice the read-to-write
   // time within [settle_floor, settle].
   std::chrono::milliseconds settle_after(std::chrono::steady_clock::duration read_to_write) const;
@@ -74,7 +80,11 @@ private:
   std::string m_issue_key;
   std::string m_property;
   IssueLockOptions m_options;
+  bool held_by_another(const nlohmann::json& seen) const;
+  Result<void> write_own();
+
   bool m_held = false;
+  bool m_written_early = false;  // write_if_free() wrote; acquire() settles from m_first_read_at
   std::optional<nlohmann::json> m_first_read;
   std::chrono::steady_clock::time_point m_first_read_at;
 };

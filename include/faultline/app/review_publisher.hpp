@@ -119,12 +119,16 @@ struct ReviewRecord {
 //
 // The request graph (each line one wave; "‖" independent, "→" a dependency inside a task):
 //   read:    fault+timeline (issue ‖ comments) ‖ sub-task search ‖ owners ‖ remote links ‖
-//            [sub-task list, summary and properties review, publishing, notified (one GET)
-//            ‖ Cloud: space → parent page ‖ page by recorded id, else by title (with
-//            version and labels)]
+//            sub-task list, summary and properties review, publishing, notified (one GET) ‖
+//            Cloud: the space's id
+//   (the file is checked here: a problem stops the publish before the next wave)
+//   pages:   parent page ‖ page by recorded id, else by title (with version and labels) ‖
+//            the lock's write, when sub-tasks will surely be created (more actions than
+//            sub-tasks)
 //   locate:  only a fallback (the page by the fault's page id) when the recorded one is gone
-//   actions: [lock write → read-back ‖ sub-tasks again → bulk create (chunks ‖) ‖ updates ‖
-//            page intent → sub-tasks again] ‖ [transition ‖ confirm → fault read for the page]
+//   actions: [(lock write, unless written above) → settle → read-back ‖ sub-tasks again →
+//            bulk create (chunks ‖) ‖ updates ‖ page intent → sub-tasks again] ‖
+//            [transition ‖ confirm → fault read for the page]
 //   page:    create (Data Center: labels in the create) or one new version
 //   finish:  labels (Cloud, or missing) ‖ record ‖ remote link ‖ page facts on the fault ‖
 //            lock release
@@ -167,6 +171,9 @@ private:
   // The `labels` step as run(): labels, record, link and page facts in one wave.
   Result<OpStatus> finish_wave();
   Result<OpStatus> confirm_facts_of(const core::Fault& current);
+  void read_pages();
+  void write_lock_early();
+  IssueLock& publishing_lock();
   Result<OpStatus> label_page_with(const std::vector<std::string>& wanted);
   void write_intent();  // faultline.review with "creating": the page intent
   std::vector<ActionSpec> action_specs(std::vector<core::ReviewProblem>& problems);
@@ -205,6 +212,12 @@ private:
   std::vector<ClosedDuplicate> m_duplicates_closed;
   std::vector<DroppedAction> m_dropped;
   std::optional<IssueLock> m_lock;  // held from the first action created to the end of the run
+  bool m_space_read = false;        // the Confluence space (Cloud) was found in the first wave
+  std::string m_hub_title;          // the page title from the summary as first read
+  std::size_t m_hub_subtasks = 0;   // the fault's sub-tasks as first read
+  bool m_lock_started = false;      // write_lock_early() wrote it: lock_actions() settles and reads back
+  // The sub-tasks read with the lock's read-back (IssueLockOptions::alongside_read_back).
+  std::optional<Result<std::vector<ExistingAction>>> m_after_lock;
   std::optional<Error> m_lookup_error;  // an owner lookup that failed for another reason than "no such user"
 
   // What validate()'s wave read for locate_page() and the steps (used once: a publish that
