@@ -118,3 +118,68 @@ TEST_CASE("a read-back that finds the lock gone takes turns again and says it wa
   CHECK(sleeps == std::vector<milliseconds>{milliseconds(300), milliseconds(300)});
   fake.verify();
 }
+
+namespace {
+
+IssueLockOptions early_options(std::vector<milliseconds>& sleeps, Steady::time_point& clock) {
+  IssueLockOptions options;
+  options.run_id = "run-1";
+  options.what = "review publish";
+  options.settle = milliseconds(2000);
+  options.settle_auto = true;
+  options.now = [] { return faultline::core::TimePoint{milliseconds{1795000000000}}; };
+  options.sleep = [&sleeps](milliseconds pause) { sleeps.push_back(pause); };
+  options.elapsed_now = [&clock] { return clock; };
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("write_if_free writes a free lock at once; acquire then only settles and reads back", "[app][lock]") {
+  FakeTransport fake;
+  stub_free_lock(fake);  // one PUT, one GET, one DELETE: acquire() neither looks nor writes again
+  faultline::jira::Client client(fake, faultline::jira::Connection{"https://jira.example.com", "", "pat-123456789"},
+                                 faultline::jira::Flavor::DataCenter);
+  std::vector<milliseconds> sleeps;
+  const Steady::time_point looked{};
+  Steady::time_point clock = looked + milliseconds(150);  // the look to the early write's answer
+  {
+    IssueLock lock(client, "FAULT-1", "faultline.publishing", early_options(sleeps, clock));
+    auto written = lock.write_if_free(nlohmann::json(nullptr), looked);
+    REQUIRE(written);
+    CHECK(*written);
+    CHECK(lock.held());  // a publish that stops now removes it on the way out
+    auto waited = lock.acquire();
+    REQUIRE(waited);
+    CHECK_FALSE(*waited);
+    CHECK(lock.held());
+  }
+  fake.verify();
+  CHECK(sleeps == std::vector<milliseconds>{milliseconds(300)});  // twice the look-to-write time
+}
+
+TEST_CASE("write_if_free leaves a lock another run holds alone; acquire waits for it from that look", "[app][lock]") {
+  FakeTransport fake;
+  // The first look (the caller's) saw run-2's fresh lock; acquire() reads again after a pause
+  // and finds it gone, then writes, settles and reads back its own.
+  fake.on(Method::Get, k_lock_path).reply(404, R"({"errorMessages":["no property"]})");
+  stub_free_lock(fake);
+  faultline::jira::Client client(fake, faultline::jira::Connection{"https://jira.example.com", "", "pat-123456789"},
+                                 faultline::jira::Flavor::DataCenter);
+  std::vector<milliseconds> sleeps;
+  Steady::time_point clock{};
+  {
+    IssueLock lock(client, "FAULT-1", "faultline.publishing", early_options(sleeps, clock));
+    const nlohmann::json other{{"by", "run-2"}, {"at", "2026-11-18T11:06:00Z"}};  // 40 s old: fresh
+    auto written = lock.write_if_free(other, Steady::time_point{});
+    REQUIRE(written);
+    CHECK_FALSE(*written);
+    CHECK_FALSE(lock.held());
+    auto waited = lock.acquire();
+    REQUIRE(waited);
+    CHECK(*waited);  // it had to wait: the caller reads again what the other run did
+  }
+  fake.verify();
+  REQUIRE(sleeps.size() == 2);
+  CHECK(sleeps[0] == milliseconds(2000));  // the wait for run-2, then the settle
+}
