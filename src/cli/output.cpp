@@ -126,7 +126,12 @@ std::string paint(std::string_view text, Color color, bool enabled) {
 }
 
 void print_json(std::ostream& out, const nlohmann::json& value) {
-  out << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  // Serialized straight into the stream: a 10,000-issue board is not first copied into one
+  // string of several megabytes (dump() would). Invalid UTF-8 is replaced, as dump() here did.
+  nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                          nlohmann::json::error_handler_t::replace);
+  serializer.dump(value, true, false, 2);
+  out << '\n';
 }
 
 }  // namespace faultline::cli
