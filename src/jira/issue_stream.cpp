@@ -53,6 +53,12 @@ public:
   bool key(json::string_t& name) {
     if (m_skip > 0) return true;
     if (!m_build.empty()) {
+      // Inside a kept value: links and pictures are never read (a user's avatarUrls, every
+      // object's self), and not building them saves a third of a page's work.
+      if (name == "self" || name == "avatarUrls" || name == "iconUrl" || name == "expand") {
+        m_skip_next = true;
+        return true;
+      }
       m_build_key = std::move(name);
       return true;
     }
