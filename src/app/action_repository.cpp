@@ -143,9 +143,15 @@ ActionRepository::ActionRepository(jira::Client& client, const config::Config& c
 Result<jira::UserRef> ActionRepository::resolve_owner(std::string_view name) {
   if (auto it = m_owners.find(name); it != m_owners.end()) return it->second;
   if (auto it = m_owner_errors.find(name); it != m_owner_errors.end()) return std::unexpected(it->second);
-  FAULTLINE_TRY(user, resolve_user(m_client, m_config, name, "owner"));
-  m_owners.emplace(std::string(name), *user);
-  return *user;
+  FAULTLINE_TRY(user, resolve_named_user(m_client, m_config, name, "owner"));
+  m_owners.emplace(std::string(name), user->ref);
+  m_owner_displays.emplace(std::string(name), user->display_name);
+  return user->ref;
+}
+
+std::string ActionRepository::owner_display(std::string_view name) const {
+  const auto it = m_owner_displays.find(name);
+  return it == m_owner_displays.end() ? std::string() : it->second;
 }
 
 jira::IssueQuery ActionRepository::action_query() const {
@@ -169,14 +175,18 @@ void ActionRepository::prefetch_owners(const std::vector<std::string>& names) {
     if (name.empty() || m_owners.contains(name) || m_owner_errors.contains(name)) continue;
     if (std::find(todo.begin(), todo.end(), name) == todo.end()) todo.push_back(name);
   }
-  std::vector<std::optional<Result<jira::UserRef>>> found(todo.size());
+  std::vector<std::optional<Result<NamedUser>>> found(todo.size());
   // Independent lookups, one per owner: one wave (the cache is filled afterwards, on this thread).
   for_each_concurrently(todo.size(), [&](std::size_t i) {
-    found[i] = resolve_user(m_client, m_config, todo[i], "owner");
+    found[i] = resolve_named_user(m_client, m_config, todo[i], "owner");
   });
   for (std::size_t i = 0; i < todo.size(); ++i) {
-    if (*found[i]) m_owners.emplace(todo[i], **found[i]);
-    else m_owner_errors.emplace(todo[i], found[i]->error());
+    if (*found[i]) {
+      m_owners.emplace(todo[i], (*found[i])->ref);
+      m_owner_displays.emplace(todo[i], (*found[i])->display_name);
+    } else {
+      m_owner_errors.emplace(todo[i], found[i]->error());
+    }
   }
 }
 
@@ -354,6 +364,7 @@ void ActionRepository::create_missing(std::string_view fault_key, const std::vec
       }
       out[i].created = true;
       out[i].action = sent_action(fault_key, specs[i], item->key);
+      out[i].action.owner_display = owner_display(specs[i].owner);  // as the owner lookup named them
     }
   }
 }
@@ -410,7 +421,7 @@ Result<std::vector<SyncedAction>> ActionRepository::sync(std::string_view fault_
     const std::string owner = specs[i].assignee ? specs[i].assignee->id : "";
     if (action.owner != owner) {
       action.owner = owner;
-      action.owner_display.clear();  // known again after the next list()
+      action.owner_display = owner_display(specs[i].owner);  // as the owner lookup named them
     }
   }
   if (!failures.empty()) {

@@ -533,19 +533,28 @@ Result<OpStatus> ReviewPublisher::sync_actions() {
   const bool updated = std::any_of(m_synced.begin(), m_synced.end(), [](const SyncedAction& s) { return s.updated; });
   bool closed_after = false;
   if (created || updated) {
-    // One read of the sub-tasks again (consistent reads) instead of one per written sub-task:
-    // what Jira set (status, owner display name), and the actions a publish that raced past
-    // the lock created too — the oldest of each id is kept.
-    FAULTLINE_TRY(after, m_actions.list_by_search(m_current.key));
-    std::unordered_map<std::string, const core::Action*> read_by_key;
-    for (const auto& a : *after) read_by_key.emplace(a.action.key, &a.action);
-    for (auto& synced : m_synced) {
-      if (auto read = read_by_key.find(synced.action.key); read != read_by_key.end()) synced.action = *read->second;
+    if (m_defer_reread && !m_page && !m_waited) {
+      // A page still to create: the sub-tasks are read again beside its create (write_page).
+      m_subtasks_unread = true;
+    } else {
+      FAULTLINE_TRY(closed, apply_reread(m_actions.list_by_search(m_current.key)));
+      closed_after = *closed;
     }
-    FAULTLINE_TRY(closed, close_duplicates(*after));
-    closed_after = *closed;
   }
   return created || updated || *closed_before || closed_after ? OpStatus::Done : OpStatus::Skipped;
+}
+
+// One read of the sub-tasks again (consistent reads) instead of one per written sub-task:
+// what Jira set (status, owner display name), and the actions a publish that raced past the
+// lock created too — the oldest of each id is kept. True when it closed duplicates.
+Result<bool> ReviewPublisher::apply_reread(Result<std::vector<ExistingAction>> after) {
+  if (!after) return std::unexpected(after.error());
+  std::unordered_map<std::string, const core::Action*> read_by_key;
+  for (const auto& a : *after) read_by_key.emplace(a.action.key, &a.action);
+  for (auto& synced : m_synced) {
+    if (auto read = read_by_key.find(synced.action.key); read != read_by_key.end()) synced.action = *read->second;
+  }
+  return close_duplicates(*after);
 }
 
 Result<void> ReviewPublisher::lock_actions() {
@@ -687,7 +696,8 @@ Result<std::string> ReviewPublisher::render_body() {
     fresh = std::move(*read);
   }
   m_fault = fresh->fault;
-  return render_from(*fresh);
+  m_rendered_from = std::move(*fresh);
+  return render_from(*m_rendered_from);
 }
 
 Result<std::string> ReviewPublisher::render_from(const FaultRecord& read) const {
@@ -718,6 +728,7 @@ Result<OpStatus> ReviewPublisher::write_page() {
   FAULTLINE_TRY(body, render_body());
   m_body_hash = op_key({m_title, *body});
   m_rendered_sections = core::section_hashes(core::split_page_sections(*body));
+  if (!m_page && m_subtasks_unread) return create_page_beside_reread(*body);
   if (!m_page) return create_page(*body);
   const bool recorded = m_record.page_id == m_page->id && m_record.version == m_page->version;
   const bool unchanged = m_page->title == m_title && ((recorded && m_record.hash == m_body_hash) || m_ours_hash == m_body_hash);
@@ -773,6 +784,31 @@ Result<OpStatus> ReviewPublisher::create_page(const std::string& body) {
                 m_confluence->create_page(m_session.config->confluence.space, m_title, m_parent_id, body, labels));
   m_page = std::move(*created);
   m_page_changed = true;
+  return OpStatus::Done;
+}
+
+// The first publish's page create in one wave with the read of the sub-tasks just written
+// (instead of that read first): the body shows their keys and owners, known from the create
+// and the owner lookups. What the read changes in the rows — a status a template shows, a
+// duplicate a racing publish made and this one closed — is written as the page's next
+// version, only when it changes the body.
+Result<OpStatus> ReviewPublisher::create_page_beside_reread(const std::string& body) {
+  m_subtasks_unread = false;
+  Result<OpStatus> created = OpStatus::Skipped;
+  Result<std::vector<ExistingAction>> after = std::unexpected(Error{});
+  util::wave([&] { created = create_page(body); }, [&] { after = m_actions.list_by_search(m_current.key); });
+  if (!created) return created;
+  FAULTLINE_TRY(closed, apply_reread(std::move(after)));
+  FAULTLINE_TRY(again, render_from(*m_rendered_from));
+  const auto hash = op_key({m_title, *again});
+  if (hash == m_body_hash) return created;
+  m_body_hash = hash;
+  m_rendered_sections = core::section_hashes(core::split_page_sections(*again));
+  auto labels = m_page->labels;
+  FAULTLINE_TRY(updated,
+                m_confluence->update_page(*m_page, m_title, *again, std::string(k_publish_message_prefix) + m_body_hash));
+  m_page = std::move(*updated);
+  if (!m_page->labels) m_page->labels = std::move(labels);
   return OpStatus::Done;
 }
 
@@ -968,6 +1004,7 @@ Result<PublishOutcome> ReviewPublisher::run() {
   const auto& key = m_current.key;
   const auto& workflow = m_session.config->jira.workflow;
   m_intent_pending = true;
+  m_defer_reread = true;
   m_ops.add({"actions", op_key({"review-actions", key}), [this] { return actions_wave(); }});
   m_ops.add({"transition", op_key({"transition", key, workflow.reviewing}),
              [this] { return ran_or_run(m_transition_done, [this] { return move_to_reviewing(); }); }});

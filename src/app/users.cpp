@@ -19,12 +19,18 @@ bool looks_like_account_id(std::string_view id) {
 
 Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name,
                                    std::string_view role) {
+  FAULTLINE_TRY(user, resolve_named_user(client, config, name, role));
+  return user->ref;
+}
+
+Result<NamedUser> resolve_named_user(jira::Client& client, const config::Config& config, std::string_view name,
+                                     std::string_view role) {
   std::string id(name);
   const auto person = config.people.find(id);
   const bool is_person = person != config.people.end() && !person->second.jira.empty();
   if (is_person) id = person->second.jira;
   const bool cloud = client.flavor() == jira::Flavor::Cloud;
-  const auto unknown = [&](std::string_view why) -> Result<jira::UserRef> {
+  const auto unknown = [&](std::string_view why) -> Result<NamedUser> {
     const std::string what = cloud ? "exact e-mail address or account id" : "exact user name";
     return fail(ErrorKind::Usage,
                 is_person ? fmt::format("{} '{}' ([people.{}] jira = \"{}\") {}", role, name, name, id, why)
@@ -40,24 +46,24 @@ Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& c
         if (reply.error().kind == ErrorKind::NotFound) return unknown("is not a Jira account id");
         return std::unexpected(reply.error());
       }
-      return jira::UserRef{id};
+      return NamedUser{jira::UserRef{id}, reply->body.is_object() ? reply->body.value("displayName", std::string()) : std::string()};
     }
     FAULTLINE_TRY(users, client.search_users(id, 20));
     for (const auto& user : *users) {
       const auto local = user.email.substr(0, user.email.find('@'));
       if (iequals(user.email, id) || iequals(user.display_name, id) || iequals(user.name, id) ||
           user.account_id == id || (!local.empty() && iequals(local, id)))
-        return user.ref();
+        return NamedUser{user.ref(), user.display_name};
     }
     // Jira hides most e-mail addresses: an e-mail query with exactly one hit is that user.
     if (users->size() == 1 && users->front().email.empty() && id.find('@') != std::string::npos)
-      return users->front().ref();
+      return NamedUser{users->front().ref(), users->front().display_name};
     return unknown(users->empty() ? "matches no Jira user" : "matches several Jira users and none exactly");
   }
   FAULTLINE_TRY(users, client.search_users(id, 50));
   for (const auto& user : *users) {
     if (iequals(user.name, id) || iequals(user.key, id) || iequals(user.email, id))
-      return jira::UserRef{user.name.empty() ? id : user.name};
+      return NamedUser{jira::UserRef{user.name.empty() ? id : user.name}, user.display_name};
   }
   return unknown(users->empty() ? "matches no Jira user" : "matches no Jira user name exactly");
 }

@@ -432,10 +432,33 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
 
   FAULTLINE_TRY(first, ids_request({}));
   std::vector<http::Request> requests{std::move(*first)};
+  // The first page with its fields, beside the first ids page: a read it holds whole ends
+  // here; otherwise the ids it held are not fetched again.
+  std::set<std::string> read_first;
+  std::optional<std::vector<http::Outcome>> answered;  // the first round, already sent
+  if (plan.cloud_first_page > 0 && request.limit <= 0) {
+    FAULTLINE_TRY(body, cloud_body(request, {}, plan.cloud_first_page, &fields, true));
+    requests.push_back(client.make_request(http::Method::Post, search_path, {}, &*body, http::RetrySafety::ReadOnly));
+    auto outcomes = transport.send_all(requests);
+    if (outcomes.size() != requests.size()) {
+      return fail(ErrorKind::Failed, "The transport answered " + std::to_string(outcomes.size()) + " of " +
+                                         std::to_string(requests.size()) + " requests");
+    }
+    FAULTLINE_TRY(page, stream_page(client, http::Method::Post, search_path, outcomes[1], filter));
+    const bool whole = page->info.is_last || !page->info.next_page_token || page->issues.empty();
+    for (const auto& issue : page->issues) read_first.insert(issue.id);
+    FAULTLINE_TRY(given, sink.give(std::move(page->issues)));
+    if (whole) return {};
+    if (request.on_progress) request.on_progress(sink.count(), std::nullopt);
+    requests.pop_back();
+    outcomes.pop_back();
+    answered = std::move(outcomes);
+  }
   bool ids_pending = true;  // requests.front() is an ids page
   std::vector<std::vector<std::string>> fetching;  // the id batches of the bulk fetches in `requests`
   while (!requests.empty()) {
-    auto outcomes = transport.send_all(requests);
+    auto outcomes = answered ? std::move(*answered) : transport.send_all(requests);
+    answered.reset();
     if (outcomes.size() != requests.size()) {
       return fail(ErrorKind::Failed, "The transport answered " + std::to_string(outcomes.size()) + " of " +
                                          std::to_string(requests.size()) + " requests");
@@ -451,7 +474,7 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
         if (sink.room() != std::numeric_limits<int>::max() &&
             ids_read + ids.size() >= sink.count() + static_cast<std::size_t>(sink.room()))
           break;
-        if (!issue.id.empty()) ids.push_back(std::move(issue.id));
+        if (!issue.id.empty() && !read_first.contains(issue.id)) ids.push_back(std::move(issue.id));
       }
       ids_read += ids.size();
       const bool limit_reached = sink.room() != std::numeric_limits<int>::max() &&

@@ -59,7 +59,7 @@ void stub_reads(FakeTransport& fake) {
   fake.on(Method::Get, "/rest/api/2/search")
       .query("jql", "parent = \"FAULT-1\" ORDER BY key ASC")
       .reply(200, json{{"startAt", 0}, {"maxResults", 1000}, {"total", 1}, {"issues", {action}}}.dump());
-  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1"}])");
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1","displayName":"Alice"}])");
   // The rest of validate()'s wave: the comments (timeline), the remote links, the parent page.
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/comment").reply(200, R"({"startAt":0,"maxResults":50,"total":0,"comments":[]})");
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/remotelink").reply(200, "[]");
@@ -236,8 +236,8 @@ void stub_publish_reads(FakeTransport& fake, const json& fault, const json& hub,
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/comment")
       .reply(200, R"({"startAt":0,"maxResults":50,"total":0,"comments":[]})")
       .times(10);
-  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1"}])");
-  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "bob").reply(200, R"([{"name":"bob","key":"JIRAUSER2"}])");
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "alice").reply(200, R"([{"name":"alice","key":"JIRAUSER1","displayName":"Alice"}])");
+  fake.on(Method::Get, "/rest/api/2/user/search").query("username", "bob").reply(200, R"([{"name":"bob","key":"JIRAUSER2","displayName":"Bob"}])");
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-1/remotelink").reply(200, links.dump()).times(10);
   fake.on(Method::Get, "/confluence/rest/api/content")
       .query("title", "Fault Reviews")

@@ -300,6 +300,7 @@ TEST_CASE("read_all on Cloud reads ids, then bulk fetches in search order beside
   request.properties = {"faultline"};
   jira::ReadPlan plan;
   plan.cloud_id_page = 3;
+  plan.cloud_first_page = 0;  // ids only (the next tests add the first page with its fields)
   plan.bulk_fetch_limit = 2;
   util::DepthProbe probe;
   auto issues = jira::read_all(client, counting, request, plan);
@@ -315,6 +316,90 @@ TEST_CASE("read_all on Cloud reads ids, then bulk fetches in search order beside
   CHECK(fake.batches() == std::vector<std::size_t>{1, 3, 1});
   CHECK(probe.depth() == 3);
   for (const auto& call : fake.calls()) CHECK(call.is_retry_safe());
+  fake.verify();
+}
+
+namespace {
+
+json cloud_issue(int id) {
+  return {{"id", std::to_string(id)}, {"key", "FAULT-" + std::to_string(id)}, {"fields", {{"summary", "s"}}},
+          {"properties", {{"faultline", {{"id", id}}}}}};
+}
+
+// A search/jql page of ids only, or with fields when `full`.
+std::string cloud_page(const std::vector<int>& ids, std::optional<std::string> token, bool full) {
+  json issues = json::array();
+  for (int id : ids) issues.push_back(full ? cloud_issue(id) : json{{"id", std::to_string(id)}});
+  json page{{"issues", issues}, {"isLast", !token}};
+  if (token) page["nextPageToken"] = *token;
+  return page.dump();
+}
+
+bool asks_fields(const json& b) { return b.contains("fields") && b["fields"] == json{"summary"}; }
+
+}  // namespace
+
+TEST_CASE("read_all on Cloud: a first page with the fields that holds every issue ends the read in one wave",
+          "[jira][search][read_all]") {
+  FakeTransport fake;
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body([](const json& b) { return !asks_fields(b); })
+      .reply(200, cloud_page({30, 10, 20}, std::nullopt, false));
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body([](const json& b) {
+        return asks_fields(b) && b["maxResults"] == 5000 && b["properties"] == json{"faultline"} &&
+               !b.contains("nextPageToken");
+      })
+      .reply(200, cloud_page({30, 10, 20}, std::nullopt, true));
+  http::RoundTripCountingTransport counting(fake, 4);
+  jira::Client client(counting, cloud_connection(), jira::Flavor::Cloud);
+  jira::SearchRequest request;
+  request.jql = "project = FAULT";
+  request.fields = {"summary"};
+  request.properties = {"faultline"};
+  util::DepthProbe probe;
+  auto issues = jira::read_all(client, counting, request);
+  REQUIRE(issues);
+  REQUIRE(issues->size() == 3);
+  CHECK((*issues)[0].key == "FAULT-30");
+  CHECK((*issues)[2].properties["faultline"]["id"] == 20);
+  CHECK(fake.batches() == std::vector<std::size_t>{2});  // no bulk fetch
+  CHECK(probe.depth() == 1);
+  fake.verify();
+}
+
+TEST_CASE("read_all on Cloud: past a partial first page only the ids it did not hold are bulk fetched",
+          "[jira][search][read_all]") {
+  FakeTransport fake;
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body([](const json& b) { return !asks_fields(b); })
+      .reply(200, cloud_page({30, 10, 20, 40, 50}, std::nullopt, false));
+  // The server granted 2 of the 5 with their fields.
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body(asks_fields)
+      .reply(200, cloud_page({30, 10}, "t2", true));
+  fake.on(Method::Post, "/rest/api/3/issue/bulkfetch")
+      .json_body([](const json& b) { return b["issueIdsOrKeys"] == json{"20", "40"}; })
+      .reply(200, json{{"issues", {cloud_issue(40), cloud_issue(20)}}}.dump());
+  fake.on(Method::Post, "/rest/api/3/issue/bulkfetch")
+      .json_body([](const json& b) { return b["issueIdsOrKeys"] == json{"50"}; })
+      .reply(200, json{{"issues", {cloud_issue(50)}}}.dump());
+  http::RoundTripCountingTransport counting(fake, 4);
+  jira::Client client(counting, cloud_connection(), jira::Flavor::Cloud);
+  jira::SearchRequest request;
+  request.jql = "project = FAULT";
+  request.fields = {"summary"};
+  request.properties = {"faultline"};
+  jira::ReadPlan plan;
+  plan.bulk_fetch_limit = 2;
+  util::DepthProbe probe;
+  auto issues = jira::read_all(client, counting, request, plan);
+  REQUIRE(issues);
+  std::vector<std::string> keys;
+  for (const auto& issue : *issues) keys.push_back(issue.key);
+  CHECK(keys == std::vector<std::string>{"FAULT-30", "FAULT-10", "FAULT-20", "FAULT-40", "FAULT-50"});
+  CHECK(fake.batches() == std::vector<std::size_t>{2, 2});
+  CHECK(probe.depth() == 2);
   fake.verify();
 }
 

@@ -89,6 +89,8 @@ public:
   // Resolves every name not resolved yet at once (one concurrent wave), so resolve_owner()
   // answers from the cache afterwards; a failed lookup is kept and answered as it failed.
   void prefetch_owners(const std::vector<std::string>& names);
+  // The display name the lookup of owner `name` answered with ("" when not looked up).
+  std::string owner_display(std::string_view name) const;
 
   // The action sub-tasks (label fault-action) of `fault_key`, in the parent's sub-task order:
   // GET the parent (fields=subtasks), then every sub-task by key, concurrently (one wave).
@@ -119,8 +121,9 @@ public:
 
   // Creates the missing actions (one bulk call per 50, chunks concurrently) and updates the
   // changed ones (concurrently) under `fault_key`; returns one entry per spec, in order, each
-  // built from what was sent (a created one: its key from the answer; status and owner display
-  // name as before, or empty for a new one — re-read with list() when they matter).
+  // built from what was sent (a created one: its key from the answer; the owner's display name
+  // from the owner lookup; the status as before, or empty for a new one — re-read with list()
+  // when it matters).
   // `existing` is what list() returned.
   // Error: Failed listing every sub-task that could not be created or updated (those that
   // were written stay written: a re-run finds them by their id label).
@@ -157,6 +160,7 @@ private:
   jira::Client& m_client;
   const config::Config& m_config;
   std::map<std::string, jira::UserRef, std::less<>> m_owners;
+  std::map<std::string, std::string, std::less<>> m_owner_displays;  // owner name -> Jira display name
   std::map<std::string, Error, std::less<>> m_owner_errors;  // lookups prefetch_owners() saw fail
 };
 

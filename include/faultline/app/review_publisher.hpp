@@ -127,9 +127,11 @@ struct ReviewRecord {
 //            sub-tasks)
 //   locate:  only a fallback (the page by the fault's page id) when the recorded one is gone
 //   actions: [(lock write, unless written above) → settle → read-back ‖ sub-tasks again →
-//            bulk create (chunks ‖) ‖ updates ‖ page intent → sub-tasks again] ‖
-//            [transition ‖ confirm → fault read for the page]
-//   page:    create (Data Center: labels in the create) or one new version
+//            bulk create (chunks ‖) ‖ updates ‖ page intent → sub-tasks again (when the page
+//            exists)] ‖ [transition ‖ confirm → fault read for the page]
+//   page:    create (Data Center: labels in the create) ‖ sub-tasks again (a new page: the
+//            body's keys and owners are known from the create and the owner lookups; a row
+//            the read changes is written as a second version), or one new version
 //   finish:  labels (Cloud, or missing) ‖ record ‖ remote link ‖ page facts on the fault ‖
 //            lock release
 //   notify:  chat post → sent log (its record read in the first wave)
@@ -172,6 +174,8 @@ private:
   Result<OpStatus> finish_wave();
   Result<OpStatus> confirm_facts_of(const core::Fault& current);
   void read_pages();
+  Result<bool> apply_reread(Result<std::vector<ExistingAction>> after);
+  Result<OpStatus> create_page_beside_reread(const std::string& body);
   void write_lock_early();
   IssueLock& publishing_lock();
   Result<OpStatus> label_page_with(const std::vector<std::string>& wanted);
@@ -242,6 +246,9 @@ private:
   std::optional<Result<OpStatus>> m_transition_done, m_confirm_done, m_record_done, m_link_done, m_save_done;
   std::optional<Error> m_intent_error;  // the page intent, written in the actions wave
   bool m_intent_written = false;
+  bool m_defer_reread = false;    // run(): a new page's create goes out with the sub-task read-back
+  bool m_subtasks_unread = false;  // sync_actions() wrote sub-tasks and left their read to write_page()
+  std::optional<FaultRecord> m_rendered_from;  // the fault the page body was rendered from
   bool m_intent_pending = false;  // run(): the intent goes out with the sub-task writes
   bool m_waited = false;          // the lock made this run wait for another publish
   std::string m_tried_page_id;    // the recorded page id the first wave already looked up

@@ -25,6 +25,16 @@ namespace faultline::app {
 Result<jira::UserRef> resolve_user(jira::Client& client, const config::Config& config, std::string_view name,
                                    std::string_view role = "user");
 
+// A user resolve_user() found, with the display name Jira answered the lookup with ("" when
+// the answer had none).
+struct NamedUser {
+  jira::UserRef ref;
+  std::string display_name;
+};
+// resolve_user(), keeping the display name (the same requests, the same errors).
+Result<NamedUser> resolve_named_user(jira::Client& client, const config::Config& config, std::string_view name,
+                                     std::string_view role = "user");
+
 // The config people key whose Jira user (or key) is `jira_id`, else `fallback`: how a Jira user
 // is named in messages and review files, so mentions resolve to platform ids.
 std::string person_name(const config::Config& config, std::string_view jira_id, std::string_view fallback);

@@ -46,6 +46,10 @@ struct ReadPlan {
   int datacenter_page = k_datacenter_page;
   int datacenter_window = k_datacenter_window;
   int cloud_id_page = k_cloud_id_page;
+  // Cloud, without request.limit: a page with the fields goes out beside the first ids page,
+  // asking for this many (the server grants what it grants; 0 = none). When it holds every
+  // issue the read is one round trip; otherwise only the ids it did not hold are bulk fetched.
+  int cloud_first_page = k_cloud_id_page;
   std::size_t bulk_fetch_limit = k_bulk_fetch_limit;
   // The caller sorts the issues itself: Data Center may then read in key-ordered slices (the
   // JQL's ORDER BY is replaced by ORDER BY key ASC), needed past the search window.
