@@ -42,8 +42,8 @@ Result<bool> IssueLock::acquire(const nlohmann::json& first_read, std::chrono::s
 
 std::chrono::milliseconds IssueLock::settle_after(std::chrono::steady_clock::duration read_to_write) const {
   if (!m_options.settle_auto) return m_options.settle;
-  const auto twice = std::chrono::duration_cast<std::chrono::milliseconds>(2 * read_to_write);
-  return std::min(m_options.settle, std::max(m_options.settle_floor, twice));
+  const auto measured = std::chrono::duration_cast<std::chrono::milliseconds>(read_to_write);
+  return std::min(m_options.settle, std::max(m_options.settle_floor, measured));
 }
 
 bool IssueLock::held_by_another(const nlohmann::json& seen) const {

@@ -62,7 +62,7 @@ std::map<std::string, int> open_actions_by_id(const std::vector<SubTask>& subs) 
 TEST_CASE("two review publish of one file at once: both exit 0, each action once, one page",
           "[integration][review][race]") {
   const FlavorCase flavor = GENERATE(k_cloud, k_datacenter);
-  // The lock's settle: fixed, and the default (twice each run's read-to-write time).
+  // The lock's settle: fixed, and the default (each run's read-to-write time).
   const bool fixed_settle = GENERATE(true, false);
   SandboxProcess sandbox(flavor.flavor, {"--latency-ms", "100"});
   const SandboxApi api(sandbox, flavor);

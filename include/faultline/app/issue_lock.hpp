@@ -10,10 +10,12 @@
 // its read and its write can still race; the use-case re-checks what it wrote afterwards.
 //
 // The settle only has to outlast a rival that read the lock free just before this run's
-// write landed: its own write follows its read by its read-to-write time. With `settle_auto`
-// the pause is twice this run's own read-to-write time (from its look at the lock to its
-// write's answer; the same program on a similar network takes about as long), within
-// [settle_floor, settle], instead of always `settle`.
+// write landed: its own write reaches Jira its read-to-write time, less one round trip, after
+// its read. This run's read-back reaches Jira the settle plus one round trip after its write
+// did. With `settle_auto` the settle is this run's own read-to-write time (from its look at the
+// lock to its write's answer), within [settle_floor, settle], instead of always `settle`: a
+// rival whose read-to-write time is up to this run's plus two round trips — twice as slow
+// when each measure spans two round trips — still writes before this run reads back.
 #pragma once
 
 #include <chrono>
@@ -31,7 +33,7 @@ struct IssueLockOptions {
   std::string run_id;                                   // unique per run (make_run_id())
   std::string what;                                     // for messages: "review publish"
   std::chrono::milliseconds settle{2000};               // between the write and the read-back
-  bool settle_auto = false;                             // true: 2 x read-to-write, at most `settle`
+  bool settle_auto = false;                             // true: the read-to-write time, at most `settle`
   std::chrono::milliseconds settle_floor{100};          // the shortest automatic settle
   std::chrono::milliseconds ttl{std::chrono::minutes(10)};      // an older lock is stale
   std::chrono::milliseconds wait_limit{std::chrono::minutes(2)};  // waiting for another run
@@ -68,8 +70,8 @@ public:
   // goes on from the settle and the read-back; false: acquire() starts from that look (and
   // waits). Error: the write failed (nothing held).
   Result<bool> write_if_free(const nlohmann::json& first_read, std::chrono::steady_clock::time_point read_at);
-  // The pause after this run's write: `settle`, or with settle_auto twice the read-to-write
-  // time within [settle_floor, settle].
+  // The pause after this run's write: `settle`, or with settle_auto the read-to-write time
+  // within [settle_floor, settle].
   std::chrono::milliseconds settle_after(std::chrono::steady_clock::duration read_to_write) const;
   // Removes the lock when this run holds it (best effort: a lock left behind expires after ttl).
   void release();

@@ -73,7 +73,7 @@ void register_review_publish(CLI::App& review, Context& ctx) {
                 "Close the open action sub-tasks the review file no longer lists, each with a comment saying so");
   cmd->add_option("--claim-wait", *claim_wait_ms,
                   "Milliseconds between taking the fault's publishing lock and reading it back (concurrent "
-                  "publishes; default: twice the time from reading the lock to writing it, 100 to 2000)")
+                  "publishes; default: the time from reading the lock to writing it, 100 to 2000)")
       ->check(CLI::Range(0, 60000));
   set_examples(*cmd, {"faultline review publish FAULT-12 reviews/FAULT-12.md",
                       "faultline review publish FAULT-12 reviews/FAULT-12.md --template postmortem --json",
