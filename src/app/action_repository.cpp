@@ -195,6 +195,7 @@ Result<std::vector<ExistingAction>> ActionRepository::search(std::string_view fa
   jira::SearchRequest request;
   request.jql = "parent = " + core::jql_quote(fault_key) + " ORDER BY key ASC";
   request.fields = core::action_fields();
+  request.kept_members = core::action_field_members();
   // Data Center's search takes no `properties`: the id and kind are read from the labels.
   if (cloud) request.properties = {std::string(core::k_action_property)};
   request.page_size = cloud ? 100 : 1000;  // Jira grants what it allows (DC: up to its maxResults)
@@ -478,6 +479,7 @@ Result<std::vector<core::Action>> ActionRepository::search_open(int limit) {
                                "statusCategory != " + core::jql_quote("Done")}) +
                 " ORDER BY duedate ASC, key ASC";
   request.fields = core::action_fields();
+  request.kept_members = core::action_field_members();
   request.properties = {std::string(core::k_action_property)};
   request.limit = limit;
   FAULTLINE_TRY(issues, m_client.search(request));

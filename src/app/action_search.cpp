@@ -53,6 +53,7 @@ Result<std::vector<core::Action>> read_actions(jira::Client& client, http::Trans
     jira::SearchRequest request;
     request.jql = jql;
     request.fields = core::action_fields();
+    request.kept_members = core::action_field_members();
     request.properties = {std::string(core::k_action_property)};
     if (options.on_progress) {
       request.on_progress = [&](std::size_t read, std::optional<int> total) {

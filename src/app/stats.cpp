@@ -156,6 +156,7 @@ Result<std::vector<core::Action>> read_actions(Services& services, FaultSession&
     auto request = slice_request(services, session, "actions", progress);
     request.jql = jql;
     request.fields = core::action_fields();
+    request.kept_members = core::action_field_members();
     request.on_page = [&](std::vector<jira::Issue>& page) -> Result<void> {
       for (auto& issue : page) {
         ++progress.in_slice;

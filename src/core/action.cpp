@@ -49,6 +49,11 @@ std::vector<std::string> action_fields() {
   return {"summary", "parent", "assignee", "duedate", "status", "labels", "created", "resolutiondate"};
 }
 
+std::vector<std::string> action_field_members() {
+  return {"parent.key",    "parent.fields.summary", "assignee.accountId", "assignee.name",
+          "assignee.key",  "assignee.displayName",  "status.name",        "status.statusCategory.key"};
+}
+
 std::optional<date::year_month_day> parse_due_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int parts[3] = {0, 0, 0};

@@ -4,6 +4,7 @@
 #include "faultline/jira/issue_stream.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,12 @@ IssueFilter issue_filter_for(const std::vector<std::string>& fields) {
   return filter;
 }
 
+IssueFilter search_filter(const SearchRequest& request) {
+  auto filter = issue_filter_for(request.fields);
+  filter.members = request.kept_members;
+  return filter;
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -31,18 +38,26 @@ public:
   PageHandler(const IssueFilter& filter, const std::function<void(Issue&&)>& each) : m_filter(filter), m_each(each) {
     m_keep.reserve(filter.fields.size());
     for (const auto& f : filter.fields) m_keep.push_back(f);
+    for (const auto& path : filter.members) {
+      const auto dot = path.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == path.size()) continue;
+      m_members[path.substr(0, dot)].push_back(path.substr(dot + 1));
+    }
   }
 
   PageInfo info;
 
   // --- scalars -----------------------------------------------------------------------------
-  bool null() { return scalar(json(nullptr)); }
-  bool boolean(bool value) { return scalar(json(value)); }
-  bool number_integer(json::number_integer_t value) { return scalar(json(value)); }
-  bool number_unsigned(json::number_unsigned_t value) { return scalar(json(value)); }
-  bool number_float(json::number_float_t value, const json::string_t& /*text*/) { return scalar(json(value)); }
-  bool string(json::string_t& value) { return scalar(json(std::move(value))); }
-  bool binary(json::binary_t& value) { return scalar(json(json::binary_t(std::move(value)))); }
+  // A skipped value is never made into JSON (a string would cost an allocation and a free).
+  bool null() { return skipped() || scalar(json(nullptr)); }
+  bool boolean(bool value) { return skipped() || scalar(json(value)); }
+  bool number_integer(json::number_integer_t value) { return skipped() || scalar(json(value)); }
+  bool number_unsigned(json::number_unsigned_t value) { return skipped() || scalar(json(value)); }
+  bool number_float(json::number_float_t value, const json::string_t& /*text*/) {
+    return skipped() || scalar(json(value));
+  }
+  bool string(json::string_t& value) { return skipped() || scalar(json(std::move(value))); }
+  bool binary(json::binary_t& value) { return skipped() || scalar(json(json::binary_t(std::move(value)))); }
 
   // --- containers --------------------------------------------------------------------------
   bool start_object(std::size_t /*size*/) { return open(json::value_t::object); }
@@ -59,6 +74,14 @@ public:
         m_skip_next = true;
         return true;
       }
+      if (m_rules) {  // a field read only in part: the members on the way to a kept path
+        std::string path = m_paths.back().empty() ? name : m_paths.back() + "." + name;
+        if (!leads_to_kept(path)) {
+          m_skip_next = true;
+          return true;
+        }
+        m_member_path = std::move(path);
+      }
       m_build_key = std::move(name);
       return true;
     }
@@ -72,6 +95,7 @@ public:
         break;
       case Frame::Issue:
         m_key = std::move(name);
+        m_rules = nullptr;
         if (m_key == "properties") m_had_properties = true;
         if (m_key == "properties" && m_filter.keep_properties) {
           m_build_next = &m_issue.properties;
@@ -83,6 +107,8 @@ public:
         break;
       case Frame::Fields:
         if (m_keep.empty() || std::ranges::find(m_keep, std::string_view(name)) != m_keep.end()) {
+          const auto rules = m_members.find(name);
+          m_rules = rules == m_members.end() ? nullptr : &rules->second;
           m_build_next = &m_issue.fields[name];
         } else {
           m_skip_next = true;
@@ -105,13 +131,16 @@ public:
 private:
   enum class Frame { Root, Issues, Issue, Fields, Other };
 
-  // A value where a builder or a skip was armed, or a container inside one.
-  bool scalar(json&& value) {
+  // True (and the skip consumed) when the scalar at hand is not read.
+  bool skipped() {
     if (m_skip > 0) return true;
-    if (m_skip_next) {
-      m_skip_next = false;
-      return true;
-    }
+    if (!m_skip_next) return false;
+    m_skip_next = false;
+    return true;
+  }
+
+  // A value where a builder was armed, or a scalar inside a kept value or the page itself.
+  bool scalar(json&& value) {
     if (m_build_next) {
       *m_build_next = std::move(value);
       m_build_next = nullptr;
@@ -135,6 +164,13 @@ private:
       else if (target && value.is_number_integer()) *target = value.dump();
     }
     return true;
+  }
+
+  // True when `path` is a kept member of the field being built or lies on the way to one.
+  bool leads_to_kept(std::string_view path) const {
+    return std::ranges::any_of(*m_rules, [path](const std::string& kept) {
+      return kept == path || (kept.size() > path.size() && kept.starts_with(path) && kept[path.size()] == '.');
+    });
   }
 
   // A number as an int, clamped to int's range (as json_access::number reads it).
@@ -165,11 +201,15 @@ private:
     if (m_build_next) {
       *m_build_next = json(type);
       m_build.push_back(m_build_next);
+      m_paths.emplace_back();
       m_build_next = nullptr;
       return true;
     }
     if (!m_build.empty()) {
+      // An array's elements stand at the array's own path.
+      std::string path = m_build.back()->is_array() ? m_paths.back() : m_member_path;
       m_build.push_back(place(json(type)));
+      m_paths.push_back(std::move(path));
       return true;
     }
     // The page's own structure.
@@ -198,6 +238,7 @@ private:
     }
     if (!m_build.empty()) {
       m_build.pop_back();
+      m_paths.pop_back();
       return true;
     }
     if (m_frames.empty()) return true;
@@ -236,7 +277,13 @@ private:
   bool m_had_properties = false;
   // Building a kept value: the containers open inside it, the key of the next member.
   std::vector<json*> m_build;
+  std::vector<std::string> m_paths;  // with m_build: each open container's member path
   std::string m_build_key;
+  std::string m_member_path;  // the path of the member m_build_key names (when m_rules)
+  // IssueFilter::members by field, relative to the field; m_rules: those of the field being
+  // built (null: kept whole).
+  std::map<std::string, std::vector<std::string>, std::less<>> m_members;
+  const std::vector<std::string>* m_rules = nullptr;
   json* m_build_next = nullptr;  // the next value is built here
   bool m_skip_next = false;      // the next value is skipped
   std::size_t m_skip = 0;        // containers open inside a skipped value

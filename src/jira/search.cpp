@@ -83,7 +83,7 @@ Result<SearchPage> Client::search_page(const SearchRequest& request, std::string
     const auto outcome = m_transport.send(make_request(http::Method::Get, path,
                                                        datacenter_params(request, start_at, page_size_of(request, 0)),
                                                        nullptr, http::RetrySafety::ByMethod));
-    FAULTLINE_TRY(parsed, page_from(*this, http::Method::Get, path, outcome, issue_filter_for(fields_of(request))));
+    FAULTLINE_TRY(parsed, page_from(*this, http::Method::Get, path, outcome, search_filter(request)));
     auto page = std::move(*parsed);
     page.is_last = page.total ? page.start_at + static_cast<int>(page.issues.size()) >= *page.total
                               : page.issues.empty();
@@ -94,7 +94,7 @@ Result<SearchPage> Client::search_page(const SearchRequest& request, std::string
   // A search is a read: sending it twice is harmless.
   const std::string path = std::string(api_root()) + "/search/jql";
   const auto outcome = m_transport.send(make_request(http::Method::Post, path, {}, &*body, http::RetrySafety::ReadOnly));
-  FAULTLINE_TRY(parsed, page_from(*this, http::Method::Post, path, outcome, issue_filter_for(fields)));
+  FAULTLINE_TRY(parsed, page_from(*this, http::Method::Post, path, outcome, search_filter(request)));
   auto page = std::move(*parsed);
   if (!page.next_page_token) page.is_last = true;
   return page;
@@ -187,7 +187,7 @@ Result<std::vector<Issue>> Client::search_datacenter(const SearchRequest& reques
       return fail(ErrorKind::Failed, "The transport answered " + std::to_string(outcomes.size()) + " of " +
                                          std::to_string(requests.size()) + " search pages");
     }
-    const auto filter = issue_filter_for(fields_of(request));
+    const auto filter = search_filter(request);
     for (const auto& outcome : outcomes) {
       FAULTLINE_TRY(parsed, page_from(*this, http::Method::Get, path, outcome, filter));
       auto page = std::move(*parsed);
@@ -299,7 +299,7 @@ Result<StreamedPage> stream_page(const Client& client, http::Method method, cons
 Result<void> read_datacenter(Client& client, http::Transport& transport, const SearchRequest& request,
                              BatchSink& sink, const ReadPlan& plan) {
   const std::string path = std::string(client.api_root()) + "/search";
-  const auto filter = issue_filter_for(fields_of(request));
+  const auto filter = search_filter(request);
   const bool slicing = plan.any_order && request.limit <= 0;
   const std::string base = slicing ? jql_without_order(request.jql) : request.jql;
   const bool properties = plan.datacenter_properties && !request.properties.empty();
@@ -417,8 +417,8 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
   const std::string search_path = std::string(client.api_root()) + "/search/jql";
   const std::string fetch_path = std::string(client.api_root()) + "/issue/bulkfetch";
   const auto fields = fields_of(request);
-  const auto filter = issue_filter_for(fields);
-  const IssueFilter ids_only{{"id"}, false, false};
+  const auto filter = search_filter(request);
+  const IssueFilter ids_only{{"id"}, false, false, {}};
   std::set<std::string> seen_tokens;
   std::size_t ids_read = 0;
 

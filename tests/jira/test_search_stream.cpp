@@ -2,6 +2,7 @@
 // datacenter_pages, bulk fetch batches).
 #include <catch2/catch.hpp>
 
+#include "faultline/core/action.hpp"
 #include "faultline/http/counting.hpp"
 #include "faultline/jira/issue_stream.hpp"
 #include "faultline/jira/search.hpp"
@@ -109,6 +110,64 @@ TEST_CASE("stream_issues says Failed for a body that is not JSON and tolerates o
   CHECK(collect(R"({"issues":[1,"x",null,[{"key":"A-9"}],{"key":"A-1","fields":null}]})", {}).size() == 1);
   CHECK(collect(R"([{"issues":[{"key":"A-1"}]}])", {}).empty());
   CHECK(collect(R"({"issues":{"key":"A-1"}})", {}).empty());
+}
+
+TEST_CASE("stream_issues keeps only the named members of a field read in part", "[jira][search][stream]") {
+  // An action sub-task as Data Center sends it: the parent carries its own fields.
+  const json issue{
+      {"id", "20001"},
+      {"key", "FAULT-101"},
+      {"fields",
+       {{"summary", "Guard the pool"},
+        {"parent",
+         {{"id", "10001"},
+          {"key", "FAULT-1"},
+          {"fields",
+           {{"summary", "Pool exhausted"},
+            {"status", {{"name", "Reviewing"}, {"statusCategory", {{"key", "indeterminate"}, {"colorName", "yellow"}}}}},
+            {"issuetype", {{"name", "Fault"}, {"subtask", false}}}}}}},
+        {"assignee", {{"name", "bob"}, {"key", "JIRAUSER2"}, {"displayName", "Bob"}, {"timeZone", "UTC"}}},
+        {"status",
+         {{"name", "To Do"}, {"id", "3"}, {"statusCategory", {{"key", "new"}, {"colorName", "blue-gray"}, {"id", 2}}}}},
+        {"components", {{{"name", "api"}, {"id", "7"}}, {{"name", "db"}, {"id", "8"}}}},
+        {"labels", {"fault-action", "fault-action-id-a-1"}}}}};
+  const std::string body = json{{"issues", {issue}}}.dump();
+  jira::SearchRequest request;
+  request.fields = {"summary", "parent", "assignee", "status", "components", "labels"};
+  request.kept_members = {"parent.key", "parent.fields.summary", "assignee.name", "assignee.displayName",
+                          "status.statusCategory.key", "components.name", "not-a-path", ".x", "y."};
+  const auto filter = jira::search_filter(request);
+  CHECK(filter.members == request.kept_members);
+  const auto issues = collect(body, filter);
+  REQUIRE(issues.size() == 1);
+  const auto& fields = issues[0].fields;
+  CHECK(fields["summary"] == "Guard the pool");
+  CHECK(fields["parent"] == json{{"key", "FAULT-1"}, {"fields", {{"summary", "Pool exhausted"}}}});
+  CHECK(fields["assignee"] == json{{"name", "bob"}, {"displayName", "Bob"}});
+  CHECK(fields["status"] == json{{"statusCategory", {{"key", "new"}}}});
+  // An array's elements stand at the array's path: each keeps its named members.
+  CHECK(fields["components"] == json::parse(R"([{"name":"api"},{"name":"db"}])"));
+  CHECK(fields["labels"] == json{"fault-action", "fault-action-id-a-1"});  // named in no path: whole
+
+  // What an action read keeps is what core::action_from_issue reads: the same action either way.
+  jira::SearchRequest actions;
+  actions.fields = core::action_fields();
+  actions.kept_members = core::action_field_members();
+  const auto trimmed = collect(body, jira::search_filter(actions));
+  const auto whole = collect(body, jira::issue_filter_for(actions.fields));
+  REQUIRE(trimmed.size() == 1);
+  REQUIRE(whole.size() == 1);
+  CHECK(trimmed[0].fields["parent"].dump().size() < whole[0].fields["parent"].dump().size());
+  auto as_json = [](const jira::Issue& i) { return json{{"id", i.id}, {"key", i.key}, {"fields", i.fields}}; };
+  const auto from_trimmed = core::action_from_issue(as_json(trimmed[0]));
+  const auto from_whole = core::action_from_issue(as_json(whole[0]));
+  REQUIRE(from_trimmed);
+  REQUIRE(from_whole);
+  const date::year_month_day today{date::year{2026}, date::month{12}, date::day{6}};
+  CHECK(core::action_to_json(*from_trimmed, today) == core::action_to_json(*from_whole, today));
+  CHECK(from_trimmed->parent_summary == "Pool exhausted");
+  CHECK(from_trimmed->owner == "bob");
+  CHECK(from_trimmed->status_category == "new");
 }
 
 TEST_CASE("parse_search_page collects a page", "[jira][search][stream]") {

@@ -45,6 +45,9 @@ struct Action {
 // The fields an action search must request: summary, parent, assignee, duedate, status,
 // labels, created, resolutiondate.
 std::vector<std::string> action_fields();
+// The members action_from_issue reads inside those fields' objects, as dotted paths
+// (jira::SearchRequest::kept_members): a read builds nothing else of them.
+std::vector<std::string> action_field_members();
 
 // Reads one issue JSON (fields as action_fields()); id from the fault-action-id- label, kind
 // from a fault-action-kind-<kind> label when present (else ""). Error (Failed) when the

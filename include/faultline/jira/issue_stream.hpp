@@ -22,11 +22,17 @@ struct IssueFilter {
   std::vector<std::string> fields;
   bool keep_properties = true;
   bool keep_changelog = true;
+  // Members read inside kept fields, as dotted paths from the field ("parent.key",
+  // "status.statusCategory.key"): a field named in one keeps only those members and what
+  // leads to them; a field named in none is kept whole. Empty: every kept field whole.
+  std::vector<std::string> members;
 };
 
 // The filter for a request's `fields` list: exactly those ids, or every field when the list is
 // empty or holds a pattern ("*navigable", "*all", "-description").
 IssueFilter issue_filter_for(const std::vector<std::string>& fields);
+// The filter for a search: its `fields` (as above) and its `kept_members`.
+IssueFilter search_filter(const SearchRequest& request);
 
 // What a streamed page said besides its issues.
 struct PageInfo {

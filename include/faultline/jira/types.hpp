@@ -290,6 +290,10 @@ struct SearchRequest {
   std::vector<std::string> fields;
   std::vector<std::string> expand;      // "changelog", "names", ...
   std::vector<std::string> properties;  // at most 5 entity property keys
+  // The members the caller reads inside object fields, as dotted paths ("parent.key"): a
+  // field named in one is kept with only those members (the rest is not built while the
+  // answer is parsed); empty = every field whole (jira::IssueFilter::members).
+  std::vector<std::string> kept_members;
   // Cloud only: ids (not keys) of issues written moments ago, so the lagging index includes
   // them (at most 50). Ignored on Data Center, whose search is consistent.
   std::vector<std::string> reconcile_issue_ids;
