@@ -320,6 +320,9 @@ Result<core::Fault> FaultRepository::get(std::string_view key) {
 
 Result<FaultRecord> FaultRepository::get_record(std::string_view key) {
   jira::IssueQuery query;
+  // Every field but the sub-task list (a fault with 10,000 actions lists them all there;
+  // actions are read by their own search).
+  query.fields = {"*all", "-subtasks"};
   query.properties = {m_schema.property_key};
   query.changelog = jira::Changelog::Include;
   // The issue and its comments do not depend on each other: one wave, not two.

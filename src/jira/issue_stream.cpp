@@ -35,7 +35,9 @@ using json = nlohmann::json;
 
 class PageHandler {
 public:
-  PageHandler(const IssueFilter& filter, const std::function<void(Issue&&)>& each) : m_filter(filter), m_each(each) {
+  // `single`: the body is one issue object, not a page of them.
+  PageHandler(const IssueFilter& filter, const std::function<void(Issue&&)>& each, bool single = false)
+      : m_filter(filter), m_each(each), m_single(single) {
     m_keep.reserve(filter.fields.size());
     for (const auto& f : filter.fields) m_keep.push_back(f);
     for (const auto& path : filter.members) {
@@ -214,7 +216,14 @@ private:
     }
     // The page's own structure.
     const bool object = type == json::value_t::object;
-    if (m_frames.empty()) {
+    if (m_frames.empty() && m_single) {
+      if (object) {
+        m_issue = Issue{};
+        m_changelog = json();
+        m_had_properties = false;
+      }
+      m_frames.push_back(object ? Frame::Issue : Frame::Other);
+    } else if (m_frames.empty()) {
       m_frames.push_back(object ? Frame::Root : Frame::Other);
     } else if (m_frames.back() == Frame::Root && m_key == "issues" && !object) {
       m_frames.push_back(Frame::Issues);
@@ -269,6 +278,7 @@ private:
 
   const IssueFilter& m_filter;
   const std::function<void(Issue&&)>& m_each;
+  bool m_single = false;
   std::vector<std::string_view> m_keep;
   std::vector<Frame> m_frames;
   std::string m_key;
@@ -292,9 +302,11 @@ private:
 
 }  // namespace
 
-Result<PageInfo> stream_issues(std::string_view body, const IssueFilter& filter,
-                               const std::function<void(Issue&&)>& each) {
-  PageHandler handler(filter, each);
+namespace {
+
+Result<PageInfo> stream(std::string_view body, const IssueFilter& filter, const std::function<void(Issue&&)>& each,
+                        bool single) {
+  PageHandler handler(filter, each, single);
   bool ok = false;
   try {
     ok = json::sax_parse(body.begin(), body.end(), &handler);
@@ -306,6 +318,20 @@ Result<PageInfo> stream_issues(std::string_view body, const IssueFilter& filter,
                 "a proxy may have answered instead of Jira; re-run with --verbose");
   }
   return handler.info;
+}
+
+}  // namespace
+
+Result<PageInfo> stream_issues(std::string_view body, const IssueFilter& filter,
+                               const std::function<void(Issue&&)>& each) {
+  return stream(body, filter, each, false);
+}
+
+Result<Issue> stream_issue(std::string_view body, const IssueFilter& filter) {
+  std::optional<Issue> read;
+  FAULTLINE_TRY(info, stream(body, filter, [&read](Issue&& issue) { read = std::move(issue); }, true));
+  if (!read) return fail(ErrorKind::Failed, "Jira's answer is not an issue (a JSON object was expected)");
+  return std::move(*read);
 }
 
 Result<SearchPage> parse_search_page(std::string_view body, const IssueFilter& filter) {

@@ -5,6 +5,7 @@
 #include "faultline/http/url.hpp"
 #include "faultline/jira/client.hpp"
 #include "faultline/jira/errors.hpp"
+#include "faultline/jira/issue_stream.hpp"
 #include "faultline/jira/search.hpp"
 #include "json_access.hpp"
 
@@ -125,7 +126,19 @@ Result<Issue> Client::get_issue(std::string_view key, const IssueQuery& query) {
   if (!query.fields.empty()) params.emplace_back("fields", detail::join(query.fields, ","));
   if (!query.properties.empty()) params.emplace_back("properties", detail::join(query.properties, ","));
   if (query.changelog == Changelog::Include) params.emplace_back("expand", "changelog");
-  FAULTLINE_TRY(reply, call(http::Method::Get, std::string(api_root()) + "/issue/" + http::url_encode(key), params));
+  const std::string path = std::string(api_root()) + "/issue/" + http::url_encode(key);
+  if (!query.kept_members.empty() && query.changelog == Changelog::Omit) {
+    const auto outcome =
+        m_transport.send(make_request(http::Method::Get, path, params, nullptr, http::RetrySafety::ByMethod));
+    if (outcome && outcome->ok()) {
+      IssueFilter filter = issue_filter_for(query.fields);
+      filter.members = query.kept_members;
+      return stream_issue(outcome->body, filter);
+    }
+    FAULTLINE_TRY(reply, to_reply(http::Method::Get, path, outcome));
+    return parse_issue(reply->body);  // not reached: a failed outcome is an error
+  }
+  FAULTLINE_TRY(reply, call(http::Method::Get, path, params));
   auto issue = parse_issue(reply->body);
   if (query.changelog == Changelog::Include && m_flavor == Flavor::Cloud) {
     // Cloud's expand=changelog holds only the most recent histories.

@@ -165,7 +165,7 @@ TEST_CASE("get_issue on Cloud completes a truncated changelog", "[jira][issues]"
   fake.on(Method::Get, "/rest/api/3/issue/FAULT-8").reply(200, fixture("jira/cloud/get_issue_truncated_changelog.json"));
   fake.on(Method::Get, "/rest/api/3/issue/FAULT-8/changelog").query("startAt", "0").reply(200, fixture("jira/cloud/changelog.json"));
   auto client = cloud_client(fake);
-  auto issue = client.get_issue("FAULT-8", {{}, {}, jira::Changelog::Include});
+  auto issue = client.get_issue("FAULT-8", {{}, {}, jira::Changelog::Include, {}});
   REQUIRE(issue);
   REQUIRE(issue->changelog.size() == 3);
   CHECK(issue->changelog[0].items[0].field == "priority");
@@ -176,7 +176,7 @@ TEST_CASE("get_issue on Data Center keeps the wiki description", "[jira][issues]
   FakeTransport fake;
   fake.on(Method::Get, "/rest/api/2/issue/FAULT-7").query("expand", "changelog").reply(200, fixture("jira/datacenter/get_issue.json"));
   auto client = datacenter_client(fake);
-  auto issue = client.get_issue("FAULT-7", {{}, {}, jira::Changelog::Include});
+  auto issue = client.get_issue("FAULT-7", {{}, {}, jira::Changelog::Include, {}});
   REQUIRE(issue);
   CHECK(issue->fields["description"] == "Orders *fail*.");
   REQUIRE(issue->changelog.size() == 1);
@@ -192,6 +192,47 @@ TEST_CASE("get_issue of a missing issue is NotFound", "[jira][issues]") {
   REQUIRE_FALSE(issue);
   CHECK(issue.error().kind == ErrorKind::NotFound);
   CHECK_THAT(issue.error().message, Catch::Contains("Issue does not exist"));
+}
+
+TEST_CASE("get_issue with kept members streams the answer and keeps only those members", "[jira][issues]") {
+  // A fault with two sub-tasks as Data Center lists them: each with its own fields.
+  const json subtask_fields{{"summary", "x"},
+                            {"status", {{"name", "To Do"}, {"statusCategory", {{"key", "new"}}}}},
+                            {"priority", {{"name", "Medium"}}},
+                            {"issuetype", {{"name", "Sub-task"}, {"subtask", true}}}};
+  const json fault{{"id", "10001"},
+                   {"key", "FAULT-1"},
+                   {"self", "https://jira.example.com/rest/api/2/issue/10001"},
+                   {"fields",
+                    {{"summary", "Pool exhausted"},
+                     {"subtasks",
+                      {{{"id", "20001"}, {"key", "FAULT-101"}, {"fields", subtask_fields}},
+                       {{"id", "20002"}, {"key", "FAULT-102"}, {"fields", subtask_fields}}}}}},
+                   {"properties", {{"faultline.review", {{"page_id", "9001"}}}}}};
+  FakeTransport fake;
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-1")
+      .query("fields", "subtasks,summary")
+      .query("properties", "faultline.review")
+      .reply(200, fault.dump());
+  fake.on(Method::Get, "/rest/api/2/issue/FAULT-2").reply(404, R"({"errorMessages":["Issue Does Not Exist"],"errors":{}})");
+  auto client = datacenter_client(fake);
+  jira::IssueQuery query;
+  query.fields = {"subtasks", "summary"};
+  query.properties = {"faultline.review"};
+  query.kept_members = {"subtasks.id", "subtasks.key"};
+  auto issue = client.get_issue("FAULT-1", query);
+  REQUIRE(issue);
+  CHECK(issue->key == "FAULT-1");
+  CHECK(issue->id == "10001");
+  CHECK(issue->fields["summary"] == "Pool exhausted");
+  CHECK(issue->fields["subtasks"] ==
+        json::parse(R"([{"id":"20001","key":"FAULT-101"},{"id":"20002","key":"FAULT-102"}])"));
+  CHECK(issue->properties["faultline.review"]["page_id"] == "9001");
+  // Errors read as on the other path.
+  auto missing = client.get_issue("FAULT-2", query);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().kind == ErrorKind::NotFound);
+  fake.verify();
 }
 
 TEST_CASE("edit, assign and delete send the flavor's shapes", "[jira][issues]") {

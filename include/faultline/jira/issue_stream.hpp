@@ -52,6 +52,10 @@ struct PageInfo {
 Result<PageInfo> stream_issues(std::string_view body, const IssueFilter& filter,
                                const std::function<void(Issue&&)>& each);
 
+// One issue object (GET /issue/{key}'s answer) read the same way: the fields `filter` keeps,
+// its properties and changelog. Error: Failed when `body` is not JSON or not an object.
+Result<Issue> stream_issue(std::string_view body, const IssueFilter& filter);
+
 // The same, collected into a SearchPage (is_last as sent).
 Result<SearchPage> parse_search_page(std::string_view body, const IssueFilter& filter = {});
 

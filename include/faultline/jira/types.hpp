@@ -166,6 +166,10 @@ struct IssueQuery {
   std::vector<std::string> fields;      // empty = all fields
   std::vector<std::string> properties;  // entity property keys to return
   Changelog changelog = Changelog::Omit;
+  // As SearchRequest::kept_members: the members read inside object fields. When set, the
+  // answer is parsed as a stream that builds nothing else of those fields (a fault's
+  // `subtasks` list of 10,000 sub-tasks, each with its own status, priority and type).
+  std::vector<std::string> kept_members;
 };
 
 // A comment on an issue.
