@@ -21,6 +21,7 @@ namespace sandbox {
 
 namespace jql {
 struct EvalContext;
+struct Query;
 struct ValueRef;
 }  // namespace jql
 
@@ -145,6 +146,8 @@ private:
   // What Cloud's lagging index shows of `record` at `now`: the newest version older than the
   // lag, or nullptr for an issue created within it. Lowers `next_change` to the time a newer
   // version becomes visible.
+  // The issues a search evaluates: the sub-tasks of the parents it requires, else all.
+  std::vector<const IssueRecord*> search_candidates(const jql::Query& query) const;
   const nlohmann::json* indexed_view(const IssueRecord& record, std::chrono::system_clock::time_point now,
                                      std::chrono::system_clock::time_point& next_change) const;
   nlohmann::json change_item(const std::string& field_id, const nlohmann::json& from,

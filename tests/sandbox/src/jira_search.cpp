@@ -1,6 +1,7 @@
 // Jira emulation: issue search (Cloud search/jql with page tokens, Data Center search with
 // offsets), saved filters, agile boards and the plain HTML issue view.
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -13,6 +14,7 @@
 
 #if __has_include("jql.hpp")
 #include "jql.hpp"
+#include "jql_ast.hpp"
 #define SANDBOX_HAVE_JQL 1
 #else
 #define SANDBOX_HAVE_JQL 0
@@ -175,7 +177,65 @@ std::expected<SearchParams, SbResponse> read_search_params(const SbRequest& r) {
   return p;
 }
 
+// The parent values a query's WHERE requires (`parent = X` or `parent in (X, Y)`, alone or as
+// one conjunct of an AND), so a search need only look at their sub-tasks; nullopt when the
+// query does not restrict the parent that way.
+std::optional<std::vector<std::string>> required_parents(const jql::Node& node) {
+  if (node.kind == jql::Node::Kind::And) {
+    for (const auto& child : node.children)
+      if (auto parents = required_parents(child)) return parents;
+    return std::nullopt;
+  }
+  if (node.kind != jql::Node::Kind::Leaf || node.clause.field.kind != jql::FieldKind::Parent) return std::nullopt;
+  const auto& operand = node.clause.operand;
+  if (node.clause.op == jql::Op::Eq && operand.kind == jql::Operand::Kind::Literal)
+    return std::vector<std::string>{operand.text};
+  if (node.clause.op != jql::Op::In || operand.kind != jql::Operand::Kind::List) return std::nullopt;
+  std::vector<std::string> parents;
+  for (const auto& item : operand.items) {
+    if (item.kind != jql::Operand::Kind::Literal) return std::nullopt;
+    parents.push_back(item.text);
+  }
+  return parents;
+}
+
 }  // namespace
+
+// The issues a search has to evaluate, in id order: the sub-tasks of the required parents
+// (Jira's index answers `parent = X` without reading every issue), else every issue. A parent
+// value that names no stored issue by key or id falls back to every issue, so the evaluator
+// still decides (and says) what matches.
+std::vector<const IssueRecord*> JiraService::search_candidates(const jql::Query& query) const {
+  std::vector<const IssueRecord*> out;
+  const auto parents = query.where ? required_parents(*query.where) : std::nullopt;
+  std::vector<long long> child_ids;
+  bool narrowed = parents.has_value();
+  if (parents) {
+    for (const auto& value : *parents) {
+      std::optional<long long> parent_id;
+      std::string key = value;
+      std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      if (auto it = m_ids_by_key.find(key); it != m_ids_by_key.end()) parent_id = it->second;
+      else if (jql::all_digits(value) && value.size() < 18 && m_issues.contains(std::stoll(value))) parent_id = std::stoll(value);
+      if (!parent_id) {
+        narrowed = false;
+        break;
+      }
+      if (auto children = m_children.find(*parent_id); children != m_children.end())
+        child_ids.insert(child_ids.end(), children->second.begin(), children->second.end());
+    }
+  }
+  if (!narrowed) {
+    out.reserve(m_issues.size());
+    for (const auto& [id, record] : m_issues) out.push_back(&record);
+    return out;
+  }
+  std::sort(child_ids.begin(), child_ids.end());
+  child_ids.erase(std::unique(child_ids.begin(), child_ids.end()), child_ids.end());
+  for (long long id : child_ids)
+    if (auto it = m_issues.find(id); it != m_issues.end()) out.push_back(&it->second);
+  return out;
+}
 
 // ------------------------------------------------------------------------------------ search
 
@@ -227,7 +287,8 @@ SbResponse JiraService::search_call(const Call& call) {
     // Cloud's index lags: a search matches the version of each issue it has indexed (none for
     // one created within the lag), except the issues the caller asks to reconcile.
     auto next_change = std::chrono::system_clock::time_point::max();
-    for (const auto& [id, record] : m_issues) {
+    for (const IssueRecord* candidate : search_candidates(**query)) {
+      const IssueRecord& record = *candidate;
       const nlohmann::json* seen = &record.issue;
       if (enhanced && !params->reconcile.contains(record.issue.value("id", "")))
         seen = indexed_view(record, r.now, next_change);

@@ -173,3 +173,45 @@ TEST_CASE("Data Center search answers a JQL error with 400", "[jira][search]") {
   CHECK(status == 400);
   CHECK_FALSE(body["errorMessages"].empty());
 }
+
+TEST_CASE("A search that requires a parent looks at its sub-tasks and finds what a full scan finds",
+          "[jira][search][parent]") {
+  TestSandbox sb(Flavor::DataCenter);
+  auto create = [&](const nlohmann::json& input) {
+    auto [status, body] = sb.call("POST", "/rest/api/2/issue", input);
+    REQUIRE(status == 201);
+    return body;
+  };
+  auto subtask = [&](const std::string& parent, const std::string& label) {
+    nlohmann::json input = {{"fields",
+                             {{"project", {{"key", "FAULT"}}},
+                              {"issuetype", {{"name", "Sub-task"}}},
+                              {"summary", "action of " + parent},
+                              {"labels", {label}},
+                              {"parent", {{"key", parent}}}}}};
+    return create(input)["key"].get<std::string>();
+  };
+  const auto one = create(fault_input("one"));
+  const auto two = create(fault_input("two"));
+  const std::string one_key = one["key"], two_key = two["key"], one_id = one["id"];
+  const auto a = subtask(one_key, "x"), b = subtask(one_key, "y"), c = subtask(two_key, "x");
+  auto keys = [&](const std::string& jql) {
+    auto [status, page] =
+        sb.call("POST", "/rest/api/2/search", {{"jql", jql}, {"maxResults", 100}, {"fields", {"summary"}}});
+    REQUIRE(status == 200);
+    std::vector<std::string> out;
+    for (const auto& issue : page["issues"]) out.push_back(issue["key"]);
+    return out;
+  };
+  using Keys = std::vector<std::string>;
+  CHECK(keys("parent = " + one_key + " ORDER BY key ASC") == Keys{a, b});
+  CHECK(keys("parent = " + one_id + " ORDER BY key ASC") == Keys{a, b});
+  CHECK(keys("parent = " + two_key + " ORDER BY key ASC") == Keys{c});
+  CHECK(keys("parent in (" + one_key + ", " + two_key + ") ORDER BY key ASC") == Keys{a, b, c});
+  CHECK(keys("parent = " + one_key + " AND labels = x ORDER BY key ASC") == Keys{a});
+  CHECK(keys("labels = x AND parent in (" + two_key + ") ORDER BY key ASC") == Keys{c});
+  CHECK(keys("parent = " + one_key + " ORDER BY key DESC") == Keys{b, a});
+  // Not a required parent (OR, NOT): every issue is evaluated.
+  CHECK(keys("parent = " + two_key + " OR labels = y ORDER BY key ASC") == Keys{b, c});
+  CHECK(keys("NOT parent = " + one_key + " AND labels = x ORDER BY key ASC") == Keys{c});
+}
