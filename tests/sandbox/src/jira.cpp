@@ -499,8 +499,10 @@ nlohmann::json JiraService::field_list() const {
 const nlohmann::json* JiraService::find_field(const std::string& id) const {
   auto it = m_config.find("fields");
   if (it == m_config.end()) return nullptr;
-  for (const auto& f : *it)
-    if (f.value("id", "") == id) return &f;
+  for (const auto& f : *it) {  // compared in place: this runs for every field of every issue a page shows
+    const auto fid = f.find("id");
+    if (fid != f.end() && fid->is_string() && fid->get_ref<const std::string&>() == id) return &f;
+  }
   return nullptr;
 }
 

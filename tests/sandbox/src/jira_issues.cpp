@@ -619,8 +619,10 @@ nlohmann::json JiraService::render_issue(const IssueRecord& record, const SbRequ
     }
   }
   for (const auto& f : config_list("fields")) {
-    const std::string fid = f.value("id", "");
-    if (wanted(fid) && !fields.contains(fid)) fields[fid] = nullptr;
+    const auto fid = f.find("id");
+    if (fid == f.end() || !fid->is_string()) continue;
+    const auto& name = fid->get_ref<const std::string&>();
+    if (wanted(name) && !fields.contains(name)) fields[name] = nullptr;
   }
   if (wanted("subtasks")) {
     nlohmann::json subtasks = nlohmann::json::array();
@@ -1242,7 +1244,9 @@ SbResponse JiraService::bulk_fetch_call(const Call& call) {
     if (IssueRecord* record = find_issue(ref.get<std::string>()))
       issues.push_back(render_issue(*record, call.request, call.version, fields, expand, properties));
   }
-  return SbResponse::json(200, {{"issues", issues}, {"issueErrors", nlohmann::json::array()}});
+  nlohmann::json out = {{"issueErrors", nlohmann::json::array()}};
+  out["issues"] = std::move(issues);  // an initializer list would copy every issue
+  return SbResponse::json(200, out);
 }
 
 SbResponse JiraService::changelog_bulk_fetch_call(const Call& call) {

@@ -335,7 +335,8 @@ SbResponse JiraService::search_call(const Call& call) {
                                          params->expand, params->properties));
     }
     const bool last = offset + max >= total;
-    nlohmann::json out = {{"issues", issues}, {"isLast", last}};
+    nlohmann::json out = {{"isLast", last}};
+    out["issues"] = std::move(issues);  // an initializer list would copy the whole page
     if (!last) out["nextPageToken"] = to_base64(fmt::format("{}{}", k_token_prefix, offset + max));
     return SbResponse::json(200, out);
   }
@@ -346,8 +347,8 @@ SbResponse JiraService::search_call(const Call& call) {
   for (long long i = start; i < total && i < start + max; ++i)
     issues.push_back(render_issue(*hits[static_cast<std::size_t>(i)], r, call.version, params->fields,
                                   params->expand, params->properties));
-  nlohmann::json out = {{"expand", "schema,names"}, {"startAt", start}, {"maxResults", max},
-                        {"total", total}, {"issues", issues}};
+  nlohmann::json out = {{"expand", "schema,names"}, {"startAt", start}, {"maxResults", max}, {"total", total}};
+  out["issues"] = std::move(issues);  // an initializer list would copy the whole page
   if (!missing.empty()) out["warningMessages"] = missing;
   return SbResponse::json(200, out);
 #else
