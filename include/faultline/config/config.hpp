@@ -168,7 +168,7 @@ struct HttpSettings {
   int connect_timeout_seconds = 10;
   int max_retries = 4;
   std::string ca_bundle;  // path to a PEM bundle; empty = system default
-  int concurrency = 4;    // parallel requests for independent reads
+  int concurrency = 8;    // parallel requests for independent reads (pages, bulk fetches)
 };
 
 struct Config {

@@ -14,7 +14,7 @@ struct CurlOptions {
   std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS handshake
   std::chrono::milliseconds total_timeout{30000};    // whole request, unless Request::timeout is set
   std::string ca_bundle;                             // PEM file of trusted CAs; empty = system store
-  int max_concurrency = 4;                           // parallel transfers in send_all (at least 1)
+  int max_concurrency = 8;                           // parallel transfers in send_all (at least 1)
 };
 
 // A Transport over libcurl: connections, DNS answers and TLS sessions are shared and reused
