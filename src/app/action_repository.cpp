@@ -277,7 +277,7 @@ Result<std::vector<ExistingAction>> ActionRepository::list(std::string_view faul
   // The parent's sub-task list (consistent), then every sub-task by key in one wave.
   jira::IssueQuery parent_query;
   parent_query.fields = {"subtasks"};
-  parent_query.kept_members = {"subtasks.id", "subtasks.key"};
+  parent_query.kept_members = core::subtask_list_members();
   FAULTLINE_TRY(parent, m_client.get_issue(fault_key, parent_query));
   std::vector<ExistingAction> out;
   const auto subtasks = parent->fields.value("subtasks", nlohmann::json::array());
@@ -305,7 +305,7 @@ Result<std::vector<ExistingAction>> ActionRepository::list_by_search(std::string
   // what the search did not show is fetched by key.
   jira::IssueQuery parent_query;
   parent_query.fields = {"subtasks"};
-  parent_query.kept_members = {"subtasks.id", "subtasks.key"};
+  parent_query.kept_members = core::subtask_list_members();
   Result<jira::Issue> parent = std::unexpected(Error{});
   Result<std::vector<ExistingAction>> found = std::unexpected(Error{});
   util::wave([&] { parent = m_client.get_issue(fault_key, parent_query); }, [&] { found = search(fault_key); });

@@ -213,7 +213,7 @@ Result<void> ReviewPublisher::read_all() {
   Result<std::vector<ExistingAction>> found = std::unexpected(Error{});
   jira::IssueQuery hub_query;
   hub_query.fields = {"subtasks", "summary"};
-  hub_query.kept_members = {"subtasks.id", "subtasks.key"};  // each sub-task's own fields are not read
+  hub_query.kept_members = core::subtask_list_members();  // each sub-task's own fields are not read
   hub_query.properties = {std::string(k_review_property), std::string(k_publishing_property),
                           std::string(k_notified_property)};
   confluence::Client* conf = m_confluence;

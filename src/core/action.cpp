@@ -54,6 +54,8 @@ std::vector<std::string> action_field_members() {
           "assignee.key",  "assignee.displayName",  "status.name",        "status.statusCategory.key"};
 }
 
+std::vector<std::string> subtask_list_members() { return {"subtasks.id", "subtasks.key"}; }
+
 std::optional<date::year_month_day> parse_due_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int parts[3] = {0, 0, 0};

@@ -48,6 +48,9 @@ std::vector<std::string> action_fields();
 // The members action_from_issue reads inside those fields' objects, as dotted paths
 // (jira::SearchRequest::kept_members): a read builds nothing else of them.
 std::vector<std::string> action_field_members();
+// The members read of a fault's `subtasks` field (its list of sub-tasks): each one's id and
+// key; the sub-tasks themselves are read by action searches.
+std::vector<std::string> subtask_list_members();
 
 // Reads one issue JSON (fields as action_fields()); id from the fault-action-id- label, kind
 // from a fault-action-kind-<kind> label when present (else ""). Error (Failed) when the
