@@ -32,6 +32,7 @@ IssueFilter search_filter(const SearchRequest& request) {
 namespace {
 
 using json = nlohmann::json;
+using namespace std::string_view_literals;
 
 class PageHandler {
 public:
@@ -72,38 +73,45 @@ public:
     if (!m_build.empty()) {
       // Inside a kept value: links and pictures are never read (a user's avatarUrls, every
       // object's self), and not building them saves a third of a page's work.
-      if (name == "self" || name == "avatarUrls" || name == "iconUrl" || name == "expand") {
+      const std::string_view member = name;
+      if (member == "self"sv || member == "avatarUrls"sv || member == "iconUrl"sv || member == "expand"sv) {
         m_skip_next = true;
         return true;
       }
       if (m_rules) {  // a field read only in part: the members on the way to a kept path
-        std::string path = m_paths.back().empty() ? name : m_paths.back() + "." + name;
-        if (!leads_to_kept(path)) {
+        // Built in a reused buffer: most keys are skipped, and a path is often longer than
+        // a string's inline capacity.
+        m_member_path = m_paths.back();
+        if (!m_member_path.empty()) m_member_path += '.';
+        m_member_path += member;
+        if (!leads_to_kept(m_member_path)) {
           m_skip_next = true;
           return true;
         }
-        m_member_path = std::move(path);
       }
       m_build_key = std::move(name);
       return true;
     }
     if (m_frames.empty()) return true;
     switch (m_frames.back()) {
-      case Frame::Root:
+      case Frame::Root: {
         m_key = std::move(name);
-        if (m_key != "issues" && m_key != "total" && m_key != "startAt" && m_key != "maxResults" &&
-            m_key != "isLast" && m_key != "nextPageToken")
+        const std::string_view key = m_key;
+        if (key != "issues"sv && key != "total"sv && key != "startAt"sv && key != "maxResults"sv &&
+            key != "isLast"sv && key != "nextPageToken"sv)
           m_skip_next = true;
         break;
+      }
       case Frame::Issue:
         m_key = std::move(name);
         m_rules = nullptr;
-        if (m_key == "properties") m_had_properties = true;
-        if (m_key == "properties" && m_filter.keep_properties) {
-          m_build_next = &m_issue.properties;
-        } else if (m_key == "changelog" && m_filter.keep_changelog) {
+        if (const std::string_view key = m_key; key == "properties"sv) {
+          m_had_properties = true;
+          if (m_filter.keep_properties) m_build_next = &m_issue.properties;
+          else m_skip_next = true;
+        } else if (key == "changelog"sv && m_filter.keep_changelog) {
           m_build_next = &m_changelog;
-        } else if (m_key != "id" && m_key != "key" && m_key != "self" && m_key != "fields") {
+        } else if (key != "id"sv && key != "key"sv && key != "self"sv && key != "fields"sv) {
           m_skip_next = true;
         }
         break;
