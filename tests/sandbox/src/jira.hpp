@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -158,6 +159,12 @@ private:
                               ApiVersion version, const std::optional<std::vector<std::string>>& fields,
                               const std::vector<std::string>& expand,
                               const std::vector<std::string>& properties) const;
+  // The JSON text of each record as render_issue makes it, for the issues of a search page or a
+  // bulk fetch: taken from the render cache where it holds them, rendered (and kept) otherwise.
+  std::vector<std::string> rendered_issues(const std::vector<const IssueRecord*>& records, const SbRequest& request,
+                                           ApiVersion version, const std::optional<std::vector<std::string>>& fields,
+                                           const std::vector<std::string>& expand,
+                                           const std::vector<std::string>& properties) const;
   nlohmann::json render_body(const nlohmann::json& stored, ApiVersion version) const;
   // A comment as Jira answers it; its self is .../issue/{issueId}/comment/{id}.
   nlohmann::json render_comment(const nlohmann::json& comment, const std::string& issue_id,
@@ -223,6 +230,19 @@ private:
   static constexpr std::size_t k_search_cache_entries = 8;
   std::mutex m_search_cache_mutex;                    // guards m_search_cache
   std::vector<SearchCache> m_search_cache;
+  // Issues rendered for search pages and bulk fetches, as JSON text, by the shape of the
+  // request (API version, base URL, caller, fields, expand, properties) and issue id; all of it
+  // dropped when m_version moves (any write: an issue's rendering shows its parent, sub-tasks
+  // and links too). Reading the same issues again then costs copying their text, as a server's
+  // caches make it cheap, so bench/ measures the clients rather than this emulator's rendering.
+  struct RenderCache {
+    std::uint64_t version = 0;
+    std::size_t bytes = 0;
+    std::map<std::string, std::unordered_map<std::string, std::string>> by_shape;
+  };
+  static constexpr std::size_t k_render_cache_bytes = std::size_t{256} << 20;
+  mutable std::mutex m_render_cache_mutex;            // guards m_render_cache
+  mutable RenderCache m_render_cache;
   long long m_next_id = 10000;                        // ids for issues, comments, links, ...
 };
 

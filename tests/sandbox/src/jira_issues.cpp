@@ -565,6 +565,51 @@ nlohmann::json JiraService::render_history(const nlohmann::json& history, const 
   return out;
 }
 
+std::vector<std::string> JiraService::rendered_issues(const std::vector<const IssueRecord*>& records,
+                                                      const SbRequest& request, ApiVersion version,
+                                                      const std::optional<std::vector<std::string>>& fields,
+                                                      const std::vector<std::string>& expand,
+                                                      const std::vector<std::string>& properties) const {
+  // Everything render_issue reads besides the stored data: the caller (watches, transitions)
+  // and the base URL (links).
+  const std::string caller = request.user.is_object() ? request.user.value("name", "") : "";
+  const std::string shape =
+      fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(version), request.base_url, caller,
+                  fields ? fmt::format("{}", fmt::join(*fields, ",")) : std::string("(default)"),
+                  fmt::join(expand, ","), fmt::join(properties, ","));
+  std::vector<std::string> texts(records.size());
+  std::vector<std::size_t> missing;
+  {
+    std::lock_guard lock(m_render_cache_mutex);
+    if (m_render_cache.version != m_version) m_render_cache = RenderCache{m_version, 0, {}};
+    const auto kept = m_render_cache.by_shape.find(shape);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto* id = records[i]->issue["id"].get_ptr<const std::string*>();
+      if (kept != m_render_cache.by_shape.end() && id) {
+        if (const auto hit = kept->second.find(*id); hit != kept->second.end()) {
+          texts[i] = hit->second;
+          continue;
+        }
+      }
+      missing.push_back(i);
+    }
+  }
+  for (const std::size_t i : missing) {
+    texts[i] = render_issue(*records[i], request, version, fields, expand, properties)
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  if (missing.empty()) return texts;
+  std::lock_guard lock(m_render_cache_mutex);
+  if (m_render_cache.version != m_version) return texts;  // cannot happen under the shared lock
+  if (m_render_cache.bytes > k_render_cache_bytes) m_render_cache = RenderCache{m_version, 0, {}};
+  auto& kept = m_render_cache.by_shape[shape];
+  for (const std::size_t i : missing) {
+    const auto* id = records[i]->issue["id"].get_ptr<const std::string*>();
+    if (id && kept.emplace(*id, texts[i]).second) m_render_cache.bytes += texts[i].size();
+  }
+  return texts;
+}
+
 nlohmann::json JiraService::render_issue(const IssueRecord& record, const SbRequest& request, ApiVersion version,
                                          const std::optional<std::vector<std::string>>& wanted_fields,
                                          const std::vector<std::string>& expand,
@@ -1238,15 +1283,13 @@ SbResponse JiraService::bulk_fetch_call(const Call& call) {
   if (body->contains("expand")) expand = split_list((*body)["expand"].is_string() ? (*body)["expand"].get<std::string>() : "", ',');
   std::vector<std::string> properties;
   if (body->contains("properties")) properties = (*body)["properties"].get<std::vector<std::string>>();
-  nlohmann::json issues = nlohmann::json::array();
+  std::vector<const IssueRecord*> found;
   for (const auto& ref : (*body)["issueIdsOrKeys"]) {
     if (!ref.is_string()) continue;
-    if (IssueRecord* record = find_issue(ref.get<std::string>()))
-      issues.push_back(render_issue(*record, call.request, call.version, fields, expand, properties));
+    if (IssueRecord* record = find_issue(ref.get<std::string>())) found.push_back(record);
   }
-  nlohmann::json out = {{"issueErrors", nlohmann::json::array()}};
-  out["issues"] = std::move(issues);  // an initializer list would copy every issue
-  return SbResponse::json(200, out);
+  return page_with_issues({{"issueErrors", nlohmann::json::array()}},
+                          rendered_issues(found, call.request, call.version, fields, expand, properties));
 }
 
 SbResponse JiraService::changelog_bulk_fetch_call(const Call& call) {

@@ -327,30 +327,30 @@ SbResponse JiraService::search_call(const Call& call) {
     long long max = params->max_results.value_or(50);
     if (max < 0) return jira_error(400, {"The max results parameter has to be between 1 and 5,000."});
     max = std::clamp(max, 1LL, ids_only ? k_cloud_max_ids : k_cloud_max_fields);
-    nlohmann::json issues = nlohmann::json::array();
-    for (long long i = offset; i < total && i < offset + max; ++i) {
-      const auto* rec = hits[static_cast<std::size_t>(i)];
-      if (ids_only && params->expand.empty() && params->properties.empty()) issues.push_back({{"id", rec->issue["id"]}});
-      else issues.push_back(render_issue(*rec, r, call.version, params->fields.value_or(std::vector<std::string>{"id"}),
-                                         params->expand, params->properties));
-    }
+    const std::vector<const IssueRecord*> page(hits.begin() + static_cast<std::ptrdiff_t>(offset),
+                                               hits.begin() + static_cast<std::ptrdiff_t>(std::min(total, offset + max)));
     const bool last = offset + max >= total;
     nlohmann::json out = {{"isLast", last}};
-    out["issues"] = std::move(issues);  // an initializer list would copy the whole page
     if (!last) out["nextPageToken"] = to_base64(fmt::format("{}{}", k_token_prefix, offset + max));
-    return SbResponse::json(200, out);
+    if (ids_only && params->expand.empty() && params->properties.empty()) {
+      nlohmann::json issues = nlohmann::json::array();
+      for (const auto* rec : page) issues.push_back({{"id", rec->issue["id"]}});
+      out["issues"] = std::move(issues);  // an initializer list would copy the whole page
+      return SbResponse::json(200, out);
+    }
+    return page_with_issues(out, rendered_issues(page, r, call.version,
+                                                 params->fields.value_or(std::vector<std::string>{"id"}),
+                                                 params->expand, params->properties));
   }
 
   const long long start = std::clamp(params->start_at, 0LL, total);
   const long long max = std::clamp(params->max_results.value_or(50), 0LL, k_dc_max_results);
-  nlohmann::json issues = nlohmann::json::array();
-  for (long long i = start; i < total && i < start + max; ++i)
-    issues.push_back(render_issue(*hits[static_cast<std::size_t>(i)], r, call.version, params->fields,
-                                  params->expand, params->properties));
+  const std::vector<const IssueRecord*> page(hits.begin() + static_cast<std::ptrdiff_t>(start),
+                                             hits.begin() + static_cast<std::ptrdiff_t>(std::min(total, start + max)));
   nlohmann::json out = {{"expand", "schema,names"}, {"startAt", start}, {"maxResults", max}, {"total", total}};
-  out["issues"] = std::move(issues);  // an initializer list would copy the whole page
   if (!missing.empty()) out["warningMessages"] = missing;
-  return SbResponse::json(200, out);
+  return page_with_issues(out, rendered_issues(page, r, call.version, params->fields, params->expand,
+                                               params->properties));
 #else
   return jira_error(400, {"JQL search is not available in this sandbox build."});
 #endif

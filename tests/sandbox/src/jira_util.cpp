@@ -156,4 +156,21 @@ std::vector<std::string> list_param(const SbRequest& request, const std::string&
   return out;
 }
 
+SbResponse page_with_issues(const nlohmann::json& page, const std::vector<std::string>& issues) {
+  const std::string rest = page.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::size_t size = rest.size() + 16;
+  for (const auto& issue : issues) size += issue.size() + 1;
+  SbResponse out;
+  out.body.reserve(size);
+  out.body = "{\"issues\":[";
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (i > 0) out.body += ',';
+    out.body += issues[i];
+  }
+  out.body += ']';
+  if (rest.size() > 2) out.body += ',';                   // rest is "{...}": its members follow
+  out.body.append(rest, 1, std::string::npos);            // from after its "{", with its "}"
+  return out;
+}
+
 }  // namespace sandbox

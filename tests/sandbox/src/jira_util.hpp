@@ -44,6 +44,10 @@ std::string to_lower(std::string_view text);
 // Splits `text` on `separator`, trimming spaces and dropping empty parts.
 std::vector<std::string> split_list(std::string_view text, char separator);
 
+// A 200 answer holding `page` (a JSON object) with an "issues" member made of `issues` (each
+// one issue's JSON text).
+SbResponse page_with_issues(const nlohmann::json& page, const std::vector<std::string>& issues);
+
 // All values of a query parameter, repeated (?a=1&a=2) and comma-separated (?a=1,2) alike.
 std::vector<std::string> list_param(const SbRequest& request, const std::string& name);
 

@@ -215,3 +215,50 @@ TEST_CASE("A search that requires a parent looks at its sub-tasks and finds what
   CHECK(keys("parent = " + two_key + " OR labels = y ORDER BY key ASC") == Keys{b, c});
   CHECK(keys("NOT parent = " + one_key + " AND labels = x ORDER BY key ASC") == Keys{c});
 }
+
+TEST_CASE("Search pages and bulk fetches show every write at once, also in the issues that embed another",
+          "[jira][search][render-cache]") {
+  const auto flavor = GENERATE(Flavor::DataCenter, Flavor::Cloud);
+  TestSandbox sb(flavor);
+  const std::string api = flavor == Flavor::Cloud ? "/rest/api/3" : "/rest/api/2";
+  auto [made, fault] = sb.call("POST", api + "/issue", fault_input("before"));
+  REQUIRE(made == 201);
+  const std::string fault_key = fault["key"];
+  nlohmann::json sub_input = {{"fields",
+                               {{"project", {{"key", "FAULT"}}},
+                                {"issuetype", {{"name", "Sub-task"}}},
+                                {"summary", "an action"},
+                                {"labels", {"render-cache"}},
+                                {"parent", {{"key", fault_key}}}}}};
+  auto [sub_made, sub] = sb.call("POST", api + "/issue", sub_input);
+  REQUIRE(sub_made == 201);
+  const std::string sub_id = sub["id"];
+  sb.call("POST", "/_sandbox/index/catch-up", nlohmann::json::object());
+  // The sub-task as a search page and a bulk fetch show it: its parent's summary inside.
+  auto parent_summary_seen = [&]() {
+    std::vector<std::string> seen;
+    nlohmann::json query = {{"jql", "labels = render-cache"}, {"maxResults", 10}, {"fields", {"summary", "parent"}}};
+    auto [status, page] = sb.call("POST", api + (flavor == Flavor::Cloud ? "/search/jql" : "/search"), query);
+    REQUIRE(status == 200);
+    REQUIRE(page["issues"].size() == 1);
+    seen.push_back(page["issues"][0]["fields"]["parent"]["fields"]["summary"]);
+    if (flavor == Flavor::Cloud) {
+      auto [fetched, bulk] = sb.call("POST", api + "/issue/bulkfetch",
+                                     {{"issueIdsOrKeys", {sub_id}}, {"fields", {"summary", "parent"}}});
+      REQUIRE(fetched == 200);
+      REQUIRE(bulk["issues"].size() == 1);
+      CHECK(bulk["issueErrors"].empty());
+      seen.push_back(bulk["issues"][0]["fields"]["parent"]["fields"]["summary"]);
+    }
+    return seen;
+  };
+  const auto expected = [&](const std::string& summary) {
+    return std::vector<std::string>(flavor == Flavor::Cloud ? 2 : 1, summary);
+  };
+  CHECK(parent_summary_seen() == expected("before"));
+  CHECK(parent_summary_seen() == expected("before"));  // read again: the same answer
+  auto [edited, _] = sb.call("PUT", api + "/issue/" + fault_key, {{"fields", {{"summary", "after"}}}});
+  REQUIRE(edited == 204);
+  sb.call("POST", "/_sandbox/index/catch-up", nlohmann::json::object());
+  CHECK(parent_summary_seen() == expected("after"));
+}
