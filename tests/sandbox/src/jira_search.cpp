@@ -2,6 +2,7 @@
 // offsets), saved filters, agile boards and the plain HTML issue view.
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -199,10 +200,33 @@ std::optional<std::vector<std::string>> required_parents(const jql::Node& node) 
   return parents;
 }
 
+// Narrows [low, high] by the numeric id bounds a query's WHERE requires (`id >= N`, `id < N`,
+// ..., alone or as conjuncts of an AND).
+void required_id_range(const jql::Node& node, long long& low, long long& high) {
+  if (node.kind == jql::Node::Kind::And) {
+    for (const auto& child : node.children) required_id_range(child, low, high);
+    return;
+  }
+  if (node.kind != jql::Node::Kind::Leaf || node.clause.field.kind != jql::FieldKind::Key) return;
+  const auto& operand = node.clause.operand;
+  if (operand.kind != jql::Operand::Kind::Literal || !jql::all_digits(operand.text) || operand.text.empty() ||
+      operand.text.size() >= 18)
+    return;
+  const long long value = std::stoll(operand.text);
+  switch (node.clause.op) {
+    case jql::Op::Ge: low = std::max(low, value); break;
+    case jql::Op::Gt: low = std::max(low, value + 1); break;
+    case jql::Op::Le: high = std::min(high, value); break;
+    case jql::Op::Lt: high = std::min(high, value - 1); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 // The issues a search has to evaluate, in id order: the sub-tasks of the required parents
-// (Jira's index answers `parent = X` without reading every issue), else every issue. A parent
+// (Jira's index answers `parent = X` without reading every issue), else those in the id range
+// the query requires (`id >= A AND id <= B`), else every issue. A parent
 // value that names no stored issue by key or id falls back to every issue, so the evaluator
 // still decides (and says) what matches.
 std::vector<const IssueRecord*> JiraService::search_candidates(const jql::Query& query) const {
@@ -226,8 +250,12 @@ std::vector<const IssueRecord*> JiraService::search_candidates(const jql::Query&
     }
   }
   if (!narrowed) {
-    out.reserve(m_issues.size());
-    for (const auto& [id, record] : m_issues) out.push_back(&record);
+    long long low = std::numeric_limits<long long>::min(), high = std::numeric_limits<long long>::max();
+    if (query.where) required_id_range(*query.where, low, high);
+    if (low > high) return out;
+    const auto first = m_issues.lower_bound(low);
+    const auto last = high == std::numeric_limits<long long>::max() ? m_issues.end() : m_issues.upper_bound(high);
+    for (auto it = first; it != last; ++it) out.push_back(&it->second);
     return out;
   }
   std::sort(child_ids.begin(), child_ids.end());

@@ -25,6 +25,16 @@ void seed_bulk(const TestSandbox& sb) {
   REQUIRE(status == 200);
 }
 
+// The keys a Data Center search finds (up to 100), in its order.
+std::vector<std::string> search_keys(const TestSandbox& sb, const std::string& jql) {
+  auto [status, page] =
+      sb.call("POST", "/rest/api/2/search", {{"jql", jql}, {"maxResults", 100}, {"fields", {"summary"}}});
+  REQUIRE(status == 200);
+  std::vector<std::string> out;
+  for (const auto& issue : page["issues"]) out.push_back(issue["key"]);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("Data Center search pages by startAt over 10,000 issues with maxResults capped at 1000", "[jira][search]") {
@@ -195,14 +205,7 @@ TEST_CASE("A search that requires a parent looks at its sub-tasks and finds what
   const auto two = create(fault_input("two"));
   const std::string one_key = one["key"], two_key = two["key"], one_id = one["id"];
   const auto a = subtask(one_key, "x"), b = subtask(one_key, "y"), c = subtask(two_key, "x");
-  auto keys = [&](const std::string& jql) {
-    auto [status, page] =
-        sb.call("POST", "/rest/api/2/search", {{"jql", jql}, {"maxResults", 100}, {"fields", {"summary"}}});
-    REQUIRE(status == 200);
-    std::vector<std::string> out;
-    for (const auto& issue : page["issues"]) out.push_back(issue["key"]);
-    return out;
-  };
+  auto keys = [&](const std::string& jql) { return search_keys(sb, jql); };
   using Keys = std::vector<std::string>;
   CHECK(keys("parent = " + one_key + " ORDER BY key ASC") == Keys{a, b});
   CHECK(keys("parent = " + one_id + " ORDER BY key ASC") == Keys{a, b});
@@ -261,4 +264,28 @@ TEST_CASE("Search pages and bulk fetches show every write at once, also in the i
   REQUIRE(edited == 204);
   sb.call("POST", "/_sandbox/index/catch-up", nlohmann::json::object());
   CHECK(parent_summary_seen() == expected("after"));
+}
+
+TEST_CASE("A search that requires an id range finds what a full scan finds", "[jira][search][id-range]") {
+  TestSandbox sb(Flavor::DataCenter);
+  std::vector<long long> ids;
+  std::vector<std::string> keys_made;
+  for (int i = 0; i < 5; ++i) {
+    auto input = fault_input("ranged " + std::to_string(i));
+    input["fields"]["labels"] = {i % 2 == 0 ? "even" : "odd"};
+    auto [status, body] = sb.call("POST", "/rest/api/2/issue", input);
+    REQUIRE(status == 201);
+    ids.push_back(std::stoll(body["id"].get<std::string>()));
+    keys_made.push_back(body["key"]);
+  }
+  auto keys = [&](const std::string& jql) { return search_keys(sb, jql); };
+  using Keys = std::vector<std::string>;
+  const auto id = [&](int i) { return std::to_string(ids[static_cast<std::size_t>(i)]); };
+  const auto& k = keys_made;
+  CHECK(keys("id >= " + id(1) + " AND id <= " + id(3) + " ORDER BY key ASC") == Keys{k[1], k[2], k[3]});
+  CHECK(keys("id > " + id(1) + " AND id < " + id(3) + " ORDER BY key ASC") == Keys{k[2]});
+  CHECK(keys("labels = even AND id >= " + id(1) + " ORDER BY key ASC") == Keys{k[2], k[4]});
+  CHECK(keys("id >= " + id(3) + " AND id <= " + id(1)).empty());
+  // Not a required range (OR): every issue is evaluated.
+  CHECK(keys("id >= " + id(4) + " OR labels = odd ORDER BY key ASC") == Keys{k[1], k[3], k[4]});
 }
