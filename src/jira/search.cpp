@@ -1,10 +1,14 @@
 // JQL search. Cloud: POST /rest/api/3/search/jql with nextPageToken (no total, lagging index,
 // ids only unless fields are named). Data Center: GET /rest/api/2/search with startAt/total.
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "faultline/core/query.hpp"
 #include "faultline/http/url.hpp"
@@ -249,6 +253,23 @@ std::vector<std::vector<std::string>> bulk_fetch_batches(const std::vector<std::
   return batches;
 }
 
+std::vector<std::pair<long long, long long>> id_ranges(const std::vector<std::string>& ids, std::size_t size) {
+  std::vector<long long> numbers;
+  numbers.reserve(ids.size());
+  for (const auto& id : ids) {
+    long long n = 0;
+    const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), n);
+    if (error != std::errc() || end != id.data() + id.size() || n <= 0) return {};
+    numbers.push_back(n);
+  }
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<std::pair<long long, long long>> out;
+  size = std::max<std::size_t>(size, 1);
+  for (std::size_t i = 0; i < numbers.size(); i += size)
+    out.emplace_back(numbers[i], numbers[std::min(numbers.size(), i + size) - 1]);
+  return out;
+}
+
 namespace {
 
 using Each = std::function<Result<void>(std::vector<Issue>&)>;
@@ -419,6 +440,14 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
   const auto fields = fields_of(request);
   const auto filter = search_filter(request);
   const IssueFilter ids_only{{"id"}, false, false, {}};
+  // A caller that sorts the issues itself has them read in key order, which within a project is
+  // the order of their ids: each page of ids is then about one id range (the range searches).
+  SearchRequest key_ordered;
+  if (plan.any_order) {
+    key_ordered = request;
+    key_ordered.jql = jql_without_order(request.jql) + " ORDER BY key ASC";
+  }
+  const SearchRequest& ordered = plan.any_order ? key_ordered : request;
   std::set<std::string> seen_tokens;
   std::size_t ids_read = 0;
 
@@ -426,7 +455,7 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
     const int room = sink.room() == std::numeric_limits<int>::max()
                          ? plan.cloud_id_page
                          : std::max(1, std::min(plan.cloud_id_page, sink.room() - static_cast<int>(ids_read - sink.count())));
-    FAULTLINE_TRY(body, cloud_body(request, token, room, nullptr, false));
+    FAULTLINE_TRY(body, cloud_body(ordered, token, room, nullptr, false));
     return client.make_request(http::Method::Post, search_path, {}, &*body, http::RetrySafety::ReadOnly);
   };
 
@@ -436,8 +465,9 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
   // here; otherwise the ids it held are not fetched again.
   std::set<std::string> read_first;
   std::optional<std::vector<http::Outcome>> answered;  // the first round, already sent
+  std::size_t granted = 0;  // issues the first page with fields held, when it did not hold all
   if (plan.cloud_first_page > 0 && request.limit <= 0) {
-    FAULTLINE_TRY(body, cloud_body(request, {}, plan.cloud_first_page, &fields, true));
+    FAULTLINE_TRY(body, cloud_body(ordered, {}, plan.cloud_first_page, &fields, true));
     requests.push_back(client.make_request(http::Method::Post, search_path, {}, &*body, http::RetrySafety::ReadOnly));
     auto outcomes = transport.send_all(requests);
     if (outcomes.size() != requests.size()) {
@@ -446,6 +476,7 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
     }
     FAULTLINE_TRY(page, stream_page(client, http::Method::Post, search_path, outcomes[1], filter));
     const bool whole = page->info.is_last || !page->info.next_page_token || page->issues.empty();
+    granted = page->issues.size();
     for (const auto& issue : page->issues) read_first.insert(issue.id);
     FAULTLINE_TRY(given, sink.give(std::move(page->issues)));
     if (whole) return {};
@@ -454,8 +485,15 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
     outcomes.pop_back();
     answered = std::move(outcomes);
   }
+  // A server that grants more issues per page with fields than a bulk fetch holds (the first
+  // page says how many) is read in searches over id ranges of that many issues, side by side:
+  // what it grants, concurrently, instead of bulk fetches of 100 or a chain of pages.
+  const std::size_t slice = granted > plan.bulk_fetch_limit ? granted : 0;
+  const std::string base_jql = jql_without_order(request.jql);
   bool ids_pending = true;  // requests.front() is an ids page
   std::vector<std::vector<std::string>> fetching;  // the id batches of the bulk fetches in `requests`
+  std::vector<std::string> sliced;  // the ids the range searches in `requests` (after the bulk fetches) read
+  std::size_t ranges = 0;           // how many range searches `requests` ends with
   while (!requests.empty()) {
     auto outcomes = answered ? std::move(*answered) : transport.send_all(requests);
     answered.reset();
@@ -465,6 +503,8 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
     }
     std::vector<http::Request> next;
     std::vector<std::vector<std::string>> next_fetching;
+    std::vector<http::Request> next_ranges;
+    std::vector<std::string> next_sliced;
     std::size_t at = 0;
     if (ids_pending) {
       FAULTLINE_TRY(page, stream_page(client, http::Method::Post, search_path, outcomes[0], ids_only));
@@ -492,9 +532,21 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
         next.push_back(std::move(*more));
       }
       ids_pending = !last;
-      for (auto& batch : bulk_fetch_batches(ids, plan.bulk_fetch_limit)) {
-        next.push_back(bulk_fetch_request(client, batch, fields, request.properties, request.expand));
-        next_fetching.push_back(std::move(batch));
+      const auto spans = slice > 0 ? id_ranges(ids, slice) : std::vector<std::pair<long long, long long>>{};
+      if (!spans.empty()) {
+        SearchRequest range = request;
+        for (const auto& [low, high] : spans) {
+          range.jql = core::jql_and({base_jql, fmt::format("id >= {} AND id <= {}", low, high)});
+          FAULTLINE_TRY(body, cloud_body(range, {}, static_cast<int>(slice), &fields, true));
+          next_ranges.push_back(
+              client.make_request(http::Method::Post, search_path, {}, &*body, http::RetrySafety::ReadOnly));
+        }
+        next_sliced = std::move(ids);
+      } else {
+        for (auto& batch : bulk_fetch_batches(ids, plan.bulk_fetch_limit)) {
+          next.push_back(bulk_fetch_request(client, batch, fields, request.properties, request.expand));
+          next_fetching.push_back(std::move(batch));
+        }
       }
     }
     // The bulk fetches of this round, put back in search order.
@@ -520,9 +572,38 @@ Result<void> read_cloud(Client& client, http::Transport& transport, const Search
       }
       FAULTLINE_TRY(given, sink.give(std::move(batch)));
     }
-    if (request.on_progress && !fetching.empty()) request.on_progress(sink.count(), std::nullopt);
+    // The range searches of this round: their issues in search order; one a range did not
+    // hold (the server granted fewer this time) is bulk fetched in the next round.
+    if (ranges > 0) {
+      std::unordered_map<std::string, Issue> by_id;
+      for (std::size_t r = 0; r < ranges; ++r) {
+        auto& outcome = outcomes[at + fetching.size() + r];
+        FAULTLINE_TRY(page, stream_page(client, http::Method::Post, search_path, outcome, filter));
+        if (outcome) std::string().swap(outcome->body);  // read: free it now
+        for (auto& issue : page->issues) {
+          std::string id = issue.id;
+          by_id.emplace(std::move(id), std::move(issue));
+        }
+      }
+      std::vector<Issue> batch;
+      std::vector<std::string> missing;
+      batch.reserve(sliced.size());
+      for (auto& id : sliced) {
+        if (auto it = by_id.find(id); it != by_id.end()) batch.push_back(std::move(it->second));
+        else missing.push_back(std::move(id));
+      }
+      FAULTLINE_TRY(given, sink.give(std::move(batch)));
+      for (auto& more : bulk_fetch_batches(missing, plan.bulk_fetch_limit)) {
+        next.push_back(bulk_fetch_request(client, more, fields, request.properties, request.expand));
+        next_fetching.push_back(std::move(more));
+      }
+    }
+    if (request.on_progress && (!fetching.empty() || ranges > 0)) request.on_progress(sink.count(), std::nullopt);
+    ranges = next_ranges.size();
+    for (auto& range : next_ranges) next.push_back(std::move(range));
     requests = std::move(next);
     fetching = std::move(next_fetching);
+    sliced = std::move(next_sliced);
   }
   return {};
 }

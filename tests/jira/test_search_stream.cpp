@@ -207,6 +207,11 @@ TEST_CASE("jql_without_order and bulk_fetch_batches", "[jira][search][plan]") {
   CHECK(batches[0].size() == 100);
   CHECK(batches[2].size() == 50);
   CHECK(batches[2].front() == "200");
+  // Id ranges: numeric order, at most `size` ids each; no ranges when an id is not a number.
+  using Ranges = std::vector<std::pair<long long, long long>>;
+  CHECK(jira::id_ranges({"30", "9", "100", "11", "20"}, 2) == Ranges{{9, 11}, {20, 30}, {100, 100}});
+  CHECK(jira::id_ranges({"30", "FAULT-1"}, 2).empty());
+  CHECK(jira::id_ranges({}, 2).empty());
 }
 
 TEST_CASE("read_all on Data Center asks a large page, then the rest together with the property GETs",
@@ -396,6 +401,28 @@ std::string cloud_page(const std::vector<int>& ids, std::optional<std::string> t
 
 bool asks_fields(const json& b) { return b.contains("fields") && b["fields"] == json{"summary"}; }
 
+// read_all of `jql` over `fake` on Cloud (the summary, the faultline property): the keys in
+// the order they were handed over, and the read's depth.
+struct CloudRead {
+  std::vector<std::string> keys;
+  std::size_t depth = 0;
+};
+CloudRead read_cloud(FakeTransport& fake, const std::string& jql, const jira::ReadPlan& plan) {
+  http::RoundTripCountingTransport counting(fake, 4);
+  jira::Client client(counting, cloud_connection(), jira::Flavor::Cloud);
+  jira::SearchRequest request;
+  request.jql = jql;
+  request.fields = {"summary"};
+  request.properties = {"faultline"};
+  util::DepthProbe probe;
+  auto issues = jira::read_all(client, counting, request, plan);
+  REQUIRE(issues);
+  CloudRead read;
+  for (const auto& issue : *issues) read.keys.push_back(issue.key);
+  read.depth = probe.depth();
+  return read;
+}
+
 }  // namespace
 
 TEST_CASE("read_all on Cloud: a first page with the fields that holds every issue ends the read in one wave",
@@ -443,22 +470,51 @@ TEST_CASE("read_all on Cloud: past a partial first page only the ids it did not 
   fake.on(Method::Post, "/rest/api/3/issue/bulkfetch")
       .json_body([](const json& b) { return b["issueIdsOrKeys"] == json{"50"}; })
       .reply(200, json{{"issues", {cloud_issue(50)}}}.dump());
-  http::RoundTripCountingTransport counting(fake, 4);
-  jira::Client client(counting, cloud_connection(), jira::Flavor::Cloud);
-  jira::SearchRequest request;
-  request.jql = "project = FAULT";
-  request.fields = {"summary"};
-  request.properties = {"faultline"};
   jira::ReadPlan plan;
   plan.bulk_fetch_limit = 2;
-  util::DepthProbe probe;
-  auto issues = jira::read_all(client, counting, request, plan);
-  REQUIRE(issues);
-  std::vector<std::string> keys;
-  for (const auto& issue : *issues) keys.push_back(issue.key);
-  CHECK(keys == std::vector<std::string>{"FAULT-30", "FAULT-10", "FAULT-20", "FAULT-40", "FAULT-50"});
+  const auto read = read_cloud(fake, "project = FAULT", plan);
+  CHECK(read.keys == std::vector<std::string>{"FAULT-30", "FAULT-10", "FAULT-20", "FAULT-40", "FAULT-50"});
   CHECK(fake.batches() == std::vector<std::size_t>{2, 2});
-  CHECK(probe.depth() == 2);
+  CHECK(read.depth == 2);
+  fake.verify();
+}
+
+TEST_CASE("read_all on Cloud: a server that grants more than a bulk fetch holds is read in id ranges, side by side",
+          "[jira][search][read_all]") {
+  FakeTransport fake;
+  // A caller that sorts by itself: the ids and the first page come in key order.
+  const auto key_ordered = [](const json& b) { return b["jql"] == "project = FAULT ORDER BY key ASC"; };
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body([&](const json& b) { return !asks_fields(b) && key_ordered(b); })
+      .reply(200, cloud_page({30, 10, 20, 40, 50, 60, 70}, std::nullopt, false));
+  // The server granted 3 of the 7 with their fields: more than a bulk fetch of 2 holds.
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body([&](const json& b) { return asks_fields(b) && key_ordered(b); })
+      .reply(200, cloud_page({30, 10, 20}, "t2", true));
+  const auto range = [](const char* bounds) {
+    return [bounds](const json& b) {
+      return asks_fields(b) && b["maxResults"] == 3 && b["properties"] == json{"faultline"} &&
+             b["jql"] == std::string("(project = FAULT) AND (") + bounds + ")";
+    };
+  };
+  // This time it grants fewer: 50 is left out and bulk fetched after.
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body(range("id >= 40 AND id <= 60"))
+      .reply(200, cloud_page({40, 60}, "t3", true));
+  fake.on(Method::Post, "/rest/api/3/search/jql")
+      .json_body(range("id >= 70 AND id <= 70"))
+      .reply(200, cloud_page({70}, std::nullopt, true));
+  fake.on(Method::Post, "/rest/api/3/issue/bulkfetch")
+      .json_body([](const json& b) { return b["issueIdsOrKeys"] == json{"50"}; })
+      .reply(200, json{{"issues", {cloud_issue(50)}}}.dump());
+  jira::ReadPlan plan;
+  plan.bulk_fetch_limit = 2;
+  plan.any_order = true;
+  const auto read = read_cloud(fake, "project = FAULT ORDER BY created DESC", plan);
+  CHECK(read.keys == std::vector<std::string>{"FAULT-30", "FAULT-10", "FAULT-20", "FAULT-40", "FAULT-60",
+                                              "FAULT-70", "FAULT-50"});
+  CHECK(fake.batches() == std::vector<std::size_t>{2, 2, 1});
+  CHECK(read.depth == 3);
   fake.verify();
 }
 

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "faultline/http/transport.hpp"
@@ -48,11 +49,14 @@ struct ReadPlan {
   int cloud_id_page = k_cloud_id_page;
   // Cloud, without request.limit: a page with the fields goes out beside the first ids page,
   // asking for this many (the server grants what it grants; 0 = none). When it holds every
-  // issue the read is one round trip; otherwise only the ids it did not hold are bulk fetched.
+  // issue the read is one round trip; otherwise only the ids it did not hold are read: by
+  // searches over id ranges of as many as it held, when that is more than bulk_fetch_limit
+  // (what the server grants, side by side), else by bulk fetches.
   int cloud_first_page = k_cloud_id_page;
   std::size_t bulk_fetch_limit = k_bulk_fetch_limit;
-  // The caller sorts the issues itself: Data Center may then read in key-ordered slices (the
-  // JQL's ORDER BY is replaced by ORDER BY key ASC), needed past the search window.
+  // The caller sorts the issues itself: the JQL's ORDER BY is replaced by ORDER BY key ASC.
+  // Data Center may then read in key-ordered slices (needed past the search window); on
+  // Cloud each page of ids is then about one id range (the range searches of read_all).
   bool any_order = false;
   // Data Center: read request.properties per issue (GET /issue/{key}/properties/{p}) for the
   // issues `wants_property` accepts (all when empty), concurrently with the next pages.
@@ -63,7 +67,8 @@ struct ReadPlan {
 // Every issue `request` selects (request.fields exactly: "*navigable" is never added here;
 // request.limit, expand, properties and reconcile_issue_ids honoured; request.on_progress
 // called after each batch), handed to `each` batch by batch, in JQL order within the read
-// (Cloud: bulk fetch answers are put back in search order; Data Center slices: key order).
+// (Cloud: bulk fetch and range answers are put back in search order, except an issue a range
+// left out, which comes with the next batch; with any_order: key order).
 // An issue that moved between pages under a concurrent edit may come twice: callers that
 // care keep each key once. `transport` must be the one `client` sends through. Error: the
 // search, a bulk fetch or `each` failed (a property that cannot be read is left out).
@@ -102,5 +107,9 @@ http::Request bulk_fetch_request(const Client& client, const std::vector<std::st
 // Splits `ids` into bulk fetch batches of at most `limit` (k_bulk_fetch_limit).
 std::vector<std::vector<std::string>> bulk_fetch_batches(const std::vector<std::string>& ids,
                                                          std::size_t limit = k_bulk_fetch_limit);
+// `ids` (numeric issue ids) as id ranges of at most `size` of them each, lowest first: what a
+// range search over a server that grants `size` issues per page reads in one page. Empty when
+// an id is not a positive number (then bulk fetches read them).
+std::vector<std::pair<long long, long long>> id_ranges(const std::vector<std::string>& ids, std::size_t size);
 
 }  // namespace faultline::jira
