@@ -67,10 +67,11 @@ Result<std::vector<core::Action>> read_actions(jira::Client& client, http::Trans
                                        [&](std::vector<jira::Issue>& batch) -> Result<void> {
                                          in_chunk += batch.size();
                                          for (auto& issue : batch) {
-                                           nlohmann::json json{{"id", std::move(issue.id)},
-                                                               {"key", std::move(issue.key)},
-                                                               {"fields", std::move(issue.fields)},
-                                                               {"properties", std::move(issue.properties)}};
+                                           nlohmann::json json = nlohmann::json::object();
+                                           json["id"] = std::move(issue.id);
+                                           json["key"] = std::move(issue.key);
+                                           json["fields"] = std::move(issue.fields);
+                                           json["properties"] = std::move(issue.properties);
                                            FAULTLINE_TRY(action, core::action_from_issue(json));
                                            if (!seen.insert(action->key).second) continue;
                                            actions.push_back(std::move(*action));

@@ -22,7 +22,7 @@ namespace faultline::app {
 namespace {
 
 void add_urls(nlohmann::json& items, const jira::Client& client) {
-  for (auto& item : items) item["url"] = client.browse_url(item["key"].get<std::string>());
+  for (auto& item : items) item["url"] = client.browse_url(item["key"].get_ref<const std::string&>());
 }
 
 // The JQL of a fault list (level already normalized): the project's faults, open ones unless

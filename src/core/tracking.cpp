@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -94,22 +96,59 @@ std::optional<ActionLane> lane_of(const Action& action, date::year_month_day tod
   return ActionLane::Pending;
 }
 
-bool key_less(std::string_view a, std::string_view b) {
-  const auto split = [](std::string_view key) -> std::pair<std::string_view, long long> {
-    const auto dash = key.rfind('-');
-    if (dash == std::string_view::npos) return {key, -1};
-    long long n = -1;
-    const auto digits = key.substr(dash + 1);
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc{} || ptr != digits.data() + digits.size()) return {key, -1};
-    return {key.substr(0, dash), n};
-  };
-  const auto [pa, na] = split(a);
-  const auto [pb, nb] = split(b);
-  if (pa != pb) return pa < pb;
-  if (na != nb) return na < nb;
-  return a < b;
+namespace {
+
+// A key split once for sorting: "FAULT-12" is ("FAULT", 12); a key without a number is
+// (key, -1).
+struct SplitKey {
+  std::string_view prefix;
+  long long number = -1;
+  std::string_view whole;
+};
+
+SplitKey split_key(std::string_view key) {
+  const auto dash = key.rfind('-');
+  if (dash == std::string_view::npos) return {key, -1, key};
+  long long n = -1;
+  const auto digits = key.substr(dash + 1);
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc{} || ptr != digits.data() + digits.size()) return {key, -1, key};
+  return {key.substr(0, dash), n, key};
 }
+
+// -1, 0 or 1 as key_less orders them.
+int compare_keys(const SplitKey& a, const SplitKey& b) {
+  if (a.prefix != b.prefix) return a.prefix < b.prefix ? -1 : 1;
+  if (a.number != b.number) return a.number < b.number ? -1 : 1;
+  return a.whole.compare(b.whole) < 0 ? -1 : (a.whole == b.whole ? 0 : 1);
+}
+
+// Orders a lane by rank(action), then by key, as a stable sort would: the ranks and split
+// keys are worked out once and sorted as small entries, and each action moves once.
+template <class Rank>
+void sort_lane(std::vector<Action>& lane, Rank rank) {
+  struct Entry {
+    std::invoke_result_t<Rank, const Action&> rank;
+    SplitKey key;
+    std::size_t index;
+  };
+  std::vector<Entry> order;
+  order.reserve(lane.size());
+  for (std::size_t i = 0; i < lane.size(); ++i) order.push_back({rank(lane[i]), split_key(lane[i].key), i});
+  std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    if (const int c = compare_keys(a.key, b.key); c != 0) return c < 0;
+    return a.index < b.index;
+  });
+  std::vector<Action> sorted;
+  sorted.reserve(lane.size());
+  for (const auto& entry : order) sorted.push_back(std::move(lane[entry.index]));
+  lane = std::move(sorted);
+}
+
+}  // namespace
+
+bool key_less(std::string_view a, std::string_view b) { return compare_keys(split_key(a), split_key(b)) < 0; }
 
 ActionLanes assign_lanes(std::vector<Action> actions, date::year_month_day today) {
   ActionLanes lanes;
@@ -120,16 +159,12 @@ ActionLanes assign_lanes(std::vector<Action> actions, date::year_month_day today
     if (!lane) continue;
     (*lane == ActionLane::Overdue ? lanes.overdue : lanes.pending).push_back(std::move(action));
   }
-  std::stable_sort(lanes.overdue.begin(), lanes.overdue.end(), [&](const Action& a, const Action& b) {
-    const int da = days_overdue(a, today);
-    const int db = days_overdue(b, today);
-    if (da != db) return da > db;
-    return key_less(a.key, b.key);
-  });
-  std::stable_sort(lanes.pending.begin(), lanes.pending.end(), [](const Action& a, const Action& b) {
-    if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
-    if (a.due && *a.due != *b.due) return date::sys_days{*a.due} < date::sys_days{*b.due};
-    return key_less(a.key, b.key);
+  // Overdue: the most days overdue first. Pending: the earliest due date first, then those
+  // without one. Then by key.
+  sort_lane(lanes.overdue, [&](const Action& a) { return -days_overdue(a, today); });
+  sort_lane(lanes.pending, [](const Action& a) {
+    using Rank = std::pair<int, long long>;
+    return a.due ? Rank{0, date::sys_days{*a.due}.time_since_epoch().count()} : Rank{1, 0};
   });
   return lanes;
 }
@@ -190,10 +225,15 @@ json board_fault_json(const Fault& fault, TimePoint now, const date::time_zone* 
 json board_json(const std::vector<Fault>& faults, const ActionLanes& lanes, TimePoint now, const date::time_zone* zone,
                 const ReviewPolicy& policy) {
   const auto today = today_in(now, zone);
-  json board{{"faults", json::array()}, {"overdue", json::array()}, {"pending", json::array()}};
-  for (const auto& fault : faults) board["faults"].push_back(board_fault_json(fault, now, zone, policy));
-  for (const auto& action : lanes.overdue) board["overdue"].push_back(action_to_json(action, today));
-  for (const auto& action : lanes.pending) board["pending"].push_back(action_to_json(action, today));
+  json board = json::object();
+  json& fault_lane = board["faults"] = json::array();
+  fault_lane.get_ref<json::array_t&>().reserve(faults.size());
+  for (const auto& fault : faults) fault_lane.push_back(board_fault_json(fault, now, zone, policy));
+  for (const auto* lane : {&lanes.overdue, &lanes.pending}) {
+    json& items = board[lane == &lanes.overdue ? "overdue" : "pending"] = json::array();
+    items.get_ref<json::array_t&>().reserve(lane->size());
+    for (const auto& action : *lane) items.push_back(action_to_json(action, today));
+  }
   return board;
 }
 
